@@ -1,0 +1,82 @@
+# lrelu - stream numbers through the Leaky ReLU activation.
+# The first two targets a user needs are `make demo` and `make check`.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+          -Wpointer-arith -Wformat=2
+HARDEN  = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+DEFS    = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+
+PKG_CONFIG ?= pkg-config
+CJSON_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
+ZLIB_LIBS    = $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
+LIBS    = -lcsv -lm
+
+ALL_CFLAGS = $(WARN) $(DEFS) $(HARDEN) $(CPPFLAGS) $(CFLAGS)
+
+CORE_SRC = src/diag.c src/decimal.c src/kernel.c src/floatfmt.c src/calc.c src/block.c
+SRC      = $(CORE_SRC) src/stream.c src/format.c src/options.c src/fmt_csv.c src/main.c
+OBJ      = $(SRC:.c=.o)
+HDR      = $(wildcard src/*.h)
+
+DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev bats bats-assert bats-support
+
+.PHONY: all deps demo check test unit bats check-oracle bench install uninstall clean
+
+all: lrelu
+
+lrelu: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+
+src/%.o: src/%.c $(HDR)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/unit: tests/unit.c $(CORE_SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/unit.c $(CORE_SRC) -lm
+
+# Installs the Debian packages the build and tests need, when missing.
+deps:
+	@sh tests/deps.sh $(DEBIAN_PKGS)
+
+# The main job on the shipped samples.
+demo: deps lrelu
+	./lrelu --slope 0.2 samples/activations.csv
+
+unit: tests/unit
+	./tests/unit
+
+bats: lrelu
+	LRELU=$(CURDIR)/lrelu bats tests/
+
+# Everything: unit tests, then the command-line suite (its summary last).
+check: deps lrelu tests/unit
+	./tests/unit
+	LRELU=$(CURDIR)/lrelu bats tests/
+
+test: check
+
+# Optional: bit-for-bit comparison with PyTorch where python3-torch is installed.
+check-oracle: lrelu
+	LRELU=$(CURDIR)/lrelu sh tests/oracle/run.sh
+
+bench: lrelu
+	LRELU=$(CURDIR)/lrelu sh tests/bench/bench.sh
+
+install: lrelu
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 lrelu $(DESTDIR)$(BINDIR)/lrelu
+	install -m 644 man/lrelu.1 $(DESTDIR)$(MANDIR)/man1/lrelu.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lrelu $(DESTDIR)$(MANDIR)/man1/lrelu.1
+
+clean:
+	rm -f lrelu $(OBJ) tests/unit

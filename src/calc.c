@@ -1,0 +1,222 @@
+/*
+ * calc.c - one number's text in, the result's text out. Exact mode works
+ * on decimal digits (decimal.c); the f32/f64 modes read the text
+ * correctly rounded, call the binary kernel and print the shortest text
+ * that reads back (floatfmt.c). Notation follows the input.
+ */
+#include "calc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "floatfmt.h"
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const struct lr_notation plain = { 0, 'e', 0 };
+
+static size_t slope_index(const struct lr_calc *c, size_t channel)
+{
+	return c->k.nslopes > 1 ? channel % c->k.nslopes : 0;
+}
+
+/* Writes "nan", "inf" or "-inf". */
+static size_t put_special(char *out, int nan, int neg)
+{
+	const char *s = nan ? "nan" : neg ? "-inf" : "inf";
+	size_t n = strlen(s);
+
+	memcpy(out, s, n);
+	return n;
+}
+
+static size_t put_dec(const struct lr_calc *c, struct lr_dec *d, const struct lr_notation *nt,
+		      char *out)
+{
+	if (c->precision)
+		lr_dec_round(d, c->precision);
+	return lr_dec_format(d, nt, out);
+}
+
+/* Exact decimal arithmetic on a parsed number. Returns LR_CALC_COPY or
+ * LR_CALC_NEW with the text in out. */
+static int exact(const struct lr_calc *c, const struct lr_small *a, const struct lr_dec *x,
+		 char *out, size_t *outlen)
+{
+	static struct lr_dec r; /* large; single-threaded */
+	enum lr_mode mode = c->k.mode;
+	int positive = x->kind != LR_DEC_NAN && !x->neg && (x->kind == LR_DEC_INF || x->ndig > 0);
+
+	if (mode == LR_MODE_GRAD) {
+		if (positive || (c->k.zero_grad_one && x->kind == LR_DEC_FINITE && x->ndig == 0)) {
+			out[0] = '1';
+			*outlen = 1;
+			return LR_CALC_NEW;
+		}
+		lr_dec_from_small(&r, a);
+		*outlen = put_dec(c, &r, &plain, out);
+		return LR_CALC_NEW;
+	}
+	if (positive || x->kind == LR_DEC_NAN)
+		return LR_CALC_COPY;
+	if (x->kind == LR_DEC_INF) {
+		/* -inf: times a follows IEEE (-inf * 0 is NaN); divided by a > 0
+		 * it stays -inf. */
+		if (mode == LR_MODE_INVERSE || (a->m != 0 && !a->neg))
+			return LR_CALC_COPY;
+		*outlen = put_special(out, a->m == 0, 0);
+		return LR_CALC_NEW;
+	}
+	if (mode == LR_MODE_INVERSE)
+		lr_dec_div(&r, x, a, c->precision ? c->precision : 17);
+	else
+		lr_dec_mul(&r, x, a);
+	*outlen = put_dec(c, &r, &x->nt, out);
+	return LR_CALC_NEW;
+}
+
+/* Emulated binary arithmetic. */
+static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, char *out,
+		  size_t *outlen)
+{
+	static struct lr_dec r;
+	char buf[LR_DEC_MAXDIG + 32];
+	const struct lr_notation *nt = c->k.mode == LR_MODE_GRAD ? &plain : &x->nt;
+	double y;
+	int e, nd;
+
+	if (x->kind == LR_DEC_NAN)
+		y = NAN;
+	else if (x->kind == LR_DEC_INF)
+		y = INFINITY;
+	else if (x->ndig == 0)
+		y = 0;
+	else {
+		/* The normalised digits, so the text strtod sees is bounded. */
+		memcpy(buf, x->dig, (size_t)x->ndig);
+		snprintf(buf + x->ndig, sizeof buf - (size_t)x->ndig, "e%lld", (long long)x->exp);
+		y = c->dtype == LR_DTYPE_F32 ? (double)strtof(buf, NULL) : strtod(buf, NULL);
+	}
+	if (x->neg)
+		y = -y;
+	if (c->dtype == LR_DTYPE_F32)
+		y = lr_kernel_one32(&c->k, (float)y, c->k.slope32[si]);
+	else
+		y = lr_kernel_one64(&c->k, y, c->k.slope64[si]);
+	if (isnan(y) || isinf(y)) {
+		*outlen = put_special(out, isnan(y), y < 0);
+		return LR_CALC_NEW;
+	}
+	r.kind = LR_DEC_FINITE;
+	r.neg = signbit(y) != 0;
+	if (c->dtype == LR_DTYPE_F32)
+		nd = lr_shortest32((float)y, r.dig, &e);
+	else
+		nd = lr_shortest64(y, r.dig, &e);
+	if (c->precision && nd > c->precision)
+		nd = lr_digits64(y, c->precision, r.dig, &e);
+	r.ndig = nd;
+	r.exp = e;
+	*outlen = lr_dec_format(&r, nt, out);
+	return LR_CALC_NEW;
+}
+
+int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t n, char *out,
+		 size_t *outlen)
+{
+	static struct lr_dec x;
+	size_t lead = 0, trail = 0, len;
+	size_t si = slope_index(c, channel);
+	int r;
+
+	while (lead < n && is_blank(in[lead]))
+		lead++;
+	while (trail < n - lead && is_blank(in[n - 1 - trail]))
+		trail++;
+	r = lr_dec_parse(&x, in + lead, n - lead - trail, c->parse_flags);
+	if (r != LR_DEC_OK)
+		return r;
+	if (c->dtype == LR_DTYPE_EXACT)
+		r = exact(c, &c->dec[si], &x, out + lead, &len);
+	else
+		r = binary(c, si, &x, out + lead, &len);
+	if (r == LR_CALC_COPY)
+		return r;
+	memcpy(out, in, lead);
+	memcpy(out + lead + len, in + n - trail, trail);
+	*outlen = lead + len + trail;
+	return LR_CALC_NEW;
+}
+
+int lr_calc_is_number(const char *s, size_t n)
+{
+	static struct lr_dec x;
+
+	while (n && is_blank(*s)) {
+		s++;
+		n--;
+	}
+	while (n && is_blank(s[n - 1]))
+		n--;
+	return lr_dec_parse(&x, s, n, 0) != LR_DEC_EINVAL;
+}
+
+/* Quotes text for a message: at most 40 bytes, unprintables as '?'. */
+static void quote_for_message(const char *s, size_t n, char *buf, size_t cap)
+{
+	size_t i, k = 0, max = n > 40 ? 40 : n;
+
+	for (i = 0; i < max && k + 4 < cap; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		buf[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
+	if (max < n && k + 4 < cap) {
+		memcpy(buf + k, "...", 3);
+		k += 3;
+	}
+	buf[k] = '\0';
+}
+
+int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
+{
+	size_t i, len;
+	int r;
+
+	for (i = 0; i < b->ncells; i++) {
+		struct lr_cell *cell = &b->cell[i];
+		char *out = b->out + b->outlen;
+
+		if (cell->kind != LR_CELL_NUM)
+			continue;
+		r = lr_calc_text(c, cell->channel, b->text + cell->off, cell->len, out, &len);
+		if (r == LR_CALC_NEW) {
+			cell->copied = 0;
+			cell->out_off = (uint32_t)b->outlen;
+			cell->out_len = (uint32_t)len;
+			b->outlen += len;
+		} else if (r == LR_CALC_COPY) {
+			cell->copied = 1;
+		} else if (c->skip_invalid) {
+			cell->kind = LR_CELL_TEXT;
+			b->invalid++;
+		} else {
+			char q[64];
+
+			quote_for_message(b->text + cell->off, cell->len, q, sizeof q);
+			lr_error_at(b->name, cell->line, cell->col,
+				    r == LR_DEC_ERANGE ? "number out of range: \"%s\" (at most %d digits "
+							 "and exponents up to %d)"
+						       : "not a number: \"%s\"",
+				    q, LR_DEC_MAXDIG, LR_DEC_MAXEXP);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * calc.h - the activation applied to numbers written as text: exact
+ * decimal by default, or emulated float32/float64 arithmetic. It turns
+ * the NUM cells of a block into result text; where the text came from
+ * and where it goes are the formats' business.
+ */
+#ifndef LR_CALC_H
+#define LR_CALC_H
+
+#include <stddef.h>
+
+#include "block.h"
+#include "decimal.h"
+#include "kernel.h"
+
+enum lr_dtype { LR_DTYPE_EXACT, LR_DTYPE_F64, LR_DTYPE_F32 };
+
+/* Most significant digits --precision accepts. */
+#define LR_PRECISION_MAX 100
+
+/* A result is at most this many bytes longer than its input text. */
+#define LR_CALC_SLACK 256
+
+struct lr_calc {
+	struct lr_kernel k;         /* mode, zero-grad and binary slopes */
+	const struct lr_small *dec; /* the k.nslopes slopes as exact decimals */
+	enum lr_dtype dtype;
+	int precision;              /* significant digits, 0 for all */
+	unsigned parse_flags;       /* LR_DEC_JSON for JSON tokens */
+	int skip_invalid;           /* pass bad numbers through instead of failing */
+};
+
+#define LR_CALC_COPY 0 /* the result is the input text, unchanged */
+#define LR_CALC_NEW 1  /* the result was written to out */
+
+/* Applies the mode to the number text in[0..n) in the given channel
+ * (reduced modulo the slope count). Space and tab around the number are
+ * kept around the result. Writes at most n + LR_CALC_SLACK bytes to out.
+ * Returns LR_CALC_COPY, LR_CALC_NEW, or LR_DEC_EINVAL / LR_DEC_ERANGE. */
+int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t n,
+		 char *out, size_t *outlen);
+
+/* Computes every NUM cell of b into b->out. A bad number is reported
+ * with b->name and the cell's place and makes the call return -1, unless
+ * c->skip_invalid, which turns it into a TEXT cell and counts it. */
+int lr_calc_block(const struct lr_calc *c, struct lr_block *b);
+
+/* Non-zero if s[0..n), space-trimmed, is a number in the CSV grammar. */
+int lr_calc_is_number(const char *s, size_t n);
+
+#endif

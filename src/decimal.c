@@ -1,0 +1,417 @@
+/*
+ * decimal.c - exact decimal parse, multiply, divide, round and format.
+ * Numbers are digit strings with a power-of-ten exponent; the slope is a
+ * short decimal that fits in 64 bits, so every operation is a walk over
+ * the digits with a 128-bit carry. Choosing the notation is left to calc.c.
+ */
+#include "decimal.h"
+
+#include <string.h>
+
+typedef unsigned __int128 u128;
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Case-insensitive match of s[0..n) against the lower-case word w. */
+static int word_is(const char *s, size_t n, const char *w)
+{
+	size_t i;
+
+	if (strlen(w) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (lower((unsigned char)s[i]) != w[i])
+			return 0;
+	return 1;
+}
+
+/* Drops trailing zeros of the significand into the exponent, and makes a
+ * zero canonical. */
+static void normalise(struct lr_dec *d)
+{
+	int32_t lead = 0;
+
+	while (lead < d->ndig && d->dig[lead] == '0')
+		lead++;
+	if (lead) {
+		memmove(d->dig, d->dig + lead, (size_t)(d->ndig - lead));
+		d->ndig -= lead;
+	}
+	while (d->ndig > 0 && d->dig[d->ndig - 1] == '0') {
+		d->ndig--;
+		d->exp++;
+	}
+	if (d->ndig == 0)
+		d->exp = 0;
+}
+
+int lr_dec_parse(struct lr_dec *d, const char *s, size_t n, unsigned flags)
+{
+	size_t i = 0, ndigits_seen = 0;
+	int64_t frac = 0, e = 0;
+	int json = (flags & LR_DEC_JSON) != 0;
+
+	d->neg = 0;
+	d->kind = LR_DEC_FINITE;
+	d->nt.sci = 0;
+	d->nt.echar = 'e';
+	d->nt.eplus = 0;
+	d->ndig = 0;
+	d->exp = 0;
+	if (i < n && (s[i] == '-' || (!json && s[i] == '+'))) {
+		d->neg = s[i] == '-';
+		i++;
+	}
+	if (i < n && !is_digit((unsigned char)s[i]) && s[i] != '.') {
+		if (json)
+			return LR_DEC_EINVAL;
+		if (word_is(s + i, n - i, "nan")) {
+			d->kind = LR_DEC_NAN;
+			return LR_DEC_OK;
+		}
+		if (word_is(s + i, n - i, "inf") || word_is(s + i, n - i, "infinity")) {
+			d->kind = LR_DEC_INF;
+			return LR_DEC_OK;
+		}
+		return LR_DEC_EINVAL;
+	}
+	if (json && i < n && s[i] == '0' && i + 1 < n && is_digit((unsigned char)s[i + 1]))
+		return LR_DEC_EINVAL;
+	for (; i < n && is_digit((unsigned char)s[i]); i++, ndigits_seen++) {
+		if (d->ndig == 0 && s[i] == '0')
+			continue;
+		if (d->ndig >= LR_DEC_MAXDIG)
+			return LR_DEC_ERANGE;
+		d->dig[d->ndig++] = s[i];
+	}
+	if (json && ndigits_seen == 0)
+		return LR_DEC_EINVAL;
+	if (i < n && s[i] == '.') {
+		size_t before = ndigits_seen;
+
+		for (i++; i < n && is_digit((unsigned char)s[i]); i++, ndigits_seen++) {
+			frac++;
+			if (d->ndig == 0 && s[i] == '0')
+				continue;
+			if (d->ndig >= LR_DEC_MAXDIG)
+				return LR_DEC_ERANGE;
+			d->dig[d->ndig++] = s[i];
+		}
+		if (json && ndigits_seen == before)
+			return LR_DEC_EINVAL;
+	}
+	if (ndigits_seen == 0)
+		return LR_DEC_EINVAL;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		int eneg = 0;
+		size_t start;
+
+		d->nt.sci = 1;
+		d->nt.echar = (unsigned char)s[i];
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-')) {
+			eneg = s[i] == '-';
+			d->nt.eplus = s[i] == '+';
+			i++;
+		}
+		start = i;
+		for (; i < n && is_digit((unsigned char)s[i]); i++) {
+			e = e * 10 + (s[i] - '0');
+			if (e > LR_DEC_MAXEXP)
+				return LR_DEC_ERANGE;
+		}
+		if (i == start)
+			return LR_DEC_EINVAL;
+		if (eneg)
+			e = -e;
+	}
+	if (i != n)
+		return LR_DEC_EINVAL;
+	d->exp = e - frac;
+	normalise(d);
+	return LR_DEC_OK;
+}
+
+int lr_small_parse(struct lr_small *a, const char *s, size_t n)
+{
+	struct lr_dec d;
+	int r = lr_dec_parse(&d, s, n, 0);
+	int32_t i;
+
+	if (r != LR_DEC_OK)
+		return r;
+	if (d.kind != LR_DEC_FINITE)
+		return LR_DEC_EINVAL;
+	if (d.ndig > 19 || d.exp > LR_DEC_MAXEXP || d.exp < -LR_DEC_MAXEXP)
+		return LR_DEC_ERANGE;
+	a->neg = d.neg;
+	a->m = 0;
+	for (i = 0; i < d.ndig; i++)
+		a->m = a->m * 10 + (uint64_t)(d.dig[i] - '0');
+	a->exp = (int32_t)d.exp;
+	return LR_DEC_OK;
+}
+
+/* Writes the decimal digits of v (no leading zeros; "" for 0) to out and
+ * returns their count. */
+static int u64_digits(uint64_t v, char *out, int width)
+{
+	char tmp[20];
+	int n = 0, i;
+
+	while (v || n < width) {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static int u128_digits(u128 v, char *out)
+{
+	const uint64_t p19 = 10000000000000000000ull;
+	uint64_t hi = (uint64_t)(v / p19), lo = (uint64_t)(v % p19);
+	int n;
+
+	/* One 128-bit division, then the digit loops run on 64-bit halves. */
+	if (!hi)
+		return u64_digits(lo, out, 0);
+	n = u64_digits(hi, out, 0);
+	return n + u64_digits(lo, out + n, 19);
+}
+
+void lr_dec_from_small(struct lr_dec *d, const struct lr_small *a)
+{
+	d->neg = a->neg;
+	d->kind = LR_DEC_FINITE;
+	d->nt.sci = 0;
+	d->nt.echar = 'e';
+	d->nt.eplus = 0;
+	d->ndig = u128_digits(a->m, d->dig);
+	d->exp = a->exp;
+	normalise(d);
+}
+
+void lr_dec_mul(struct lr_dec *out, const struct lr_dec *x, const struct lr_small *a)
+{
+	out->neg = x->neg ^ a->neg;
+	out->kind = LR_DEC_FINITE;
+	out->nt = x->nt;
+	if (x->ndig == 0 || a->m == 0) {
+		out->ndig = 0;
+		out->exp = 0;
+		return;
+	}
+	out->exp = x->exp + a->exp;
+	if (x->ndig <= 19) {
+		uint64_t xv = 0;
+		int32_t i;
+
+		for (i = 0; i < x->ndig; i++)
+			xv = xv * 10 + (uint64_t)(x->dig[i] - '0');
+		out->ndig = u128_digits((u128)xv * a->m, out->dig);
+	} else {
+		/* Long significand: schoolbook from the last digit, carry < 10*m. */
+		u128 carry = 0;
+		int32_t i, k = x->ndig + 20, j;
+		char *o = out->dig;
+
+		for (i = x->ndig - 1, j = k - 1; i >= 0; i--, j--) {
+			carry += (u128)(uint64_t)(x->dig[i] - '0') * a->m;
+			o[j] = (char)('0' + (int)(carry % 10));
+			carry /= 10;
+		}
+		for (; j >= 0; j--) {
+			o[j] = (char)('0' + (int)(carry % 10));
+			carry /= 10;
+		}
+		out->ndig = k;
+	}
+	normalise(out);
+}
+
+void lr_dec_div(struct lr_dec *out, const struct lr_dec *x, const struct lr_small *a, int nsig)
+{
+	u128 r = 0;
+	int32_t i = 0, n = 0, extra = 0;
+	int32_t cap = LR_DEC_MAXDIG + LR_DEC_SLACK - 2;
+	int sig = 0;
+
+	out->neg = x->neg ^ a->neg;
+	out->kind = LR_DEC_FINITE;
+	out->nt = x->nt;
+	if (x->ndig == 0) {
+		out->ndig = 0;
+		out->exp = 0;
+		return;
+	}
+	/*
+	 * Long division of the digit string by m, one digit at a time. Past the
+	 * dividend's digits, a quotient that terminates at all does so within
+	 * 64 more digits (m < 2^64 has at most 64 factors of 2 or 5), so when
+	 * the remainder is still non-zero by then the quotient never ends.
+	 */
+	for (;;) {
+		int q;
+
+		if (i < x->ndig)
+			r = r * 10 + (u128)(x->dig[i] - '0');
+		else {
+			r *= 10;
+			extra++;
+		}
+		i++;
+		q = (int)(r / a->m);
+		r %= a->m;
+		/* Leading zeros of the quotient are not stored. */
+		if (q || sig) {
+			out->dig[n++] = (char)('0' + q);
+			sig++;
+		}
+		if (i >= x->ndig && r == 0)
+			break;
+		if (i >= x->ndig && extra >= 64 && sig > nsig)
+			break;
+		if (n >= cap)
+			break;
+	}
+	/* Value = digits * 10^(x->exp - a->exp - extra) */
+	out->ndig = n;
+	out->exp = x->exp - a->exp - extra;
+	if (r != 0) {
+		/* Not terminating: round to nsig with the remainder as sticky
+		 * bit, so a digit of 5 always means more than half. */
+		if (n > nsig) {
+			int up = out->dig[nsig] >= '5';
+
+			out->exp += n - nsig;
+			out->ndig = nsig;
+			if (up) {
+				int32_t k = nsig - 1;
+
+				while (k >= 0 && out->dig[k] == '9')
+					out->dig[k--] = '0';
+				if (k >= 0)
+					out->dig[k]++;
+				else {
+					memmove(out->dig + 1, out->dig, (size_t)nsig);
+					out->dig[0] = '1';
+					out->ndig++;
+				}
+			}
+		}
+	}
+	normalise(out);
+}
+
+void lr_dec_round(struct lr_dec *d, int nsig)
+{
+	int up;
+	int32_t k;
+
+	if (d->kind != LR_DEC_FINITE || d->ndig <= nsig)
+		return;
+	if (d->dig[nsig] > '5')
+		up = 1;
+	else if (d->dig[nsig] < '5')
+		up = 0;
+	else {
+		/* Normalised, so any digit after a final 5 is non-zero. */
+		if (d->ndig > nsig + 1)
+			up = 1;
+		else
+			up = nsig > 0 ? (d->dig[nsig - 1] - '0') & 1 : 1;
+	}
+	d->exp += d->ndig - nsig;
+	d->ndig = nsig;
+	if (up) {
+		k = nsig - 1;
+		while (k >= 0 && d->dig[k] == '9')
+			d->dig[k--] = '0';
+		if (k >= 0)
+			d->dig[k]++;
+		else {
+			memmove(d->dig + 1, d->dig, (size_t)nsig);
+			d->dig[0] = '1';
+			d->ndig++;
+		}
+	}
+	normalise(d);
+}
+
+static size_t put_exp(char *o, int64_t e, const struct lr_notation *nt)
+{
+	char tmp[24];
+	size_t n = 0, k = 0;
+	uint64_t u;
+
+	o[n++] = (char)(nt->echar ? nt->echar : 'e');
+	if (e < 0) {
+		o[n++] = '-';
+		u = (uint64_t)(-e);
+	} else {
+		if (nt->eplus)
+			o[n++] = '+';
+		u = (uint64_t)e;
+	}
+	do {
+		tmp[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (k)
+		o[n++] = tmp[--k];
+	return n;
+}
+
+size_t lr_dec_format(const struct lr_dec *d, const struct lr_notation *nt, char *out)
+{
+	size_t n = 0;
+	int64_t point; /* digits before the decimal point */
+	int32_t i;
+
+	if (d->neg)
+		out[n++] = '-';
+	if (d->ndig == 0) {
+		out[n++] = '0';
+		return n;
+	}
+	point = d->ndig + d->exp;
+	if (!nt->sci && d->exp >= 0 && d->exp <= LR_DEC_PLAIN_ZEROS) {
+		memcpy(out + n, d->dig, (size_t)d->ndig);
+		n += (size_t)d->ndig;
+		memset(out + n, '0', (size_t)d->exp);
+		return n + (size_t)d->exp;
+	}
+	if (!nt->sci && d->exp < 0 && point > 0) {
+		memcpy(out + n, d->dig, (size_t)point);
+		n += (size_t)point;
+		out[n++] = '.';
+		memcpy(out + n, d->dig + point, (size_t)(d->ndig - point));
+		return n + (size_t)(d->ndig - point);
+	}
+	if (!nt->sci && point <= 0 && -point <= LR_DEC_PLAIN_ZEROS) {
+		out[n++] = '0';
+		out[n++] = '.';
+		memset(out + n, '0', (size_t)-point);
+		n += (size_t)-point;
+		memcpy(out + n, d->dig, (size_t)d->ndig);
+		return n + (size_t)d->ndig;
+	}
+	/* Scientific: one digit before the point. */
+	out[n++] = d->dig[0];
+	if (d->ndig > 1) {
+		out[n++] = '.';
+		for (i = 1; i < d->ndig; i++)
+			out[n++] = d->dig[i];
+	}
+	return n + put_exp(out + n, point - 1, nt);
+}

@@ -1,0 +1,89 @@
+/*
+ * decimal.h - exact decimal numbers for text input: parse a number's text
+ * into sign, digits and exponent, multiply or divide it by a short decimal
+ * (the slope) exactly, round, and write it back. No I/O, no malloc.
+ */
+#ifndef LR_DECIMAL_H
+#define LR_DECIMAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Most significant digits a text number may carry (leading zeros and
+ * trailing zeros of the significand do not count). */
+#define LR_DEC_MAXDIG 1024
+
+/* Largest exponent magnitude accepted in number text. */
+#define LR_DEC_MAXEXP 999999999
+
+/* Room a result may need beyond the input's digits: slope digits, the
+ * quotient's extra digits, padding zeros, sign, point and exponent. */
+#define LR_DEC_SLACK 192
+
+enum lr_dec_kind { LR_DEC_FINITE, LR_DEC_INF, LR_DEC_NAN };
+
+/* Parse flags. */
+#define LR_DEC_JSON 1 /* RFC 8259 grammar only: no '+', no '.5', no nan/inf */
+
+/* Parse results. */
+#define LR_DEC_OK 0
+#define LR_DEC_EINVAL -1 /* not a number */
+#define LR_DEC_ERANGE -2 /* too many digits or exponent too large */
+
+/* How a number was written, so that a result can be written alike. */
+struct lr_notation {
+	unsigned char sci;   /* had an exponent */
+	unsigned char echar; /* 'e' or 'E' */
+	unsigned char eplus; /* exponent written with an explicit '+' */
+};
+
+/* A decimal number: value = (-1)^neg * dig * 10^exp, where dig is the
+ * ASCII digit string dig[0..ndig). Normalised: no leading or trailing
+ * zeros in dig; zero has ndig == 0 and exp == 0 but keeps its sign. */
+struct lr_dec {
+	unsigned char neg;
+	unsigned char kind; /* enum lr_dec_kind */
+	struct lr_notation nt;
+	int32_t ndig;
+	int64_t exp;
+	char dig[LR_DEC_MAXDIG + LR_DEC_SLACK];
+};
+
+/* A short decimal such as a slope: (-1)^neg * m * 10^exp with m < 10^19
+ * and no trailing zeros in m (m == 0 for zero). */
+struct lr_small {
+	unsigned char neg;
+	uint64_t m;
+	int32_t exp;
+};
+
+/* Parses s[0..n) (no surrounding space) into *d. Returns LR_DEC_OK,
+ * LR_DEC_EINVAL or LR_DEC_ERANGE; *d is meaningful only on LR_DEC_OK. */
+int lr_dec_parse(struct lr_dec *d, const char *s, size_t n, unsigned flags);
+
+/* Parses a slope-like number into *a: finite, at most 19 significant
+ * digits. Returns LR_DEC_OK, LR_DEC_EINVAL or LR_DEC_ERANGE. */
+int lr_small_parse(struct lr_small *a, const char *s, size_t n);
+
+/* Sets *d to the value of *a. */
+void lr_dec_from_small(struct lr_dec *d, const struct lr_small *a);
+
+/* *out = x * a exactly. x must be finite; out must not alias x. */
+void lr_dec_mul(struct lr_dec *out, const struct lr_dec *x, const struct lr_small *a);
+
+/* *out = x / a for a != 0. Exact when the quotient terminates; otherwise
+ * correctly rounded to nsig significant digits. x must be finite; out
+ * must not alias x. */
+void lr_dec_div(struct lr_dec *out, const struct lr_dec *x, const struct lr_small *a, int nsig);
+
+/* Rounds *d in place to nsig significant digits, ties to even. */
+void lr_dec_round(struct lr_dec *d, int nsig);
+
+/* Writes finite *d in notation nt (plain unless nt->sci; plain falls back
+ * to scientific when it would need more than LR_DEC_PLAIN_ZEROS padding
+ * zeros). out needs d->ndig + 48 bytes; no NUL is written. Returns the
+ * length written. */
+#define LR_DEC_PLAIN_ZEROS 20
+size_t lr_dec_format(const struct lr_dec *d, const struct lr_notation *nt, char *out);
+
+#endif

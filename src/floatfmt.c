@@ -1,0 +1,146 @@
+/*
+ * floatfmt.c - digits of floats. This first version searches for the
+ * shortest length by printing with the C library's correctly rounded
+ * %.*e and reading back with strtod/strtof, trying also the neighbours
+ * of the nearest string, which matter where a power of two makes the
+ * rounding interval lopsided.
+ */
+#include "floatfmt.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Splits "d.ddde+XX" (as printed by %.*e for a positive finite value)
+ * into digits and exponent; trailing zeros dropped. */
+static int split_e(const char *s, char *dig, int *exp)
+{
+	int n = 0, e;
+	const char *p = s;
+
+	for (; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			dig[n++] = *p;
+	e = atoi(p + 1);
+	/* dig[0] is before the point: value = dig * 10^(e - (n - 1)) */
+	*exp = e - (n - 1);
+	while (n > 0 && dig[n - 1] == '0') {
+		n--;
+		(*exp)++;
+	}
+	if (n == 0)
+		*exp = 0;
+	return n;
+}
+
+/* Adds delta (+1 or -1) in the last place of the n-digit string; returns
+ * the new length (a carry out of the top adds a digit and bumps *exp so
+ * the string keeps n digits). Returns 0 if the result would be zero. */
+static int step_last(char *dig, int n, int *exp, int delta)
+{
+	int k = n - 1;
+
+	if (delta > 0) {
+		while (k >= 0 && dig[k] == '9')
+			dig[k--] = '0';
+		if (k < 0) {
+			dig[0] = '1';
+			(*exp)++;
+			return n;
+		}
+		dig[k]++;
+		return n;
+	}
+	while (k >= 0 && dig[k] == '0')
+		dig[k--] = '9';
+	if (k < 0)
+		return 0;
+	dig[k]--;
+	if (dig[0] == '0') {
+		if (n == 1)
+			return 0;
+		memmove(dig, dig + 1, (size_t)(n - 1));
+		dig[n - 1] = '9';
+		(*exp)--;
+	}
+	return n;
+}
+
+/* Reads d * 10^exp back in the target width. */
+static int reads_back(const char *dig, int n, int exp, double v, int is32)
+{
+	char buf[64];
+
+	memcpy(buf, dig, (size_t)n);
+	snprintf(buf + n, sizeof buf - (size_t)n, "e%d", exp);
+	if (is32)
+		return strtof(buf, NULL) == (float)v;
+	return strtod(buf, NULL) == v;
+}
+
+static int shortest(double v, int is32, char *dig, int *exp)
+{
+	char buf[64], cand[24];
+	int maxp = is32 ? 9 : 17, p, n, e, d;
+
+	v = fabs(v);
+	if (v == 0) {
+		*exp = 0;
+		return 0;
+	}
+	for (p = 1; p <= maxp; p++) {
+		snprintf(buf, sizeof buf, "%.*e", p - 1, v);
+		n = split_e(buf, dig, exp);
+		if (reads_back(dig, n, *exp, v, is32))
+			return n;
+		/* The nearest p-digit string failed; at a power of two the
+		 * interval reaching up is wider, so a neighbour may succeed. */
+		for (d = 1; d >= -1; d -= 2) {
+			char full[24];
+			int k, m;
+
+			/* Work on the unstripped p-digit form. */
+			memcpy(full, dig, (size_t)n);
+			for (k = n; k < p; k++)
+				full[k] = '0';
+			e = *exp - (p - n);
+			m = step_last(full, p, &e, d);
+			if (m && reads_back(full, m, e, v, is32)) {
+				memcpy(cand, full, (size_t)m);
+				while (m > 0 && cand[m - 1] == '0') {
+					m--;
+					e++;
+				}
+				memcpy(dig, cand, (size_t)m);
+				*exp = e;
+				return m;
+			}
+		}
+	}
+	snprintf(buf, sizeof buf, "%.*e", maxp - 1, v);
+	return split_e(buf, dig, exp);
+}
+
+int lr_shortest64(double v, char *dig, int *exp)
+{
+	return shortest(v, 0, dig, exp);
+}
+
+int lr_shortest32(float v, char *dig, int *exp)
+{
+	return shortest((double)v, 1, dig, exp);
+}
+
+int lr_digits64(double v, int nsig, char *dig, int *exp)
+{
+	char buf[80];
+
+	v = fabs(v);
+	if (v == 0) {
+		*exp = 0;
+		return 0;
+	}
+	snprintf(buf, sizeof buf, "%.*e", nsig - 1, v);
+	return split_e(buf, dig, exp);
+}

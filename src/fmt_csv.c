@@ -1,0 +1,536 @@
+/*
+ * fmt_csv.c - CSV and TSV on libcsv. The decoder turns fields into cells
+ * (numbers to transform, text to pass through) and keeps every row
+ * terminator byte as it was, so CRLF, blank lines and a missing final
+ * newline survive; it knows each field's line and column for messages.
+ * The encoder joins cells back with the delimiter, quoting only what
+ * needs it (RFC 4180).
+ */
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calc.h"
+#include "diag.h"
+#include "format.h"
+
+#define CSV_FEED 4096                /* bytes handed to libcsv per call */
+#define CSV_FIELD_MAX (1024 * 1024)  /* longest field accepted */
+#define CSV_CELLS_HIGH 8192          /* stop filling a block here ... */
+#define CSV_TEXT_HIGH (256 * 1024)   /* ... or here */
+
+/* One CSV_FEED chunk adds at most CSV_FEED + 1 fields and row ends, and
+ * at most CSV_FEED bytes plus one field begun in an earlier chunk. */
+#define CSV_CELLCAP (CSV_CELLS_HIGH + 2 * CSV_FEED + 4)
+#define CSV_TEXTCAP (CSV_TEXT_HIGH + CSV_FEED + CSV_FIELD_MAX)
+
+enum first_row { FIRST_PENDING, FIRST_HEADER, FIRST_DATA };
+
+struct csv_dec {
+	struct csv_parser p;
+	struct lr_source *src;
+	const struct lr_options *o;
+	struct lr_block *blk;
+	const unsigned char *chunk; /* unparsed input from the source */
+	size_t avail;
+	int started, done, failed;
+	uint64_t line;     /* line where the next field starts */
+	uint32_t col;      /* fields so far in the current row */
+	uint32_t channel;  /* transformed columns so far in the row */
+	int prev_cr;       /* the last row end was '\r' */
+	int in_first_row;  /* no row with fields has ended yet */
+	enum first_row first;
+	size_t first_cell; /* index in blk of the first row's first cell */
+	/* --columns resolved to 1-based index ranges */
+	size_t (*ranges)[2];
+	size_t nranges;
+};
+
+/* libcsv grows its field buffer through this; refusing makes csv_parse
+ * stop with CSV_ENOMEM, which we report as a field that is too long. */
+static void *bounded_realloc(void *p, size_t n)
+{
+	if (n > CSV_FIELD_MAX + 256)
+		return NULL;
+	return realloc(p, n);
+}
+
+static int never_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static int is_selected(const struct csv_dec *d, size_t col)
+{
+	size_t i;
+
+	if (!d->o->cols)
+		return 1;
+	for (i = 0; i < d->nranges; i++)
+		if (col >= d->ranges[i][0] && col <= d->ranges[i][1])
+			return 1;
+	return 0;
+}
+
+static int is_blank_text(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/* Gives a data-row field its role: a number in a selected column, or
+ * text. Checks the channel against the slope count. */
+static void classify(struct csv_dec *d, struct lr_cell *c)
+{
+	size_t nslopes = d->o->nslopes;
+
+	if (!is_selected(d, c->col)) {
+		c->kind = LR_CELL_TEXT;
+		return;
+	}
+	c->channel = d->channel++;
+	if (nslopes > 1 && c->channel >= nslopes) {
+		lr_error_at(d->blk->name, c->line, c->col,
+			    "more values in the row than the %zu slopes given", nslopes);
+		d->failed = 1;
+		return;
+	}
+	c->kind = is_blank_text(d->blk->text + c->off, c->len) ? LR_CELL_TEXT : LR_CELL_NUM;
+}
+
+/* Resolves --columns against the header cells of the first row (if
+ * any) into index ranges. */
+static int resolve_columns(struct csv_dec *d, int have_header)
+{
+	const struct lr_options *o = d->o;
+	struct lr_block *b = d->blk;
+	size_t i, j;
+
+	if (!o->cols)
+		return 0;
+	d->ranges = calloc(o->ncols, sizeof *d->ranges);
+	if (!d->ranges) {
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	for (i = 0; i < o->ncols; i++) {
+		const struct lr_colspec *cs = &o->cols[i];
+		size_t found = 0;
+
+		if (!cs->name) {
+			d->ranges[d->nranges][0] = cs->lo;
+			d->ranges[d->nranges++][1] = cs->hi;
+			continue;
+		}
+		if (!have_header) {
+			lr_error_at(b->name, d->line, 0,
+				    "--columns '%s' names a column, but the first row is not a header "
+				    "(use --header)",
+				    cs->name);
+			return -1;
+		}
+		for (j = d->first_cell; j < b->ncells; j++) {
+			const struct lr_cell *c = &b->cell[j];
+
+			if (c->kind != LR_CELL_END && c->kind != LR_CELL_RAW &&
+			    c->len == strlen(cs->name) && memcmp(b->text + c->off, cs->name, c->len) == 0) {
+				found = c->col;
+				break;
+			}
+		}
+		if (!found) {
+			lr_error_at(b->name, b->cell[d->first_cell].line, 0,
+				    "no column named '%s' in the header", cs->name);
+			return -1;
+		}
+		d->ranges[d->nranges][0] = found;
+		d->ranges[d->nranges++][1] = found;
+	}
+	return 0;
+}
+
+/* Decides what the first row is, from the fields seen so far: a header
+ * when one of them is neither empty nor a number. */
+static void resolve_first_row(struct csv_dec *d)
+{
+	struct lr_block *b = d->blk;
+	int header = d->o->header;
+	size_t i;
+
+	if (header < 0) {
+		header = 0;
+		for (i = d->first_cell; i < b->ncells; i++) {
+			const struct lr_cell *c = &b->cell[i];
+			const char *t = b->text + c->off;
+
+			if (c->kind == LR_CELL_PENDING && !is_blank_text(t, c->len) &&
+			    !lr_calc_is_number(t, c->len)) {
+				header = 1;
+				break;
+			}
+		}
+	}
+	d->first = header ? FIRST_HEADER : FIRST_DATA;
+	if (resolve_columns(d, header) < 0) {
+		d->failed = 1;
+		return;
+	}
+	d->channel = 0;
+	for (i = d->first_cell; i < b->ncells && !d->failed; i++) {
+		struct lr_cell *c = &b->cell[i];
+
+		if (c->kind != LR_CELL_PENDING)
+			continue;
+		if (header)
+			c->kind = LR_CELL_TEXT;
+		else
+			classify(d, c);
+	}
+}
+
+static void on_field(void *s, size_t n, void *ctx)
+{
+	struct csv_dec *d = ctx;
+	struct lr_cell *c;
+	const char *t = s ? s : "";
+	size_t i;
+
+	if (d->failed)
+		return;
+	c = lr_block_add(d->blk, LR_CELL_TEXT, t, n);
+	if (!c) {
+		lr_error_at(d->blk->name, d->line, d->col + 1, "internal error: block overflow");
+		d->failed = 1;
+		return;
+	}
+	c->line = d->line;
+	c->col = ++d->col;
+	if (d->in_first_row && d->first == FIRST_PENDING) {
+		if (d->col == 1)
+			d->first_cell = d->blk->ncells - 1;
+		c->kind = LR_CELL_PENDING;
+	} else if (!(d->in_first_row && d->first == FIRST_HEADER))
+		classify(d, c);
+	for (i = 0; i < n; i++)
+		d->line += t[i] == '\n';
+}
+
+static void on_row(int term, void *ctx)
+{
+	struct csv_dec *d = ctx;
+	struct lr_cell *c;
+	size_t nslopes = d->o->nslopes;
+
+	if (d->failed)
+		return;
+	/* A '\n' right after a '\r' with no field between is the second
+	 * half of CRLF: the line was already counted. */
+	if (term == '\r' || (term == '\n' && !(d->prev_cr && d->col == 0)))
+		d->line++;
+	d->prev_cr = term == '\r';
+	if (d->col > 0) {
+		int data_row = 1;
+
+		if (d->in_first_row) {
+			if (d->first == FIRST_PENDING)
+				resolve_first_row(d);
+			data_row = d->first == FIRST_DATA;
+			d->in_first_row = 0;
+		}
+		if (d->failed)
+			return;
+		if (data_row && nslopes > 1 && d->channel > 0 && d->channel != nslopes) {
+			lr_error_at(d->blk->name, d->line - (term == '\r' || term == '\n'), 0,
+				    "%u values in the row, but %zu slopes given", d->channel, nslopes);
+			d->failed = 1;
+			return;
+		}
+	}
+	c = lr_block_add(d->blk, LR_CELL_END, NULL, 0);
+	if (!c) {
+		lr_error_at(d->blk->name, d->line, 0, "internal error: block overflow");
+		d->failed = 1;
+		return;
+	}
+	c->term = term < 0 ? 0 : (uint8_t)term;
+	d->col = 0;
+	d->channel = 0;
+}
+
+static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
+			  const struct lr_options *o)
+{
+	struct csv_dec *d = calloc(1, sizeof *d);
+
+	if (!d) {
+		lr_error_sys("out of memory");
+		return NULL;
+	}
+	if (csv_init(&d->p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI) != 0) {
+		free(d);
+		lr_error_sys("out of memory");
+		return NULL;
+	}
+	csv_set_delim(&d->p, (unsigned char)(o->delimiter ? o->delimiter : f->delimiter));
+	csv_set_space_func(&d->p, never_space);
+	csv_set_realloc_func(&d->p, bounded_realloc);
+	d->blk = lr_block_new(CSV_CELLCAP, CSV_TEXTCAP);
+	if (!d->blk) {
+		csv_free(&d->p);
+		free(d);
+		return NULL;
+	}
+	d->blk->name = src->name;
+	d->src = src;
+	d->o = o;
+	d->line = 1;
+	d->in_first_row = 1;
+	d->first = o->header == 1 ? FIRST_HEADER : o->header == 0 ? FIRST_DATA : FIRST_PENDING;
+	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
+		lr_block_free(d->blk);
+		csv_free(&d->p);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Reports why libcsv stopped. */
+static void parse_failed(struct csv_dec *d)
+{
+	if (csv_error(&d->p) == CSV_EPARSE)
+		lr_error_at(d->blk->name, d->line, d->col + 1,
+			    "malformed quoting: a quote inside an unquoted field, or text after a "
+			    "closing quote");
+	else
+		lr_error_at(d->blk->name, d->line, d->col + 1,
+			    "field longer than %d bytes", CSV_FIELD_MAX);
+}
+
+static int csv_dec_read(void *vd, struct lr_block **out)
+{
+	struct csv_dec *d = vd;
+	struct lr_block *b = d->blk;
+
+	lr_block_reset(b);
+	*out = b;
+	if (d->done)
+		return 0;
+	if (!d->started) {
+		const unsigned char *p;
+		ssize_t n = lr_source_peek(d->src, 3, &p);
+
+		if (n < 0)
+			return -1;
+		d->started = 1;
+		if (n == 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+			n = lr_source_next(d->src, &d->chunk);
+			if (n < 3)
+				return -1;
+			d->avail = (size_t)n - 3;
+			d->chunk += 3;
+			lr_block_add(b, LR_CELL_RAW, "\xEF\xBB\xBF", 3);
+		}
+	}
+	while (b->ncells < CSV_CELLS_HIGH && b->textlen < CSV_TEXT_HIGH) {
+		size_t k, used;
+
+		if (d->avail == 0) {
+			ssize_t n = lr_source_next(d->src, &d->chunk);
+
+			if (n < 0)
+				return -1;
+			if (n == 0) {
+				if (csv_fini(&d->p, on_field, on_row, d) != 0 && !d->failed) {
+					lr_error_at(b->name, d->line, d->col + 1,
+						    "unterminated quoted field");
+					return -1;
+				}
+				if (d->failed)
+					return -1;
+				d->done = 1;
+				break;
+			}
+			d->avail = (size_t)n;
+		}
+		k = d->avail < CSV_FEED ? d->avail : CSV_FEED;
+		used = csv_parse(&d->p, d->chunk, k, on_field, on_row, d);
+		if (d->failed)
+			return -1;
+		if (used != k) {
+			parse_failed(d);
+			return -1;
+		}
+		d->chunk += k;
+		d->avail -= k;
+	}
+	/* A first row too long for one block is judged on what fits. */
+	if (d->in_first_row && d->first == FIRST_PENDING && d->col > 0) {
+		resolve_first_row(d);
+		if (d->failed)
+			return -1;
+	}
+	return b->ncells > 0 || !d->done ? 1 : 0;
+}
+
+static void csv_dec_close(void *vd)
+{
+	struct csv_dec *d = vd;
+
+	if (!d)
+		return;
+	csv_free(&d->p);
+	lr_block_free(d->blk);
+	free(d->ranges);
+	free(d);
+}
+
+struct csv_enc {
+	struct lr_sink *sink;
+	unsigned char delim;
+	int at_row_start;  /* nothing of the current row written yet */
+	int pending_empty; /* the row so far is one empty field */
+};
+
+static void *csv_enc_open(const struct lr_format *f, struct lr_sink *sink,
+			  const struct lr_options *o, const struct lr_format *from)
+{
+	struct csv_enc *e = calloc(1, sizeof *e);
+
+	if (!e) {
+		lr_error_sys("out of memory");
+		return NULL;
+	}
+	e->sink = sink;
+	/* -d names the input's separator; the output keeps it unless -t
+	 * asks for a format. */
+	(void)from;
+	e->delim = (unsigned char)(o->delimiter && !o->to ? o->delimiter : f->delimiter);
+	e->at_row_start = 1;
+	return e;
+}
+
+static int needs_quotes(const char *s, size_t n, unsigned char delim)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == delim || c == '"' || c == '\n' || c == '\r')
+			return 1;
+	}
+	return 0;
+}
+
+static int put_quoted(struct lr_sink *s, const char *t, size_t n)
+{
+	const char *q;
+
+	if (lr_sink_putc(s, '"') < 0)
+		return -1;
+	while ((q = memchr(t, '"', n)) != NULL) {
+		size_t k = (size_t)(q - t) + 1;
+
+		if (lr_sink_put(s, t, k) < 0 || lr_sink_putc(s, '"') < 0)
+			return -1;
+		t += k;
+		n -= k;
+	}
+	if (lr_sink_put(s, t, n) < 0)
+		return -1;
+	return lr_sink_putc(s, '"');
+}
+
+static int csv_enc_write(void *ve, const struct lr_block *b)
+{
+	struct csv_enc *e = ve;
+	struct lr_sink *s = e->sink;
+	size_t i;
+
+	for (i = 0; i < b->ncells; i++) {
+		const struct lr_cell *c = &b->cell[i];
+		const char *t;
+		size_t n;
+
+		switch (c->kind) {
+		case LR_CELL_RAW:
+			if (lr_sink_put(s, b->text + c->off, c->len) < 0)
+				return -1;
+			continue;
+		case LR_CELL_END:
+			/* A row that is one empty field must not become a
+			 * blank line. */
+			if (e->pending_empty && lr_sink_put(s, "\"\"", 2) < 0)
+				return -1;
+			if (c->term && lr_sink_putc(s, c->term) < 0)
+				return -1;
+			e->pending_empty = 0;
+			e->at_row_start = 1;
+			continue;
+		default:
+			break;
+		}
+		if (c->kind == LR_CELL_NUM && !c->copied) {
+			t = b->out + c->out_off;
+			n = c->out_len;
+		} else {
+			t = b->text + c->off;
+			n = c->len;
+		}
+		if (!e->at_row_start && lr_sink_putc(s, e->delim) < 0)
+			return -1;
+		e->pending_empty = e->at_row_start && n == 0;
+		e->at_row_start = 0;
+		if (needs_quotes(t, n, e->delim)) {
+			if (put_quoted(s, t, n) < 0)
+				return -1;
+		} else if (lr_sink_put(s, t, n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int csv_enc_finish(void *ve)
+{
+	(void)ve;
+	return 0;
+}
+
+static void csv_enc_close(void *ve)
+{
+	free(ve);
+}
+
+const struct lr_format lr_format_csv = {
+	.name = "csv",
+	.suffixes = { ".csv" },
+	.delimiter = ',',
+	.sniff = NULL,
+	.dec_open = csv_dec_open,
+	.dec_read = csv_dec_read,
+	.dec_close = csv_dec_close,
+	.enc_open = csv_enc_open,
+	.enc_write = csv_enc_write,
+	.enc_finish = csv_enc_finish,
+	.enc_close = csv_enc_close,
+};
+
+const struct lr_format lr_format_tsv = {
+	.name = "tsv",
+	.suffixes = { ".tsv", ".tab" },
+	.delimiter = '\t',
+	.sniff = NULL,
+	.dec_open = csv_dec_open,
+	.dec_read = csv_dec_read,
+	.dec_close = csv_dec_close,
+	.enc_open = csv_enc_open,
+	.enc_write = csv_enc_write,
+	.enc_finish = csv_enc_finish,
+	.enc_close = csv_enc_close,
+};

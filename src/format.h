@@ -1,0 +1,57 @@
+/*
+ * format.h - the table of formats. Each row names a format, the file
+ * suffixes and content that identify it, and its decoder and encoder.
+ * Adding a format is one file and one row; main never looks inside.
+ */
+#ifndef LR_FORMAT_H
+#define LR_FORMAT_H
+
+#include <stddef.h>
+
+#include "block.h"
+#include "options.h"
+#include "stream.h"
+
+struct lr_format {
+	const char *name;
+	const char *suffixes[3]; /* lower-case, with the dot */
+	int delimiter;           /* text formats: the default separator */
+
+	/* Non-zero if the first bytes of a stream look like this format. */
+	int (*sniff)(const unsigned char *p, size_t n);
+
+	/* Decoder: open returns NULL after reporting; read sets *out to the
+	 * next block and returns 1, returns 0 at the end, -1 after
+	 * reporting bad input; close frees. */
+	void *(*dec_open)(const struct lr_format *f, struct lr_source *src,
+			  const struct lr_options *o);
+	int (*dec_read)(void *dec, struct lr_block **out);
+	void (*dec_close)(void *dec);
+
+	/* Encoder: write drains a computed block into the sink; finish
+	 * writes what ends the stream; both return 0 or -1 after
+	 * reporting. close frees. */
+	void *(*enc_open)(const struct lr_format *f, struct lr_sink *sink,
+			  const struct lr_options *o, const struct lr_format *from);
+	int (*enc_write)(void *enc, const struct lr_block *b);
+	int (*enc_finish)(void *enc);
+	void (*enc_close)(void *enc);
+};
+
+extern const struct lr_format lr_format_csv;
+extern const struct lr_format lr_format_tsv;
+
+/* The format named name ("csv"), or NULL. */
+const struct lr_format *lr_format_by_name(const char *name);
+
+/* The format a path's suffix names, or NULL. */
+const struct lr_format *lr_format_by_path(const char *path);
+
+/* The format the first bytes of a stream suggest; CSV when nothing else
+ * matches. */
+const struct lr_format *lr_format_sniff(const unsigned char *p, size_t n);
+
+/* The names of all formats, separated by '|', for messages. */
+const char *lr_format_names(void);
+
+#endif

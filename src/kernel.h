@@ -1,0 +1,34 @@
+/*
+ * kernel.h - the activation on binary numbers: Leaky ReLU forward, its
+ * gradient, PReLU and the inverse, in float32 or float64, with PyTorch's
+ * conventions at ±0, NaN and ±inf. No I/O, no malloc.
+ */
+#ifndef LR_KERNEL_H
+#define LR_KERNEL_H
+
+#include <stddef.h>
+
+enum lr_mode { LR_MODE_FORWARD, LR_MODE_GRAD, LR_MODE_PRELU, LR_MODE_INVERSE };
+
+/* The parameters of one run. Slopes are per channel: value i of a row of
+ * nslopes channels uses slope i; with nslopes == 1 every value uses it.
+ * The float32 slopes are the float64 ones rounded to float32, as PyTorch
+ * rounds a Python float to the tensor's dtype. */
+struct lr_kernel {
+	enum lr_mode mode;
+	int zero_grad_one; /* grad at x == ±0 is 1 instead of the slope */
+	size_t nslopes;
+	const double *slope64;
+	const float *slope32;
+};
+
+/* f(x) for one value with slope a. */
+double lr_kernel_one64(const struct lr_kernel *k, double x, double a);
+float lr_kernel_one32(const struct lr_kernel *k, float x, float a);
+
+/* Rewrites v[0..n) in place; v[0] is in channel first_channel, and the
+ * channel advances by one per value, wrapping at k->nslopes. */
+void lr_kernel_run64(const struct lr_kernel *k, double *v, size_t n, size_t first_channel);
+void lr_kernel_run32(const struct lr_kernel *k, float *v, size_t n, size_t first_channel);
+
+#endif

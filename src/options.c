@@ -1,0 +1,389 @@
+/*
+ * options.c - getopt_long parsing, value checks and the usage text. A
+ * bad value is a usage error (exit 2) that says what was wrong.
+ */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "format.h"
+
+#define LR_VERSION "0.1.0"
+
+enum {
+	OPT_DTYPE = 256,
+	OPT_PRECISION,
+	OPT_ZERO_GRAD,
+	OPT_HEADER,
+	OPT_NO_HEADER,
+	OPT_SKIP_INVALID
+};
+
+static const struct option longopts[] = {
+	{ "slope", required_argument, NULL, 's' },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "dtype", required_argument, NULL, OPT_DTYPE },
+	{ "precision", required_argument, NULL, OPT_PRECISION },
+	{ "zero-grad", required_argument, NULL, OPT_ZERO_GRAD },
+	{ "columns", required_argument, NULL, 'c' },
+	{ "delimiter", required_argument, NULL, 'd' },
+	{ "header", no_argument, NULL, OPT_HEADER },
+	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
+	{ "skip-invalid", no_argument, NULL, OPT_SKIP_INVALID },
+	{ "from", required_argument, NULL, 'f' },
+	{ "to", required_argument, NULL, 't' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: lrelu [OPTIONS] [FILE...]\n"
+		"Stream numbers through the Leaky ReLU activation.\n"
+		"Reads FILEs (standard input when none or '-') and writes standard output.\n"
+		"\n"
+		"  -s, --slope A[,A...]      negative slope, or one per channel (default 0.01;\n"
+		"                            0.25 for prelu)\n"
+		"  -m, --mode MODE           forward|grad|prelu|inverse (default forward)\n"
+		"      --dtype TYPE          exact|f64|f32 arithmetic on text (default exact)\n"
+		"      --precision N         round computed values to N significant digits\n"
+		"      --zero-grad WHICH     gradient at 0: slope|one (default slope)\n"
+		"  -c, --columns LIST        CSV columns to transform: 1,3-5,7-,name\n"
+		"  -d, --delimiter CHAR      CSV field separator (default ',', tab for .tsv)\n"
+		"      --header              the first row is a header\n"
+		"      --no-header           the first row is data\n"
+		"      --skip-invalid        pass non-numbers through instead of failing\n"
+		"  -f, --from FORMAT         input format: %s\n"
+		"  -t, --to FORMAT           output format (default: the input's)\n"
+		"  -o, --output FILE         write FILE, replacing it only on success\n"
+		"  -h, --help                show this help and exit\n"
+		"  -V, --version             show the version and exit\n"
+		"\n"
+		"Exit status: 0 success, 1 bad input data, 2 usage error, 3 I/O error.\n",
+		lr_format_names());
+}
+
+/* Parses a comma-separated slope list into o. */
+static int parse_slopes(struct lr_options *o, const char *arg)
+{
+	size_t n = 1, i;
+	const char *p, *q;
+
+	for (p = arg; *p; p++)
+		n += *p == ',';
+	free(o->slope_dec);
+	free(o->slope64);
+	free(o->slope32);
+	o->slope_dec = calloc(n, sizeof *o->slope_dec);
+	o->slope64 = calloc(n, sizeof *o->slope64);
+	o->slope32 = calloc(n, sizeof *o->slope32);
+	if (!o->slope_dec || !o->slope64 || !o->slope32) {
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	o->nslopes = n;
+	for (i = 0, p = arg; i < n; i++, p = q + 1) {
+		char buf[128];
+		size_t len;
+		int r;
+
+		q = strchr(p, ',');
+		if (!q)
+			q = p + strlen(p);
+		len = (size_t)(q - p);
+		r = lr_small_parse(&o->slope_dec[i], p, len);
+		if (r == LR_DEC_ERANGE) {
+			lr_error_usage("invalid slope '%.*s': at most 19 significant digits", (int)len,
+				       p);
+			return -1;
+		}
+		if (r != LR_DEC_OK || len >= sizeof buf) {
+			lr_error_usage("invalid slope '%.*s': expected a finite number such as 0.01",
+				       (int)len, p);
+			return -1;
+		}
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		/* As a Python float becomes a tensor's dtype: text to double,
+		 * then double to float. */
+		o->slope64[i] = strtod(buf, NULL);
+		o->slope32[i] = (float)o->slope64[i];
+	}
+	return 0;
+}
+
+static int all_digits(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+static size_t to_index(const char *p, size_t n)
+{
+	size_t v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (v > (SIZE_MAX - 9) / 10)
+			return SIZE_MAX;
+		v = v * 10 + (size_t)(p[i] - '0');
+	}
+	return v;
+}
+
+/* Parses --columns: indexes, ranges (a-b, a-, -b) and header names. */
+static int parse_columns(struct lr_options *o, char *arg)
+{
+	size_t n = 1, i;
+	char *p, *q;
+
+	for (p = arg; *p; p++)
+		n += *p == ',';
+	free(o->cols);
+	o->cols = calloc(n, sizeof *o->cols);
+	if (!o->cols) {
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	o->ncols = n;
+	for (i = 0, p = arg; i < n; i++, p = q + 1) {
+		struct lr_colspec *c = &o->cols[i];
+		char *dash;
+		size_t len;
+
+		q = strchr(p, ',');
+		if (!q)
+			q = p + strlen(p);
+		len = (size_t)(q - p);
+		dash = memchr(p, '-', len);
+		if (all_digits(p, len)) {
+			c->lo = c->hi = to_index(p, len);
+		} else if (dash && (dash == p || all_digits(p, (size_t)(dash - p))) &&
+			   (dash + 1 == q || all_digits(dash + 1, (size_t)(q - dash - 1))) &&
+			   len > 1) {
+			c->lo = dash == p ? 1 : to_index(p, (size_t)(dash - p));
+			c->hi = dash + 1 == q ? (size_t)-1 : to_index(dash + 1, (size_t)(q - dash - 1));
+		} else if (len > 0) {
+			*q = '\0';
+			c->name = p;
+			continue;
+		} else {
+			lr_error_usage("invalid --columns '%s': empty item", arg);
+			return -1;
+		}
+		if (c->lo == 0 || c->lo > c->hi) {
+			lr_error_usage("invalid --columns item '%.*s': columns count from 1 and "
+				       "ranges go upwards",
+				       (int)len, p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int parse_int(const char *arg, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int lr_options_parse(struct lr_options *o, int argc, char **argv)
+{
+	static char *stdin_only[] = { "-" };
+	const char *slope_arg = NULL;
+	long v;
+	int ch;
+	size_t i;
+
+	memset(o, 0, sizeof *o);
+	o->mode = LR_MODE_FORWARD;
+	o->dtype = LR_DTYPE_EXACT;
+	o->header = -1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":s:m:c:d:f:t:o:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			slope_arg = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "forward") == 0)
+				o->mode = LR_MODE_FORWARD;
+			else if (strcmp(optarg, "grad") == 0)
+				o->mode = LR_MODE_GRAD;
+			else if (strcmp(optarg, "prelu") == 0)
+				o->mode = LR_MODE_PRELU;
+			else if (strcmp(optarg, "inverse") == 0)
+				o->mode = LR_MODE_INVERSE;
+			else {
+				lr_error_usage("invalid --mode '%s': expected forward, grad, prelu or "
+					       "inverse",
+					       optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			break;
+		case OPT_DTYPE:
+			if (strcmp(optarg, "exact") == 0)
+				o->dtype = LR_DTYPE_EXACT;
+			else if (strcmp(optarg, "f64") == 0)
+				o->dtype = LR_DTYPE_F64;
+			else if (strcmp(optarg, "f32") == 0)
+				o->dtype = LR_DTYPE_F32;
+			else {
+				lr_error_usage("invalid --dtype '%s': expected exact, f64 or f32",
+					       optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			break;
+		case OPT_PRECISION:
+			if (parse_int(optarg, 1, LR_PRECISION_MAX, &v) < 0) {
+				lr_error_usage("invalid --precision '%s': expected a whole number "
+					       "from 1 to %d",
+					       optarg, LR_PRECISION_MAX);
+				return LR_OPTIONS_ERROR;
+			}
+			o->precision = (int)v;
+			break;
+		case OPT_ZERO_GRAD:
+			if (strcmp(optarg, "slope") == 0)
+				o->zero_grad_one = 0;
+			else if (strcmp(optarg, "one") == 0)
+				o->zero_grad_one = 1;
+			else {
+				lr_error_usage("invalid --zero-grad '%s': expected slope or one",
+					       optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			break;
+		case 'c':
+			if (parse_columns(o, optarg) < 0)
+				return LR_OPTIONS_ERROR;
+			break;
+		case 'd':
+			if (strcmp(optarg, "\\t") == 0 || strcmp(optarg, "tab") == 0)
+				o->delimiter = '\t';
+			else if (strlen(optarg) == 1 && !strchr("\"\r\n0123456789.+-eE", optarg[0]))
+				o->delimiter = (unsigned char)optarg[0];
+			else {
+				lr_error_usage("invalid --delimiter '%s': expected one character that "
+					       "cannot be part of a number (or 'tab')",
+					       optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			break;
+		case OPT_HEADER:
+			o->header = 1;
+			break;
+		case OPT_NO_HEADER:
+			o->header = 0;
+			break;
+		case OPT_SKIP_INVALID:
+			o->skip_invalid = 1;
+			break;
+		case 'f':
+		case 't': {
+			const struct lr_format *f = lr_format_by_name(optarg);
+
+			if (!f) {
+				lr_error_usage("invalid --%s '%s': expected %s", ch == 'f' ? "from" : "to",
+					       optarg, lr_format_names());
+				return LR_OPTIONS_ERROR;
+			}
+			if (ch == 'f')
+				o->from = f;
+			else
+				o->to = f;
+			break;
+		}
+		case 'o':
+			if (!*optarg) {
+				lr_error_usage("invalid --output '': expected a file name");
+				return LR_OPTIONS_ERROR;
+			}
+			o->output = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return fflush(stdout) == 0 && !ferror(stdout) ? LR_OPTIONS_DONE
+								      : LR_OPTIONS_ERROR;
+		case 'V':
+			printf("lrelu %s\n", LR_VERSION);
+			return LR_OPTIONS_DONE;
+		case ':':
+			lr_error_usage("option '%s' needs a value", argv[optind - 1]);
+			return LR_OPTIONS_ERROR;
+		default:
+			if (optopt)
+				lr_error_usage("unknown option '-%c'", optopt);
+			else
+				lr_error_usage("unknown option '%s'", argv[optind - 1]);
+			return LR_OPTIONS_ERROR;
+		}
+	}
+	if (parse_slopes(o, slope_arg ? slope_arg : o->mode == LR_MODE_PRELU ? "0.25" : "0.01") < 0)
+		return LR_OPTIONS_ERROR;
+	if (o->mode == LR_MODE_INVERSE)
+		for (i = 0; i < o->nslopes; i++)
+			if (o->slope_dec[i].neg || o->slope_dec[i].m == 0) {
+				lr_error_usage("--mode inverse needs slopes greater than 0");
+				return LR_OPTIONS_ERROR;
+			}
+	if (o->header == 0)
+		for (i = 0; i < o->ncols; i++)
+			if (o->cols[i].name) {
+				lr_error_usage("--columns '%s' names a column, which needs a header row "
+					       "(drop --no-header)",
+					       o->cols[i].name);
+				return LR_OPTIONS_ERROR;
+			}
+	if (optind < argc) {
+		o->inputs = argv + optind;
+		o->ninputs = (size_t)(argc - optind);
+	} else {
+		o->inputs = stdin_only;
+		o->ninputs = 1;
+	}
+	return LR_OPTIONS_RUN;
+}
+
+void lr_options_calc(const struct lr_options *o, struct lr_calc *c)
+{
+	memset(c, 0, sizeof *c);
+	c->k.mode = o->mode;
+	c->k.zero_grad_one = o->zero_grad_one;
+	c->k.nslopes = o->nslopes;
+	c->k.slope64 = o->slope64;
+	c->k.slope32 = o->slope32;
+	c->dec = o->slope_dec;
+	c->dtype = o->dtype;
+	c->precision = o->precision;
+	c->skip_invalid = o->skip_invalid;
+}
+
+void lr_options_free(struct lr_options *o)
+{
+	free(o->slope_dec);
+	free(o->slope64);
+	free(o->slope32);
+	free(o->cols);
+}

@@ -1,0 +1,55 @@
+/*
+ * options.h - the command line turned into a struct lr_options, with
+ * every value checked. The rest of the program sees only this struct,
+ * never argv.
+ */
+#ifndef LR_OPTIONS_H
+#define LR_OPTIONS_H
+
+#include <stddef.h>
+
+#include "calc.h"
+#include "decimal.h"
+#include "kernel.h"
+
+struct lr_format;
+
+/* One item of --columns: a 1-based inclusive range, or a header name. */
+struct lr_colspec {
+	size_t lo, hi; /* hi == (size_t)-1: to the last column */
+	const char *name;
+};
+
+struct lr_options {
+	enum lr_mode mode;
+	enum lr_dtype dtype;
+	int precision;     /* 0: keep every digit */
+	int zero_grad_one; /* --zero-grad one */
+	size_t nslopes;
+	struct lr_small *slope_dec;
+	double *slope64;
+	float *slope32;
+	struct lr_colspec *cols; /* NULL: every column */
+	size_t ncols;
+	int delimiter;    /* 0: the format's own */
+	int header;       /* -1: detect, 0: none, 1: first row */
+	int skip_invalid;
+	const char *output; /* NULL: standard output */
+	const struct lr_format *from, *to;
+	char **inputs;    /* at least one; "-" is standard input */
+	size_t ninputs;
+};
+
+#define LR_OPTIONS_RUN 0   /* go on and process the inputs */
+#define LR_OPTIONS_DONE 1  /* --help or --version was printed */
+#define LR_OPTIONS_ERROR -1 /* a usage error was reported */
+
+/* Fills *o from argv. Returns one of the LR_OPTIONS_ values. */
+int lr_options_parse(struct lr_options *o, int argc, char **argv);
+
+/* The calc parameters the options describe; valid while o lives. */
+void lr_options_calc(const struct lr_options *o, struct lr_calc *c);
+
+void lr_options_free(struct lr_options *o);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * stream.h - byte sources and sinks. A source hands out buffered chunks
+ * and can be peeked at for format detection; a sink collects bytes in a
+ * buffer and drains them to its back end (a descriptor, or an atomic
+ * output file that appears only when committed). Every error is reported
+ * here, naming the file, and returned as -1.
+ */
+#ifndef LR_STREAM_H
+#define LR_STREAM_H
+
+#include <stddef.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define LR_STREAM_BUFSIZE (64 * 1024)
+
+struct lr_source {
+	const char *name; /* for messages: the path, or "<stdin>" */
+	int fd;
+	int owns_fd;
+	unsigned char *buf;
+	size_t pos, len; /* unread bytes are buf[pos..len) */
+	int eof;
+	off_t size;      /* total size if known (regular file), else -1 */
+};
+
+/* Opens path for reading ("-" is stdin). Returns NULL after reporting. */
+struct lr_source *lr_source_open(const char *path);
+
+/* Makes up to want bytes of the unread input visible without consuming
+ * them: *p points to them. Returns how many (fewer only at end of input),
+ * or -1 after reporting. */
+ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p);
+
+/* Hands out the next chunk of input, consuming it: *p stays valid until
+ * the next call. Returns its length, 0 at end of input, -1 after
+ * reporting. */
+ssize_t lr_source_next(struct lr_source *s, const unsigned char **p);
+
+void lr_source_close(struct lr_source *s);
+
+struct lr_sink {
+	const char *name; /* for messages */
+	int fd;
+	unsigned char *buf;
+	size_t len, cap;
+	int failed;
+	char *tmp_path;   /* atomic file: where it is written */
+	char *final_path; /* atomic file: where it goes on commit */
+};
+
+/* A sink on standard output. */
+struct lr_sink *lr_sink_stdout(void);
+
+/* A sink that writes a temporary file in the directory of path and
+ * renames it over path in lr_sink_close(s, 1); on lr_sink_close(s, 0),
+ * on a fatal signal or at an early exit it is removed. */
+struct lr_sink *lr_sink_atomic(const char *path);
+
+/* Sends the buffer to the back end. Returns 0, or -1 after reporting. */
+int lr_sink_flush(struct lr_sink *s);
+
+/* The path of lr_sink_put for data that does not fit the buffer. */
+int lr_sink_put_slow(struct lr_sink *s, const void *p, size_t n);
+
+/* Appends p[0..n) to the sink. Returns 0, or -1 after reporting. */
+static inline int lr_sink_put(struct lr_sink *s, const void *p, size_t n)
+{
+	if (n > s->cap - s->len)
+		return lr_sink_put_slow(s, p, n);
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
+	return 0;
+}
+
+static inline int lr_sink_putc(struct lr_sink *s, int c)
+{
+	unsigned char ch = (unsigned char)c;
+
+	return lr_sink_put(s, &ch, 1);
+}
+
+/* Flushes and closes. For an atomic file, commit says whether to rename
+ * it into place (after fsync) or to remove it. Returns 0, or -1 after
+ * reporting (the file is then removed). */
+int lr_sink_close(struct lr_sink *s, int commit);
+
+/* Installs the handlers that remove an unfinished atomic file when the
+ * process is interrupted, and makes a vanished pipe reader a quiet
+ * exit 0. */
+void lr_stream_signals(void);
+
+#endif
