@@ -48,25 +48,3 @@ void lr_block_reset(struct lr_block *b)
 	b->textlen = 0;
 	b->outlen = 0;
 }
-
-struct lr_cell *lr_block_add(struct lr_block *b, enum lr_cell_kind kind, const void *p, size_t n)
-{
-	struct lr_cell *c;
-
-	if (b->ncells == b->cellcap || b->textcap - b->textlen < n)
-		return NULL;
-	c = &b->cell[b->ncells++];
-	c->off = (uint32_t)b->textlen;
-	c->len = (uint32_t)n;
-	c->out_off = c->out_len = 0;
-	c->line = 0;
-	c->col = 0;
-	c->channel = 0;
-	c->kind = (uint8_t)kind;
-	c->term = 0;
-	c->copied = 0;
-	if (n)
-		memcpy(b->text + b->textlen, p, n);
-	b->textlen += n;
-	return c;
-}

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum lr_cell_kind {
 	LR_CELL_TEXT,    /* passed through as it is (header, string, empty) */
@@ -28,6 +29,7 @@ struct lr_cell {
 	uint8_t kind;              /* enum lr_cell_kind */
 	uint8_t term;              /* END: '\n', '\r', or 0 at end of input */
 	uint8_t copied;            /* NUM: result is the input text unchanged */
+	uint8_t plain;             /* text has no quote, CR, LF or source delimiter */
 };
 
 struct lr_block {
@@ -51,8 +53,24 @@ void lr_block_reset(struct lr_block *b);
 
 /* Appends a cell whose text is copied from p[0..n); returns it, or NULL
  * when the block has no room (the caller's high-water marks should make
- * that impossible). */
-struct lr_cell *lr_block_add(struct lr_block *b, enum lr_cell_kind kind, const void *p, size_t n);
+ * that impossible). The cell's other fields are zero. */
+static inline struct lr_cell *lr_block_add(struct lr_block *b, enum lr_cell_kind kind,
+					   const void *p, size_t n)
+{
+	struct lr_cell *c;
+
+	if (b->ncells == b->cellcap || b->textcap - b->textlen < n)
+		return NULL;
+	c = &b->cell[b->ncells++];
+	memset(c, 0, sizeof *c);
+	c->off = (uint32_t)b->textlen;
+	c->len = (uint32_t)n;
+	c->kind = (uint8_t)kind;
+	if (n)
+		memcpy(b->text + b->textlen, p, n);
+	b->textlen += n;
+	return c;
+}
 
 /* The input and result text of a cell. */
 static inline const char *lr_cell_text(const struct lr_block *b, const struct lr_cell *c)

@@ -135,6 +135,20 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 	size_t si = slope_index(c, channel);
 	int r;
 
+	/* The common case first: a plain number whose product fits 128 bits. */
+	if (c->dtype == LR_DTYPE_EXACT && !c->precision &&
+	    (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU)) {
+		int neg, e;
+		uint64_t m;
+
+		if (lr_dec_parse_simple(in, n, &neg, &m, &e) == 0) {
+			if (!neg && m)
+				return LR_CALC_COPY;
+			lr_dec_mul_simple(&x, neg, m, e, &c->dec[si]);
+			*outlen = lr_dec_format(&x, &plain, out);
+			return LR_CALC_NEW;
+		}
+	}
 	while (lead < n && is_blank(in[lead]))
 		lead++;
 	while (trail < n - lead && is_blank(in[n - 1 - trail]))

@@ -162,18 +162,37 @@ int lr_small_parse(struct lr_small *a, const char *s, size_t n)
 
 /* Writes the decimal digits of v (no leading zeros; "" for 0) to out and
  * returns their count. */
+static const char two_digits[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Writes v in decimal, zero-padded to at least width digits; returns the
+ * count. Two digits per division. */
 static int u64_digits(uint64_t v, char *out, int width)
 {
 	char tmp[20];
-	int n = 0, i;
+	int n = 20, len, i;
 
-	while (v || n < width) {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
+	if (v == 0 && width == 0)
+		return 0;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		tmp[--n] = two_digits[2 * r + 1];
+		tmp[--n] = two_digits[2 * r];
 	}
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
+	if (v >= 10) {
+		tmp[--n] = two_digits[2 * v + 1];
+		tmp[--n] = two_digits[2 * v];
+	} else
+		tmp[--n] = (char)('0' + v);
+	len = 20 - n;
+	for (i = len; i < width; i++)
+		*out++ = '0';
+	memcpy(out, tmp + n, (size_t)len);
+	return width > len ? width : len;
 }
 
 static int u128_digits(u128 v, char *out)
@@ -187,6 +206,80 @@ static int u128_digits(u128 v, char *out)
 		return u64_digits(lo, out, 0);
 	n = u64_digits(hi, out, 0);
 	return n + u64_digits(lo, out + n, 19);
+}
+
+int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *first;
+	uint64_t v = 0;
+	int frac = 0, seen;
+
+	*neg = 0;
+	if (p < end && (*p == '-' || *p == '+')) {
+		*neg = *p == '-';
+		p++;
+	}
+	first = p;
+	while (p < end && *p == '0')
+		p++;
+	seen = p > first;
+	/* Integer digits: at most 19 significant ones fit. */
+	first = p;
+	while (p < end && (unsigned)(*p - '0') < 10)
+		v = v * 10 + (unsigned)(*p++ - '0');
+	if (p - first > 19)
+		return -1;
+	seen |= p > first;
+	if (p < end && *p == '.') {
+		const unsigned char *f = ++p;
+		int nd = (int)(f - 1 - first);
+
+		if (v == 0) {
+			/* Zeros right after the point are not significant. */
+			while (p < end && *p == '0')
+				p++;
+			nd = 0;
+		}
+		first = p;
+		while (p < end && (unsigned)(*p - '0') < 10)
+			v = v * 10 + (unsigned)(*p++ - '0');
+		if (nd + (p - first) > 19)
+			return -1;
+		frac = (int)(p - f);
+		seen |= p > f;
+	}
+	if (p != end || !seen)
+		return -1;
+	*m = v;
+	*exp = -frac;
+	return 0;
+}
+
+void lr_dec_mul_simple(struct lr_dec *out, int neg, uint64_t m, int exp, const struct lr_small *a)
+{
+	out->neg = (unsigned char)(neg ^ a->neg);
+	out->kind = LR_DEC_FINITE;
+	out->nt.sci = 0;
+	out->nt.echar = 'e';
+	out->nt.eplus = 0;
+	if (m == 0 || a->m == 0) {
+		out->ndig = 0;
+		out->exp = 0;
+		return;
+	}
+	{
+		uint64_t small;
+
+		if (!__builtin_mul_overflow(m, a->m, &small))
+			out->ndig = u64_digits(small, out->dig, 0);
+		else
+			out->ndig = u128_digits((u128)m * a->m, out->dig);
+	}
+	out->exp = (int64_t)exp + a->exp;
+	while (out->dig[out->ndig - 1] == '0') {
+		out->ndig--;
+		out->exp++;
+	}
 }
 
 void lr_dec_from_small(struct lr_dec *d, const struct lr_small *a)

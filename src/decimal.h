@@ -61,6 +61,15 @@ struct lr_small {
  * LR_DEC_EINVAL or LR_DEC_ERANGE; *d is meaningful only on LR_DEC_OK. */
 int lr_dec_parse(struct lr_dec *d, const char *s, size_t n, unsigned flags);
 
+/* The common shape "[-+]digits[.digits]" with at most 19 significant
+ * digits, read without the general parser: sets *neg, and *m and *exp
+ * with value = m * 10^exp. Returns 0, or -1 for any other text (which
+ * lr_dec_parse then judges). */
+int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp);
+
+/* *out = (-1)^neg * m * a exactly, with m * 10^exp a simple number. */
+void lr_dec_mul_simple(struct lr_dec *out, int neg, uint64_t m, int exp, const struct lr_small *a);
+
 /* Parses a slope-like number into *a: finite, at most 19 significant
  * digits. Returns LR_DEC_OK, LR_DEC_EINVAL or LR_DEC_ERANGE. */
 int lr_small_parse(struct lr_small *a, const char *s, size_t n);

@@ -38,6 +38,10 @@ struct csv_dec {
 	uint32_t col;      /* fields so far in the current row */
 	uint32_t channel;  /* transformed columns so far in the row */
 	int prev_cr;       /* the last row end was '\r' */
+	int lib_busy;      /* libcsv holds part of a row */
+	int plain_path;    /* fields come from split_plain */
+	int in_quotes;     /* quote parity from the start of libcsv's row */
+	unsigned char special[256]; /* delimiter, CR and LF */
 	int in_first_row;  /* no row with fields has ended yet */
 	enum first_row first;
 	size_t first_cell; /* index in blk of the first row's first cell */
@@ -210,14 +214,17 @@ static void on_field(void *s, size_t n, void *ctx)
 	}
 	c->line = d->line;
 	c->col = ++d->col;
+	c->plain = (uint8_t)d->plain_path;
 	if (d->in_first_row && d->first == FIRST_PENDING) {
 		if (d->col == 1)
 			d->first_cell = d->blk->ncells - 1;
 		c->kind = LR_CELL_PENDING;
 	} else if (!(d->in_first_row && d->first == FIRST_HEADER))
 		classify(d, c);
-	for (i = 0; i < n; i++)
-		d->line += t[i] == '\n';
+	/* Only a quoted field, which libcsv handles, can hold a newline. */
+	if (!d->plain_path)
+		for (i = 0; i < n; i++)
+			d->line += t[i] == '\n';
 }
 
 static void on_row(int term, void *ctx)
@@ -262,6 +269,63 @@ static void on_row(int term, void *ctx)
 	d->channel = 0;
 }
 
+/*
+ * Rows without a quote character need none of libcsv's state machine:
+ * splitting them at the delimiter and the terminators gives the same
+ * fields and row ends libcsv reports (with CSV_REPALL_NL and no space
+ * trimming), through the same callbacks. p[0..n) holds whole rows.
+ */
+static void split_plain(struct csv_dec *d, const unsigned char *p, size_t n)
+{
+	const unsigned char *start = p, *q, *end = p + n;
+	unsigned char delim = csv_get_delim(&d->p);
+	int begun = 0;
+
+	for (q = p; q < end; q++) {
+		if (!d->special[*q])
+			continue;
+		if (*q == delim) {
+			on_field((void *)start, (size_t)(q - start), d);
+			begun = 1;
+		} else {
+			if (begun || q > start)
+				on_field((void *)start, (size_t)(q - start), d);
+			on_row(*q, d);
+			begun = 0;
+		}
+		start = q + 1;
+		if (d->failed)
+			return;
+	}
+}
+
+/* The length of p[0..n) up to and including its last CR or LF; 0 if
+ * there is none. */
+static size_t through_last_terminator(const unsigned char *p, size_t n)
+{
+	while (n > 0 && p[n - 1] != '\n' && p[n - 1] != '\r')
+		n--;
+	return n;
+}
+
+/* How much of p[0..n) belongs to the row libcsv is in, tracking quote
+ * parity; *ended is set when the row's terminator is among them. */
+static size_t rest_of_row(struct csv_dec *d, const unsigned char *p, size_t n, int *ended)
+{
+	size_t i;
+
+	*ended = 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '"')
+			d->in_quotes = !d->in_quotes;
+		else if (!d->in_quotes && (p[i] == '\n' || p[i] == '\r')) {
+			*ended = 1;
+			return i + 1;
+		}
+	}
+	return n;
+}
+
 static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 			  const struct lr_options *o)
 {
@@ -278,6 +342,8 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	}
 	csv_set_delim(&d->p, (unsigned char)(o->delimiter ? o->delimiter : f->delimiter));
 	csv_set_space_func(&d->p, never_space);
+	d->special[csv_get_delim(&d->p)] = 1;
+	d->special['\r'] = d->special['\n'] = 1;
 	csv_set_realloc_func(&d->p, bounded_realloc);
 	d->blk = lr_block_new(CSV_CELLCAP, CSV_TEXTCAP);
 	if (!d->blk) {
@@ -339,6 +405,7 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 	}
 	while (b->ncells < CSV_CELLS_HIGH && b->textlen < CSV_TEXT_HIGH) {
 		size_t k, used;
+		int ended;
 
 		if (d->avail == 0) {
 			ssize_t n = lr_source_next(d->src, &d->chunk);
@@ -359,6 +426,26 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 			d->avail = (size_t)n;
 		}
 		k = d->avail < CSV_FEED ? d->avail : CSV_FEED;
+		if (!d->lib_busy) {
+			const unsigned char *quote = memchr(d->chunk, '"', k);
+			size_t plain = through_last_terminator(d->chunk,
+							       quote ? (size_t)(quote - d->chunk) : k);
+
+			if (plain) {
+				d->plain_path = 1;
+				split_plain(d, d->chunk, plain);
+				d->plain_path = 0;
+				if (d->failed)
+					return -1;
+				d->chunk += plain;
+				d->avail -= plain;
+				continue;
+			}
+			/* A quote, or a row longer than the chunk: libcsv's. */
+			d->lib_busy = 1;
+			d->in_quotes = 0;
+		}
+		k = rest_of_row(d, d->chunk, k, &ended);
 		used = csv_parse(&d->p, d->chunk, k, on_field, on_row, d);
 		if (d->failed)
 			return -1;
@@ -366,6 +453,8 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 			parse_failed(d);
 			return -1;
 		}
+		if (ended)
+			d->lib_busy = 0;
 		d->chunk += k;
 		d->avail -= k;
 	}
@@ -393,6 +482,7 @@ static void csv_dec_close(void *vd)
 struct csv_enc {
 	struct lr_sink *sink;
 	unsigned char delim;
+	int same_delim;    /* output separator is the input's: plain cells need no check */
 	int at_row_start;  /* nothing of the current row written yet */
 	int pending_empty; /* the row so far is one empty field */
 };
@@ -409,8 +499,8 @@ static void *csv_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	e->sink = sink;
 	/* -d names the input's separator; the output keeps it unless -t
 	 * asks for a format. */
-	(void)from;
 	e->delim = (unsigned char)(o->delimiter && !o->to ? o->delimiter : f->delimiter);
+	e->same_delim = e->delim == (o->delimiter ? o->delimiter : from->delimiter);
 	e->at_row_start = 1;
 	return e;
 }
@@ -487,7 +577,7 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 			return -1;
 		e->pending_empty = e->at_row_start && n == 0;
 		e->at_row_start = 0;
-		if (needs_quotes(t, n, e->delim)) {
+		if (!(c->plain && e->same_delim) && needs_quotes(t, n, e->delim)) {
 			if (put_quoted(s, t, n) < 0)
 				return -1;
 		} else if (lr_sink_put(s, t, n) < 0)
