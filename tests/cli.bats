@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# The command line: help, version, option checks, files and stdin,
+# atomic -o, pipes that close early, write errors.
+
+load helper
+
+@test "--help lists every option and exits 0" {
+	run --separate-stderr lrelu --help
+	expect_status 0
+	for o in --slope --mode --dtype --precision --zero-grad --columns --delimiter \
+		--header --no-header --skip-invalid --from --to --output --help --version; do
+		printf '%s\n' "$output" | grep -q -- "$o" || { echo "missing $o" >&2; return 1; }
+	done
+}
+
+@test "--version prints the version" {
+	run lrelu --version
+	expect_status 0
+	[[ $output =~ ^lrelu\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "an unknown option is a usage error pointing to --help" {
+	run --separate-stderr lrelu --bogus
+	expect_status 2
+	expect_stderr_match "^lrelu: unknown option '--bogus'"
+	expect_stderr_match "Try 'lrelu --help'"
+	run --separate-stderr lrelu -q
+	expect_status 2
+	expect_stderr_match "unknown option '-q'"
+}
+
+@test "an option without its value is a usage error" {
+	run --separate-stderr lrelu --slope
+	expect_status 2
+	expect_stderr_match "option '--slope' needs a value"
+}
+
+@test "bad option values are usage errors that say what was wrong" {
+	local -a cases=(
+		"-s abc|invalid slope 'abc'"
+		"-s inf|invalid slope 'inf'"
+		"-s 0.1,,0.2|invalid slope ''"
+		"-s 1.23456789012345678901|at most 19 significant digits"
+		"-m backward|invalid --mode 'backward'"
+		"--dtype f16|invalid --dtype 'f16'"
+		"--precision 0|invalid --precision '0'"
+		"--precision 2x|invalid --precision '2x'"
+		"--zero-grad two|invalid --zero-grad 'two'"
+		"-c 0|columns count from 1"
+		"-c 5-2|ranges go upwards"
+		"-c 1,,2|empty item"
+		"-d ab|invalid --delimiter 'ab'"
+		"-d 5|invalid --delimiter '5'"
+		"-f xml|invalid --from 'xml'"
+		"-t xml|invalid --to 'xml'"
+		"-m inverse -s 0|inverse needs slopes greater than 0"
+		"-m inverse -s -0.1|inverse needs slopes greater than 0"
+		"--no-header -c name|needs a header row"
+	)
+	local c args want
+	for c in "${cases[@]}"; do
+		args=${c%%|*}
+		want=${c#*|}
+		# shellcheck disable=SC2086
+		run --separate-stderr lrelu $args </dev/null
+		[ "$status" -eq 2 ] || { echo "$args: status $status" >&2; return 1; }
+		printf '%s' "$stderr" | grep -qF -- "$want" || { echo "$args: $stderr" >&2; return 1; }
+	done
+}
+
+@test "files are read in order and concatenated; '-' is stdin" {
+	printf -- '-1\n' >"$SCRATCH/a.csv"
+	printf -- '-2\n' >"$SCRATCH/b.csv"
+	run bash -c "printf -- '-3\n' | '$LRELU' '$SCRATCH/a.csv' - '$SCRATCH/b.csv'"
+	expect_output $'-0.01\n-0.03\n-0.02'
+}
+
+@test "-o writes the file atomically and leaves no temporary behind" {
+	printf 'v\n-1\n' >"$SCRATCH/in.csv"
+	run lrelu -o "$SCRATCH/out.csv" "$SCRATCH/in.csv"
+	expect_status 0
+	[ "$(cat "$SCRATCH/out.csv")" = $'v\n-0.01' ]
+	[ "$(ls -A "$SCRATCH")" = $'in.csv\nout.csv' ]
+}
+
+@test "-o on bad input leaves the old file untouched and no temporary" {
+	printf 'old\n' >"$SCRATCH/out.csv"
+	printf -- '-1\nabc\n' >"$SCRATCH/bad.csv"
+	run --separate-stderr lrelu -o "$SCRATCH/out.csv" "$SCRATCH/bad.csv"
+	expect_status 1
+	[ "$(cat "$SCRATCH/out.csv")" = old ]
+	[ "$(ls -A "$SCRATCH")" = $'bad.csv\nout.csv' ]
+}
+
+@test "-o on bad input creates nothing" {
+	run --separate-stderr lrelu -o "$SCRATCH/new.csv" --no-header <<<'abc'
+	expect_status 1
+	[ -z "$(ls -A "$SCRATCH")" ]
+}
+
+@test "-o into a missing directory is an I/O error" {
+	run --separate-stderr lrelu -o "$SCRATCH/nodir/out.csv" <<<'-1'
+	expect_status 3
+	expect_stderr_match "nodir/out.csv: No such file or directory"
+}
+
+@test "the output file gets the usual permissions" {
+	run bash -c "umask 022; '$LRELU' -o '$SCRATCH/o.csv' <<<'-1'; stat -c %a '$SCRATCH/o.csv'"
+	expect_output 644
+}
+
+@test "a reader that goes away early is a quiet success" {
+	seq -200000 200000 >"$SCRATCH/big.csv"
+	run --separate-stderr bash -c "set -o pipefail; '$LRELU' '$SCRATCH/big.csv' | head -n 1"
+	expect_status 0
+	expect_output '-2000'
+	[ -z "$stderr" ]
+}
+
+@test "a full disk is an I/O error with a message" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run --separate-stderr bash -c "'$LRELU' <<<'-1' >/dev/full"
+	expect_status 3
+	expect_stderr_match '^lrelu: <stdout>: No space left on device$'
+}
+
+@test "with several inputs on stdout a bad one is reported and the rest still go out" {
+	printf 'abc\n' >"$SCRATCH/bad.csv"
+	printf -- '-1\n' >"$SCRATCH/good.csv"
+	run --separate-stderr lrelu --no-header "$SCRATCH/bad.csv" "$SCRATCH/good.csv"
+	expect_status 1
+	expect_output '-0.01'
+	expect_stderr_match 'bad.csv:1:1: not a number'
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bats
+# CSV and TSV: header detection, quoting, line endings, BOM, empty
+# fields, column selection, delimiters.
+
+load helper
+
+@test "header detected when the first row has a non-numeric field" {
+	run lrelu <<<$'x,y\n-1,2'
+	expect_output $'x,y\n-0.01,2'
+}
+
+@test "no header when the first row is all numbers or empty fields" {
+	run lrelu <<<$'-1,,2\n-3,4,'
+	expect_output $'-0.01,,2\n-0.03,4,'
+}
+
+@test "--header forces a numeric first row through untouched" {
+	run lrelu --header <<<$'-1,-2\n-3,-4'
+	expect_output $'-1,-2\n-0.03,-0.04'
+}
+
+@test "--no-header makes a non-numeric first row an error" {
+	run --separate-stderr lrelu --no-header <<<$'x,y\n-1,2'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:1:1: not a number: "x"$'
+}
+
+@test "quoted fields are parsed and re-quoted only where needed" {
+	run lrelu -c 2 <<<$'name,v\n"a,b",-1\n"plain",-2\n"say ""hi""",-3\n"two\nlines",-4'
+	expect_output $'name,v\n"a,b",-0.01\nplain,-0.02\n"say ""hi""",-0.03\n"two\nlines",-0.04'
+}
+
+@test "a quoted number is transformed" {
+	run lrelu <<<'"-5",1'
+	expect_output '-0.05,1'
+}
+
+@test "CRLF line ends are kept" {
+	run bash -c "printf 'a,b\r\n-1,-2\r\n' | '$LRELU' | od -An -c -w64 | tr -s ' '"
+	expect_output ' a , b \r \n - 0 . 0 1 , - 0 . 0 2 \r \n'
+}
+
+@test "a missing final newline stays missing" {
+	run bash -c "printf 'a\n-1' | '$LRELU' | od -An -c | tr -s ' '"
+	expect_output ' a \n - 0 . 0 1'
+}
+
+@test "a UTF-8 byte-order mark is kept" {
+	run bash -c "printf '\357\273\277v\n-1\n' | '$LRELU' | od -An -tx1 | tr -s ' '"
+	expect_output ' ef bb bf 76 0a 2d 30 2e 30 31 0a'
+}
+
+@test "blank lines pass through" {
+	run lrelu <<<$'-1\n\n-2'
+	expect_output $'-0.01\n\n-0.02'
+}
+
+@test "a row that is one empty quoted field stays a row, not a blank line" {
+	run lrelu <<<$'v\n""\n-1'
+	expect_output $'v\n""\n-0.01'
+}
+
+@test "--columns by index, range, open range and name" {
+	local in=$'id,a,b,c\n-1,-1,-1,-1'
+	run lrelu -c 2 <<<"$in"
+	expect_output $'id,a,b,c\n-1,-0.01,-1,-1'
+	run lrelu -c 2-3 <<<"$in"
+	expect_output $'id,a,b,c\n-1,-0.01,-0.01,-1'
+	run lrelu -c 3- <<<"$in"
+	expect_output $'id,a,b,c\n-1,-1,-0.01,-0.01'
+	run lrelu -c -2 <<<"$in"
+	expect_output $'id,a,b,c\n-0.01,-0.01,-1,-1'
+	run lrelu -c c,a <<<"$in"
+	expect_output $'id,a,b,c\n-1,-0.01,-1,-0.01'
+}
+
+@test "columns not selected may hold text" {
+	run lrelu -c 2 <<<$'id,v\nabc,-1\n,-2'
+	expect_output $'id,v\nabc,-0.01\n,-0.02'
+}
+
+@test "prelu channels count the selected columns only" {
+	run lrelu -m prelu -s 0.1,0.5 -c 2-3 <<<$'id,a,b\nx,-1,-1'
+	expect_output $'id,a,b\nx,-0.1,-0.5'
+}
+
+@test ".tsv files are tab-separated" {
+	printf 'a\tb\n-1\t2\n' >"$SCRATCH/in.tsv"
+	run lrelu "$SCRATCH/in.tsv"
+	expect_output $'a\tb\n-0.01\t2'
+}
+
+@test "-d sets the separator, and the output keeps it" {
+	run lrelu -d ';' <<<$'a;b\n-1;"x;y"'
+	expect_status 1
+	run lrelu -d ';' -c 1 <<<$'a;b\n-1;"x;y"'
+	expect_output $'a;b\n-0.01;"x;y"'
+	run lrelu -d tab <<<$'-1\t-2'
+	expect_output $'-0.01\t-0.02'
+}
+
+@test "-t tsv converts CSV to TSV, quoting what needs it" {
+	run lrelu -t tsv -c 1 --no-header <<<$'-1,"a\tb",c'
+	expect_output $'-0.01\t"a\tb"\tc'
+}
+
+@test "-f forces the input format whatever the name" {
+	printf -- '-1\t-2\n' >"$SCRATCH/data.txt"
+	run lrelu -f tsv "$SCRATCH/data.txt"
+	expect_output $'-0.01\t-0.02'
+}
+
+@test "--skip-invalid passes bad fields through and counts them" {
+	run --separate-stderr lrelu --skip-invalid --no-header <<<$'-1,abc\n1e,-2'
+	expect_status 0
+	expect_output $'-0.01,abc\n1e,-0.02'
+	expect_stderr_match 'warning: <stdin>: 2 invalid values passed through'
+}
+
+@test "ragged rows are fine outside prelu" {
+	run lrelu <<<$'-1\n-1,-2,-3\n-4,-5'
+	expect_output $'-0.01\n-0.01,-0.02,-0.03\n-0.04,-0.05'
+}
+
+@test "rows larger than one input chunk, with and without quotes" {
+	local row
+	row=$(seq -s, -3000 -1)
+	printf '%s\n' "$row" "\"q\",$row" >"$SCRATCH/wide.csv"
+	run --separate-stderr lrelu -s 0 -c 2- "$SCRATCH/wide.csv"
+	expect_status 0
+	[ "$(printf '%s\n' "$output" | sed -n 2p | tr ',' '\n' | sort -u | tr '\n' ' ')" = '-0 q ' ]
+}
+
+@test "many rows stream through in bounded blocks and come out in order" {
+	seq -5000 5000 >"$SCRATCH/seq.csv"
+	run bash -c "'$LRELU' -s 1 '$SCRATCH/seq.csv' | cmp - '$SCRATCH/seq.csv'"
+	expect_status 0
+}

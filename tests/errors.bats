@@ -1,0 +1,88 @@
+#!/usr/bin/env bats
+# Bad input: every message names its place (file:line:column) and the
+# exit status tells data (1) from usage (2) and I/O (3) problems.
+
+load helper
+
+@test "a non-numeric field in a transformed column names file, line and column" {
+	printf 'a,b\n1,2\n3,abc\n' >"$SCRATCH/data.csv"
+	run --separate-stderr lrelu "$SCRATCH/data.csv"
+	expect_status 1
+	expect_stderr_match "^lrelu: $SCRATCH/data.csv:3:2: not a number: \"abc\"\$"
+}
+
+@test "line numbers count the lines inside quoted fields and CRLF once" {
+	run --separate-stderr lrelu -c 2 <<<$'h,v\r\n"x\ny",1\r\nz,bad'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:4:2: not a number: "bad"$'
+}
+
+@test "an unterminated quote is an error with its line" {
+	run --separate-stderr lrelu <<<$'a,b\n1,"oops\n2,3'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:2:2: unterminated quoted field$'
+}
+
+@test "a stray quote inside a field is an error with its line" {
+	run --separate-stderr lrelu <<<$'a,b\n1,2\n3,4"5'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:3:2: malformed quoting'
+}
+
+@test "a number with too many digits is a clear error" {
+	run --separate-stderr lrelu <<<"-1$(printf '%01100d' 0)1"
+	expect_status 1
+	expect_stderr_match '<stdin>:1:1: number out of range'
+}
+
+@test "a field over the size limit is a clear error, not memory exhaustion" {
+	{ printf 'a,"'; head -c 1100000 /dev/zero | tr '\0' x; printf '"\n'; } >"$SCRATCH/huge.csv"
+	run --separate-stderr lrelu -c 1 "$SCRATCH/huge.csv"
+	expect_status 1
+	expect_stderr_match 'huge.csv:1:2: field longer than 1048576 bytes'
+}
+
+@test "prelu: a row with fewer values than slopes is an error" {
+	run --separate-stderr lrelu -m prelu -s 0.1,0.2,0.3 <<<$'-1,-1,-1\n-1,-1'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:2: 2 values in the row, but 3 slopes given$'
+}
+
+@test "prelu: a row with more values than slopes is an error" {
+	run --separate-stderr lrelu -m prelu -s 0.1,0.2 <<<'-1,-1,-1'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:1:3: more values in the row than the 2 slopes given$'
+}
+
+@test "a column name missing from the header is an error" {
+	run --separate-stderr lrelu -c nosuch <<<$'a,b\n1,2'
+	expect_status 1
+	expect_stderr_match "^lrelu: <stdin>:1: no column named 'nosuch' in the header\$"
+}
+
+@test "a column name without a header row is an error" {
+	run --separate-stderr lrelu -c a <<<'1,2'
+	expect_status 1
+	expect_stderr_match "names a column, but the first row is not a header"
+}
+
+@test "a missing file is an I/O error naming it" {
+	run --separate-stderr lrelu "$SCRATCH/nope.csv"
+	expect_status 3
+	expect_stderr_match "^lrelu: $SCRATCH/nope.csv: No such file or directory\$"
+}
+
+@test "a directory as input is an I/O error naming it" {
+	run --separate-stderr lrelu "$SCRATCH"
+	expect_status 3
+	expect_stderr_match "^lrelu: $SCRATCH: Is a directory\$"
+}
+
+@test "an unreadable file is an I/O error naming it" {
+	[ "$(id -u)" -ne 0 ] || skip "root reads everything"
+	printf '1\n' >"$SCRATCH/secret.csv"
+	chmod 000 "$SCRATCH/secret.csv"
+	run --separate-stderr lrelu "$SCRATCH/secret.csv"
+	expect_status 3
+	expect_stderr_match "secret.csv: Permission denied"
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bats
+# Exact decimal results, notation, precision, the four modes and the
+# float32/float64 emulation, checked through the command line.
+
+load helper
+
+@test "the README example: header kept, exact products, notation kept" {
+	run --separate-stderr lrelu --slope 0.2 <<<$'a,b\n-1.5,2\n-0.000001,-3e5'
+	expect_status 0
+	expect_output $'a,b\n-0.3,2\n-0.0000002,-6e4'
+}
+
+@test "exact decimal: no binary round-off in products" {
+	run lrelu -s 0.01 <<<$'-1.234567\n-0.1\n-3.3'
+	expect_output $'-0.01234567\n-0.001\n-0.033'
+}
+
+@test "values the mode leaves alone are copied byte for byte" {
+	run lrelu -s 0.01 <<<$'1.50\n007\n+2\n1e3\nNaN\nInfinity'
+	expect_output $'1.50\n007\n+2\n1e3\nNaN\nInfinity'
+}
+
+@test "signed zero is kept and zeros are written plainly" {
+	run lrelu -s 0.01 <<<$'-0\n0\n-0.000\n0e5'
+	expect_output $'-0\n0\n-0\n0'
+}
+
+@test "notation: scientific input stays scientific, exponent case and plus kept" {
+	run lrelu -s 0.01 <<<$'-1e-3\n-2.5E+3\n-7.0e2'
+	expect_output $'-1e-5\n-2.5E+1\n-7e0'
+}
+
+@test "notation: plain results needing more than 20 padding zeros turn scientific" {
+	run lrelu -s 0.001 <<<$'-0.00000000000000000001\n-0.000000000000000001'
+	expect_output $'-1e-23\n-0.000000000000000000001'
+}
+
+@test "long numbers are multiplied exactly" {
+	run lrelu -s 0.3 <<<'-123456789012345678901234567890.123456789'
+	expect_output '-37037036703703703670370370367.0370370367'
+}
+
+@test "blanks around a number are kept" {
+	run lrelu -s 0.5 <<<$'1, -2 ,3'
+	expect_output $'1, -1 ,3'
+}
+
+@test "--precision rounds computed values half to even, leaves copies alone" {
+	run lrelu -s 1 --precision 2 <<<$'-1.25\n-1.35\n-1.251\n3.14159'
+	expect_output $'-1.2\n-1.4\n-1.3\n3.14159'
+}
+
+@test "grad gives 1 or the slope" {
+	run lrelu -m grad -s 0.2 <<<$'-5\n5\n0\nnan'
+	expect_output $'0.2\n1\n0.2\n0.2'
+}
+
+@test "--zero-grad one gives 1 at both zeros" {
+	run lrelu -m grad --zero-grad one <<<$'0\n-0\n-1'
+	expect_output $'1\n1\n0.01'
+}
+
+@test "prelu defaults to 0.25 and takes one slope per column" {
+	run lrelu -m prelu <<<'-4'
+	expect_output '-1'
+	run lrelu -m prelu -s 0.1,0.2,0.3 <<<$'-1,-1,-1\n-10,5,-10'
+	expect_output $'-0.1,-0.2,-0.3\n-1,5,-3'
+}
+
+@test "grad takes a slope list too" {
+	run lrelu -m grad -s 0.1,0.2 <<<$'-1,-1\n1,-1'
+	expect_output $'0.1,0.2\n1,0.2'
+}
+
+@test "inverse undoes forward, exactly when the quotient terminates" {
+	run lrelu -m inverse -s 0.25 <<<$'-0.3\n2'
+	expect_output $'-1.2\n2'
+	run lrelu -m inverse -s 3 <<<'-1'
+	expect_output '-0.33333333333333333'
+	run lrelu -m inverse -s 3 --precision 5 <<<'-2'
+	expect_output '-0.66667'
+}
+
+@test "forward then inverse gives the input back" {
+	run bash -c "printf '%s\n' -1.5 -0.001 2 -123.456 | '$LRELU' -s 0.07 | '$LRELU' -m inverse -s 0.07"
+	expect_output $'-1.5\n-0.001\n2\n-123.456'
+}
+
+@test "--dtype f64 shows float64 round-off, --dtype f32 rounds to float32" {
+	run lrelu --dtype f64 -s 0.2 <<<'-1.5'
+	expect_output '-0.30000000000000004'
+	run lrelu --dtype f32 -s 0.01 <<<$'-0.1\n16777217\n1e-40'
+	expect_output $'-0.001\n16777216\n1e-40'
+}
+
+@test "edge values match PyTorch in exact, f64 and f32 arithmetic" {
+	local mode a x want64 want32 got bad=0
+	while IFS=$'\t' read -r mode a x want64 want32; do
+		case $mode in '#'*) continue ;; esac
+		for dt in exact f64 f32; do
+			got=$(printf '%s\n' "$x" | "$LRELU" -m "$mode" -s "$a" --dtype "$dt")
+			want=$want64
+			[ "$dt" = f32 ] && want=$want32
+			# Exact mode copies unchanged input text (e.g. "-0", "nan").
+			if [ "$got" != "$want" ]; then
+				echo "$mode slope=$a x=$x dtype=$dt: got $got, want $want" >&2
+				bad=1
+			fi
+		done
+	done <"$TESTS_DIR/fixtures/edges.tsv"
+	[ "$bad" -eq 0 ]
+}

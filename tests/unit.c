@@ -1,0 +1,391 @@
+/*
+ * unit.c - unit tests for the number code: decimal.c (parse, multiply,
+ * divide, round, format), kernel.c (PyTorch's edges), floatfmt.c
+ * (shortest round-trip digits) and calc.c (one number's text in and
+ * out). Prints one line per failure and a closing "N passed, N failed".
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calc.h"
+#include "decimal.h"
+#include "floatfmt.h"
+#include "kernel.h"
+
+static int passed, failed;
+
+static void check(int ok, const char *what, const char *detail)
+{
+	if (ok)
+		passed++;
+	else {
+		failed++;
+		printf("FAIL: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+	}
+}
+
+static void check_str(const char *what, const char *got, const char *want)
+{
+	char detail[512];
+
+	snprintf(detail, sizeof detail, "got \"%s\", want \"%s\"", got, want);
+	check(strcmp(got, want) == 0, what, detail);
+}
+
+static struct lr_dec x, y;
+
+/* Parses s, then formats it back in its own notation. */
+static const char *roundtrip(const char *s)
+{
+	static char out[2048];
+	size_t n;
+
+	if (lr_dec_parse(&x, s, strlen(s), 0) != LR_DEC_OK)
+		return "<error>";
+	n = lr_dec_format(&x, &x.nt, out);
+	out[n] = '\0';
+	return out;
+}
+
+static struct lr_small slope(const char *s)
+{
+	struct lr_small a;
+
+	if (lr_small_parse(&a, s, strlen(s)) != LR_DEC_OK) {
+		printf("bad slope in test: %s\n", s);
+		exit(2);
+	}
+	return a;
+}
+
+static const char *mul(const char *s, const char *a_text)
+{
+	static char out[4096];
+	struct lr_small a = slope(a_text);
+	size_t n;
+
+	if (lr_dec_parse(&x, s, strlen(s), 0) != LR_DEC_OK)
+		return "<error>";
+	lr_dec_mul(&y, &x, &a);
+	n = lr_dec_format(&y, &y.nt, out);
+	out[n] = '\0';
+	return out;
+}
+
+static const char *divide(const char *s, const char *a_text, int nsig)
+{
+	static char out[4096];
+	struct lr_small a = slope(a_text);
+	size_t n;
+
+	if (lr_dec_parse(&x, s, strlen(s), 0) != LR_DEC_OK)
+		return "<error>";
+	lr_dec_div(&y, &x, &a, nsig);
+	n = lr_dec_format(&y, &y.nt, out);
+	out[n] = '\0';
+	return out;
+}
+
+static const char *rounded(const char *s, int nsig)
+{
+	static char out[2048];
+	size_t n;
+
+	if (lr_dec_parse(&x, s, strlen(s), 0) != LR_DEC_OK)
+		return "<error>";
+	lr_dec_round(&x, nsig);
+	n = lr_dec_format(&x, &x.nt, out);
+	out[n] = '\0';
+	return out;
+}
+
+static void test_parse(void)
+{
+	static const char *bad[] = { "", "-", "+", ".", "e5", "1e", "1e+", "abc", "1.2.3", "--1",
+				     "1 2", "0x10", "nanx", "in", "1,5", NULL };
+	static const char *json_bad[] = { "+1", ".5", "1.", "01", "-", "nan", "inf", "1.e5", NULL };
+	int i;
+
+	check_str("parse plain", roundtrip("1.50"), "1.5");
+	check_str("parse leading zeros", roundtrip("007"), "7");
+	check_str("parse negative zero", roundtrip("-0.000"), "-0");
+	check_str("parse exponent", roundtrip("-3e5"), "-3e5");
+	check_str("parse exponent keeps case and plus", roundtrip("2.50E+03"), "2.5E+3");
+	check_str("parse point only fraction", roundtrip(".5"), "0.5");
+	check_str("parse trailing point", roundtrip("5."), "5");
+	check(lr_dec_parse(&x, "NaN", 3, 0) == 0 && x.kind == LR_DEC_NAN, "parse NaN", NULL);
+	check(lr_dec_parse(&x, "-Infinity", 9, 0) == 0 && x.kind == LR_DEC_INF && x.neg,
+	      "parse -Infinity", NULL);
+	for (i = 0; bad[i]; i++)
+		check(lr_dec_parse(&x, bad[i], strlen(bad[i]), 0) == LR_DEC_EINVAL, "rejects", bad[i]);
+	for (i = 0; json_bad[i]; i++)
+		check(lr_dec_parse(&x, json_bad[i], strlen(json_bad[i]), LR_DEC_JSON) ==
+			      LR_DEC_EINVAL,
+		      "JSON grammar rejects", json_bad[i]);
+	check(lr_dec_parse(&x, "-0.5e-3", 7, LR_DEC_JSON) == 0, "JSON grammar accepts -0.5e-3",
+	      NULL);
+	check(lr_dec_parse(&x, "1e9999999999", 12, 0) == LR_DEC_ERANGE, "huge exponent is ERANGE",
+	      NULL);
+	{
+		char big[LR_DEC_MAXDIG + 10];
+
+		memset(big, '1', sizeof big - 1);
+		big[sizeof big - 1] = '\0';
+		check(lr_dec_parse(&x, big, strlen(big), 0) == LR_DEC_ERANGE,
+		      "too many digits is ERANGE", NULL);
+	}
+}
+
+static void test_simple_parse(void)
+{
+	static const char *ok[] = { "0", "-0", "1.5", "-.25", "+3.", "000.0100",
+				    "1234567890123456789", "-0.000000000000000000001234567890123456789",
+				    NULL };
+	static const char *no[] = { "", ".", "-", "1e5", "12345678901234567890", "1.2.3", "nan",
+				    " 1", NULL };
+	int i, neg, e;
+	uint64_t m;
+
+	for (i = 0; ok[i]; i++) {
+		int r = lr_dec_parse_simple(ok[i], strlen(ok[i]), &neg, &m, &e);
+		char buf[64];
+
+		snprintf(buf, sizeof buf, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, e);
+		check(r == 0, "simple parse accepts", ok[i]);
+		/* Same value as the general parser. */
+		if (r == 0) {
+			lr_dec_parse(&x, ok[i], strlen(ok[i]), 0);
+			lr_dec_parse(&y, buf, strlen(buf), 0);
+			check(x.ndig == y.ndig && x.exp == y.exp && x.neg == y.neg &&
+				      memcmp(x.dig, y.dig, (size_t)x.ndig) == 0,
+			      "simple parse agrees with the general one", ok[i]);
+		}
+	}
+	for (i = 0; no[i]; i++)
+		check(lr_dec_parse_simple(no[i], strlen(no[i]), &neg, &m, &e) < 0,
+		      "simple parse leaves to the general parser", no[i]);
+}
+
+static void test_mul(void)
+{
+	check_str("-1.5 * 0.2", mul("-1.5", "0.2"), "-0.3");
+	check_str("-1.234567 * 0.01", mul("-1.234567", "0.01"), "-0.01234567");
+	check_str("-0.000001 * 0.2", mul("-0.000001", "0.2"), "-0.0000002");
+	check_str("-3e5 * 0.2", mul("-3e5", "0.2"), "-6e4");
+	check_str("-0 * 0.01 keeps the sign", mul("-0", "0.01"), "-0");
+	check_str("0 * -0.5 is -0", mul("0", "-0.5"), "-0");
+	check_str("-2 * -0.5", mul("-2", "-0.5"), "1");
+	check_str("-1.5 * 2", mul("-1.5", "2"), "-3");
+	check_str("-7 * 0", mul("-7", "0"), "-0");
+	check_str("long significand",
+		  mul("-123456789012345678901234567890.5", "0.01"), "-1234567890123456789012345678.905");
+	check_str("long slope", mul("-9999999999999999999", "9999999999999999999"),
+		  "-99999999999999999980000000000000000001");
+	check_str("tiny plain result turns scientific", mul("-0.00000000000000000001", "0.001"),
+		  "-1e-23");
+	check_str("big plain result turns scientific", mul("-1000000000000000000000", "1000"),
+		  "-1e24");
+	check_str("scientific stays scientific", mul("-1.5E-3", "0.01"), "-1.5E-5");
+}
+
+static void test_div(void)
+{
+	check_str("-1 / 0.25 exact", divide("-1", "0.25", 17), "-4");
+	check_str("-1 / 1024 exact, long", divide("-1", "1024", 17), "-0.0009765625");
+	check_str("-1 / 3 to 17 digits", divide("-1", "3", 17), "-0.33333333333333333");
+	check_str("-2 / 3 rounds up", divide("-2", "3", 17), "-0.66666666666666667");
+	check_str("-1 / 0.3", divide("-1", "0.3", 17), "-3.3333333333333333");
+	check_str("-3 / 3 terminates though 3 is not 2^p5^q", divide("-3", "3", 17), "-1");
+	check_str("-1 / 7 at 5 digits", divide("-1", "7", 5), "-0.14286");
+	check_str("-0 / 0.5", divide("-0", "0.5", 17), "-0");
+	check_str("exact quotient longer than 17 digits",
+		  divide("-1", "0.0000000000000000000000000000000000000000000000000000000001", 17),
+		  "-1e58");
+	check_str("-123456789123456789123 / 2 exact", divide("-123456789123456789123", "2", 17),
+		  "-61728394561728394561.5");
+}
+
+static void test_round(void)
+{
+	check_str("half-even down", rounded("1.25", 2), "1.2");
+	check_str("half-even up", rounded("1.35", 2), "1.4");
+	check_str("above half", rounded("1.251", 2), "1.3");
+	check_str("carry", rounded("9.99", 2), "10");
+	check_str("no change", rounded("1.5", 5), "1.5");
+	check_str("negative", rounded("-0.012345", 3), "-0.0123");
+}
+
+static int same_bits32(float a, float b)
+{
+	return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
+}
+
+static void test_kernel(void)
+{
+	double s64[1] = { 0 };
+	float s32[1] = { 0 };
+	struct lr_kernel k = { LR_MODE_FORWARD, 0, 1, s64, s32 };
+	float v[4] = { -2.0f, 3.0f, -0.0f, 0.0f };
+	double three[3] = { 0.1, 0.2, 0.3 };
+	float three32[3] = { 0.1f, 0.2f, 0.3f };
+	double w[4] = { -1, -1, -1, -1 };
+
+	/* slope 0: -inf * 0 is NaN, -0 * 0 is -0, +0 stays +0 */
+	check(isnan(lr_kernel_one32(&k, -INFINITY, 0.0f)), "forward(-inf, 0) is NaN", NULL);
+	check(same_bits32(lr_kernel_one32(&k, -0.0f, 0.0f), -0.0f), "forward(-0, 0) is -0", NULL);
+	check(same_bits32(lr_kernel_one32(&k, 0.0f, 0.01f), 0.0f), "forward(+0, 0.01) is +0",
+	      NULL);
+	check(same_bits32(lr_kernel_one32(&k, 0.0f, -0.5f), -0.0f), "forward(+0, -0.5) is -0",
+	      NULL);
+	check(isnan(lr_kernel_one32(&k, NAN, 2.0f)), "forward(NaN) is NaN", NULL);
+	check(lr_kernel_one32(&k, INFINITY, 0.0f) == INFINITY, "forward(inf) is inf", NULL);
+	check(lr_kernel_one32(&k, -INFINITY, -0.5f) == INFINITY, "forward(-inf, -0.5) is inf",
+	      NULL);
+	check(lr_kernel_one32(&k, -1.5f, 2.0f) == -3.0f, "slope > 1 is select, not max", NULL);
+	check(lr_kernel_one32(&k, 0.1f, 0.01f) == 0.1f, "positive passes", NULL);
+	s32[0] = 0.5f;
+	lr_kernel_run32(&k, v, 4, 0);
+	check(v[0] == -1.0f && v[1] == 3.0f && same_bits32(v[2], -0.0f) && same_bits32(v[3], 0.0f),
+	      "run32 forward", NULL);
+
+	k.mode = LR_MODE_GRAD;
+	check(lr_kernel_one64(&k, 0.0, 0.01) == 0.01, "grad at +0 is the slope", NULL);
+	check(lr_kernel_one64(&k, -0.0, 0.01) == 0.01, "grad at -0 is the slope", NULL);
+	check(lr_kernel_one64(&k, NAN, 0.01) == 0.01, "grad at NaN is the slope", NULL);
+	check(lr_kernel_one64(&k, INFINITY, 0.01) == 1, "grad at inf is 1", NULL);
+	k.zero_grad_one = 1;
+	check(lr_kernel_one64(&k, -0.0, 0.01) == 1, "--zero-grad one: grad at -0 is 1", NULL);
+	check(lr_kernel_one64(&k, -1.0, 0.01) == 0.01, "--zero-grad one: grad at -1 is the slope",
+	      NULL);
+	k.zero_grad_one = 0;
+
+	k.mode = LR_MODE_INVERSE;
+	check(lr_kernel_one64(&k, -0.3, 0.1) == -0.3 / 0.1, "inverse divides", NULL);
+	check(lr_kernel_one64(&k, -INFINITY, 0.1) == -INFINITY, "inverse(-inf) is -inf", NULL);
+
+	k.mode = LR_MODE_PRELU;
+	k.nslopes = 3;
+	k.slope64 = three;
+	k.slope32 = three32;
+	lr_kernel_run64(&k, w, 4, 1);
+	check(w[0] == -0.2 && w[1] == -0.3 && w[2] == -0.1 && w[3] == -0.2,
+	      "prelu channels wrap from the first channel", NULL);
+}
+
+static const char *short64(double v)
+{
+	static char out[64];
+	char dig[32];
+	int e, n = lr_shortest64(v, dig, &e);
+
+	snprintf(out, sizeof out, "%.*se%d", n, dig, e);
+	return out;
+}
+
+static const char *short32(float v)
+{
+	static char out[64];
+	char dig[32];
+	int e, n = lr_shortest32(v, dig, &e);
+
+	snprintf(out, sizeof out, "%.*se%d", n, dig, e);
+	return out;
+}
+
+static void test_shortest(void)
+{
+	/* Values as numpy's repr prints them. */
+	check_str("f64 0.1", short64(0.1), "1e-1");
+	check_str("f64 0.3", short64(0.1 + 0.2), "30000000000000004e-17");
+	check_str("f64 1e23", short64(1e23), "1e23");
+	check_str("f64 min subnormal", short64(5e-324), "5e-324");
+	check_str("f64 max", short64(1.7976931348623157e308), "17976931348623157e292");
+	check_str("f64 2^53+1 rounds", short64(9007199254740993.0), "9007199254740992e0");
+	check_str("f32 0.1", short32(0.1f), "1e-1");
+	check_str("f32 min subnormal", short32(1e-45f), "1e-45");
+	check_str("f32 max", short32(3.4028235e38f), "34028235e31");
+	check_str("f32 2^-24", short32(5.9604645e-08f), "59604645e-15");
+	check_str("f32 16777217 rounds", short32(16777217.0f), "16777216e0");
+	check_str("f32 -1.5*0.01", short32(-1.5f * 0.01f), "15e-3");
+	check_str("zero", short64(0.0), "e0");
+	/* Every float32 that is a power of two reads back from its digits. */
+	{
+		int e, bad = 0;
+
+		for (e = -149; e <= 127; e++) {
+			float f = ldexpf(1.0f, e);
+			char dig[32], buf[64];
+			int ex, n = lr_shortest32(f, dig, &ex);
+
+			snprintf(buf, sizeof buf, "%.*se%d", n, dig, ex);
+			bad += strtof(buf, NULL) != f;
+		}
+		check(bad == 0, "powers of two read back in float32", NULL);
+	}
+}
+
+static const char *calc(struct lr_calc *c, const char *s)
+{
+	static char out[4096];
+	size_t n = 0;
+	int r = lr_calc_text(c, 0, s, strlen(s), out, &n);
+
+	if (r == LR_CALC_COPY)
+		return s;
+	if (r != LR_CALC_NEW)
+		return "<error>";
+	out[n] = '\0';
+	return out;
+}
+
+static void test_calc(void)
+{
+	struct lr_small a = slope("0.01");
+	double a64 = 0.01;
+	float a32 = 0.01f;
+	struct lr_calc c;
+
+	memset(&c, 0, sizeof c);
+	c.k.mode = LR_MODE_FORWARD;
+	c.k.nslopes = 1;
+	c.k.slope64 = &a64;
+	c.k.slope32 = &a32;
+	c.dec = &a;
+	check_str("calc copies positives byte for byte", calc(&c, "1.50"), "1.50");
+	check_str("calc keeps blanks", calc(&c, " -2 "), " -0.02 ");
+	check_str("calc nan copied", calc(&c, "NaN"), "NaN");
+	check_str("calc -inf", calc(&c, "-inf"), "-inf");
+	check_str("calc rejects", calc(&c, "abc"), "<error>");
+	c.precision = 2;
+	check_str("calc precision", calc(&c, "-1.2345"), "-0.012");
+	c.precision = 0;
+	c.k.mode = LR_MODE_GRAD;
+	check_str("calc grad negative", calc(&c, "-5"), "0.01");
+	check_str("calc grad positive", calc(&c, "5"), "1");
+	c.k.mode = LR_MODE_FORWARD;
+	c.dtype = LR_DTYPE_F32;
+	check_str("calc f32 rounds the input", calc(&c, "16777217"), "16777216");
+	check_str("calc f32 product", calc(&c, "-0.1"), "-0.001");
+	c.dtype = LR_DTYPE_F64;
+	a = slope("0.2");
+	a64 = 0.2;
+	check_str("calc f64 shows binary round-off", calc(&c, "-1.5"), "-0.30000000000000004");
+	c.dtype = LR_DTYPE_EXACT;
+	check_str("calc exact has none", calc(&c, "-1.5"), "-0.3");
+}
+
+int main(void)
+{
+	test_parse();
+	test_simple_parse();
+	test_mul();
+	test_div();
+	test_round();
+	test_kernel();
+	test_shortest();
+	test_calc();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
