@@ -27,7 +27,7 @@ SRC      = $(CORE_SRC) src/stream.c src/format.c src/options.c src/fmt_csv.c src
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
 
-DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev bats bats-assert bats-support
+DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev pkg-config bats mandoc
 
 .PHONY: all deps demo check test unit bats check-oracle bench install uninstall clean
 
@@ -47,8 +47,10 @@ deps:
 	@sh tests/deps.sh $(DEBIAN_PKGS)
 
 # The main job on the shipped samples.
-demo: deps lrelu
-	./lrelu --slope 0.2 samples/activations.csv
+demo: deps
+	$(MAKE) lrelu
+	./lrelu --slope 0.2 samples/features.csv
+	./lrelu --slope 0.1 --columns 3- samples/activations.csv
 
 unit: tests/unit
 	./tests/unit
@@ -56,10 +58,11 @@ unit: tests/unit
 bats: lrelu
 	LRELU=$(CURDIR)/lrelu bats tests/
 
-# Everything: unit tests, then the command-line suite (its summary last).
-check: deps lrelu tests/unit
-	./tests/unit
-	LRELU=$(CURDIR)/lrelu bats tests/
+# Everything: unit tests, then the command-line suites; the last line is
+# the summary over both.
+check: deps
+	$(MAKE) lrelu tests/unit
+	LRELU=$(CURDIR)/lrelu sh tests/run.sh
 
 test: check
 
@@ -71,12 +74,18 @@ bench: lrelu
 	LRELU=$(CURDIR)/lrelu sh tests/bench/bench.sh
 
 install: lrelu
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 lrelu $(DESTDIR)$(BINDIR)/lrelu
 	install -m 644 man/lrelu.1 $(DESTDIR)$(MANDIR)/man1/lrelu.1
+	install -m 644 completions/lrelu.bash $(DESTDIR)$(BASHCOMPDIR)/lrelu
+	install -m 644 completions/_lrelu $(DESTDIR)$(ZSHCOMPDIR)/_lrelu
+	install -m 644 completions/lrelu.fish $(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/lrelu $(DESTDIR)$(MANDIR)/man1/lrelu.1
+	rm -f $(DESTDIR)$(BINDIR)/lrelu $(DESTDIR)$(MANDIR)/man1/lrelu.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/lrelu $(DESTDIR)$(ZSHCOMPDIR)/_lrelu \
+		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
 	rm -f lrelu $(OBJ) tests/unit

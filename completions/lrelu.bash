@@ -1,0 +1,39 @@
+# bash completion for lrelu
+_lrelu() {
+	local cur prev
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	-m | --mode)
+		mapfile -t COMPREPLY < <(compgen -W 'forward grad prelu inverse' -- "$cur")
+		return ;;
+	--dtype)
+		mapfile -t COMPREPLY < <(compgen -W 'exact f64 f32' -- "$cur")
+		return ;;
+	--zero-grad)
+		mapfile -t COMPREPLY < <(compgen -W 'slope one' -- "$cur")
+		return ;;
+	-f | --from | -t | --to)
+		mapfile -t COMPREPLY < <(compgen -W 'csv tsv' -- "$cur")
+		return ;;
+	-s | --slope | --precision | -c | --columns | -d | --delimiter)
+		return ;;
+	-o | --output)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W '--slope --mode --dtype --precision --zero-grad
+			--columns --delimiter --header --no-header --skip-invalid --from --to
+			--output --help --version -s -m -c -d -f -t -o -h -V' -- "$cur")
+		return
+	fi
+	local f
+	COMPREPLY=()
+	while IFS= read -r f; do
+		if [[ -d $f || $f == *.csv || $f == *.tsv || $f == *.tab ]]; then
+			COMPREPLY+=("$f")
+		fi
+	done < <(compgen -f -- "$cur")
+}
+complete -o filenames -F _lrelu lrelu
