@@ -1,9 +1,9 @@
 /*
  * floatfmt.c - digits of floats. This first version searches for the
  * shortest length by printing with the C library's correctly rounded
- * %.*e and reading back with strtod/strtof, trying also the neighbours
- * of the nearest string, which matter where a power of two makes the
- * rounding interval lopsided.
+ * %.*e and reading back with strtod/strtof (a binary search over the
+ * length), trying also the neighbours of the nearest string, which
+ * matter where a power of two makes the rounding interval lopsided.
  */
 #include "floatfmt.h"
 
@@ -79,47 +79,70 @@ static int reads_back(const char *dig, int n, int exp, double v, int is32)
 	return strtod(buf, NULL) == v;
 }
 
+/* The nearest p-digit string to v; its digit count, or 0 if it does not
+ * read back. */
+static int nearest(double v, int is32, int p, char *dig, int *exp)
+{
+	char buf[64];
+	int n;
+
+	snprintf(buf, sizeof buf, "%.*e", p - 1, v);
+	n = split_e(buf, dig, exp);
+	return reads_back(dig, n, *exp, v, is32) ? n : 0;
+}
+
+/* A p-digit neighbour of the nearest string that reads back; 0 if none. */
+static int neighbour(double v, int is32, int p, char *dig, int *exp)
+{
+	char buf[64], full[24];
+	int n, k, m, e, d;
+
+	snprintf(buf, sizeof buf, "%.*e", p - 1, v);
+	n = split_e(buf, dig, exp);
+	for (d = 1; d >= -1; d -= 2) {
+		memcpy(full, dig, (size_t)n);
+		for (k = n; k < p; k++)
+			full[k] = '0';
+		e = *exp - (p - n);
+		m = step_last(full, p, &e, d);
+		if (m && reads_back(full, m, e, v, is32)) {
+			while (m > 0 && full[m - 1] == '0') {
+				m--;
+				e++;
+			}
+			memcpy(dig, full, (size_t)m);
+			*exp = e;
+			return m;
+		}
+	}
+	return 0;
+}
+
 static int shortest(double v, int is32, char *dig, int *exp)
 {
-	char buf[64], cand[24];
-	int maxp = is32 ? 9 : 17, p, n, e, d;
+	int lo = 1, hi = is32 ? 9 : 17, n;
 
 	v = fabs(v);
 	if (v == 0) {
 		*exp = 0;
 		return 0;
 	}
-	for (p = 1; p <= maxp; p++) {
-		snprintf(buf, sizeof buf, "%.*e", p - 1, v);
-		n = split_e(buf, dig, exp);
-		if (reads_back(dig, n, *exp, v, is32))
-			return n;
-		/* The nearest p-digit string failed; at a power of two the
-		 * interval reaching up is wider, so a neighbour may succeed. */
-		for (d = 1; d >= -1; d -= 2) {
-			char full[24];
-			int k, m;
+	/* If the nearest p-digit string reads back, so does the nearest
+	 * (p+1)-digit one, which is at least as close: search for the
+	 * least such p. */
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
 
-			/* Work on the unstripped p-digit form. */
-			memcpy(full, dig, (size_t)n);
-			for (k = n; k < p; k++)
-				full[k] = '0';
-			e = *exp - (p - n);
-			m = step_last(full, p, &e, d);
-			if (m && reads_back(full, m, e, v, is32)) {
-				memcpy(cand, full, (size_t)m);
-				while (m > 0 && cand[m - 1] == '0') {
-					m--;
-					e++;
-				}
-				memcpy(dig, cand, (size_t)m);
-				*exp = e;
-				return m;
-			}
-		}
+		if (nearest(v, is32, mid, dig, exp))
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	snprintf(buf, sizeof buf, "%.*e", maxp - 1, v);
-	return split_e(buf, dig, exp);
+	/* One digit fewer may still do where a power of two makes the
+	 * rounding interval wider above than below. */
+	if (lo > 1 && (n = neighbour(v, is32, lo - 1, dig, exp)) != 0)
+		return n;
+	return nearest(v, is32, lo, dig, exp);
 }
 
 int lr_shortest64(double v, char *dig, int *exp)
