@@ -39,6 +39,11 @@ lrelu: $(OBJ)
 src/%.o: src/%.c $(HDR)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The same program with every CSV byte through libcsv, for the
+# differential test of the quote-free fast path.
+tests/lrelu-libcsv: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DLR_CSV_LIBCSV_ONLY=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
+
 tests/unit: tests/unit.c $(CORE_SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/unit.c $(CORE_SRC) -lm
 
@@ -61,7 +66,7 @@ bats: lrelu
 # Everything: unit tests, then the command-line suites; the last line is
 # the summary over both.
 check: deps
-	$(MAKE) lrelu tests/unit
+	$(MAKE) lrelu tests/unit tests/lrelu-libcsv
 	LRELU=$(CURDIR)/lrelu sh tests/run.sh
 
 test: check
@@ -88,4 +93,4 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
-	rm -f lrelu $(OBJ) tests/unit
+	rm -f lrelu $(OBJ) tests/unit tests/lrelu-libcsv

@@ -200,7 +200,7 @@ static void quote_for_message(const char *s, size_t n, char *buf, size_t cap)
 
 int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 {
-	size_t i, len;
+	size_t i, len = 0;
 	int r;
 
 	for (i = 0; i < b->ncells; i++) {

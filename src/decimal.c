@@ -171,28 +171,44 @@ static const char two_digits[201] =
  * count. Two digits per division. */
 static int u64_digits(uint64_t v, char *out, int width)
 {
-	char tmp[20];
-	int n = 20, len, i;
+	static const uint64_t pow10[20] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+		1000000000000ull, 10000000000000ull, 100000000000000ull,
+		1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+		1000000000000000000ull, 10000000000000000000ull
+	};
+	int len = 1, n;
+	char *o;
 
 	if (v == 0 && width == 0)
 		return 0;
+	/* The digit count from the bit length, corrected by one compare. */
+	len = v ? ((64 - __builtin_clzll(v)) * 1233) >> 12 : 0;
+	if (len < 20 && v >= pow10[len])
+		len++;
+	if (len == 0)
+		len = 1;
+	if (len < width) {
+		memset(out, '0', (size_t)(width - len));
+		out += width - len;
+	}
+	/* Fill from the last digit, two at a time. */
+	o = out + len;
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 
 		v /= 100;
-		tmp[--n] = two_digits[2 * r + 1];
-		tmp[--n] = two_digits[2 * r];
+		*--o = two_digits[2 * r + 1];
+		*--o = two_digits[2 * r];
 	}
 	if (v >= 10) {
-		tmp[--n] = two_digits[2 * v + 1];
-		tmp[--n] = two_digits[2 * v];
+		*--o = two_digits[2 * v + 1];
+		*--o = two_digits[2 * v];
 	} else
-		tmp[--n] = (char)('0' + v);
-	len = 20 - n;
-	for (i = len; i < width; i++)
-		*out++ = '0';
-	memcpy(out, tmp + n, (size_t)len);
-	return width > len ? width : len;
+		*--o = (char)('0' + v);
+	n = len > width ? len : width;
+	return n;
 }
 
 static int u128_digits(u128 v, char *out)
@@ -206,6 +222,38 @@ static int u128_digits(u128 v, char *out)
 		return u64_digits(lo, out, 0);
 	n = u64_digits(hi, out, 0);
 	return n + u64_digits(lo, out + n, 19);
+}
+
+/* Non-zero if the 4 bytes at p are all ASCII digits; *val gets their
+ * value. SWAR: one load and a few arithmetic steps instead of 4 loops. */
+static inline int four_digits(const unsigned char *p, uint32_t *val)
+{
+	uint32_t x;
+
+	memcpy(&x, p, 4);
+	if ((x & 0xF0F0F0F0u) != 0x30303030u || ((x + 0x06060606u) & 0xF0F0F0F0u) != 0x30303030u)
+		return 0;
+	x -= 0x30303030u;
+	/* Little-endian: the first digit is the lowest byte. */
+	x = (x * 10 + (x >> 8)) & 0x00FF00FFu;
+	*val = (x & 0xFF) * 100 + (x >> 16);
+	return 1;
+}
+
+/* Reads digits from p while they last, into *v; returns the end. */
+static inline __attribute__((always_inline)) const unsigned char *read_digits(const unsigned char *p, const unsigned char *end,
+					uint64_t *v)
+{
+	uint32_t four;
+
+	if (sizeof(uint32_t) == 4 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+		while (end - p >= 4 && four_digits(p, &four)) {
+			*v = *v * 10000 + four;
+			p += 4;
+		}
+	while (p < end && (unsigned)(*p - '0') < 10)
+		*v = *v * 10 + (unsigned)(*p++ - '0');
+	return p;
 }
 
 int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp)
@@ -225,8 +273,7 @@ int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp
 	seen = p > first;
 	/* Integer digits: at most 19 significant ones fit. */
 	first = p;
-	while (p < end && (unsigned)(*p - '0') < 10)
-		v = v * 10 + (unsigned)(*p++ - '0');
+	p = read_digits(p, end, &v);
 	if (p - first > 19)
 		return -1;
 	seen |= p > first;
@@ -241,8 +288,7 @@ int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp
 			nd = 0;
 		}
 		first = p;
-		while (p < end && (unsigned)(*p - '0') < 10)
-			v = v * 10 + (unsigned)(*p++ - '0');
+		p = read_digits(p, end, &v);
 		if (nd + (p - first) > 19)
 			return -1;
 		frac = (int)(p - f);

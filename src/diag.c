@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *prog = "lrelu";
+/* Messages always say "lrelu", whatever the binary is called, so that
+ * scripts and tests can match them. */
+static const char *const prog = "lrelu";
 static enum lr_exit worst = LR_EXIT_OK;
 
 static void record(enum lr_exit e)
@@ -18,13 +20,6 @@ static void record(enum lr_exit e)
 	/* Usage errors outrank data errors, I/O errors outrank both. */
 	if (e > worst)
 		worst = e;
-}
-
-void lr_diag_init(const char *progname)
-{
-	const char *slash = strrchr(progname, '/');
-
-	prog = slash ? slash + 1 : progname;
 }
 
 void lr_error_at(const char *name, uint64_t line, uint64_t col, const char *fmt, ...)

@@ -15,9 +15,6 @@ enum lr_exit {
 	LR_EXIT_IO = 3     /* I/O or system error */
 };
 
-/* Set once by main: the program name used as the message prefix. */
-void lr_diag_init(const char *progname);
-
 /* "lrelu: NAME:LINE:COL: message"; records a data error. LINE or COL of 0
  * is left out. */
 void lr_error_at(const char *name, uint64_t line, uint64_t col, const char *fmt, ...)

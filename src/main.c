@@ -76,7 +76,6 @@ int main(int argc, char **argv)
 	size_t i;
 	int r;
 
-	lr_diag_init(argv[0]);
 	r = lr_options_parse(&o, argc, argv);
 	if (r != LR_OPTIONS_RUN) {
 		lr_options_free(&o);

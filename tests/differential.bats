@@ -1,0 +1,45 @@
+#!/usr/bin/env bats
+# The quote-free fast path of the CSV decoder against libcsv alone
+# (tests/lrelu-libcsv, built with -DLR_CSV_LIBCSV_ONLY=1): on random CSV
+# with quotes, CRLF, CR, empty fields, BOM and long rows, output, messages
+# and status must be byte-identical.
+
+load helper
+
+REF=$ROOT/tests/lrelu-libcsv
+
+@test "fast path and libcsv-only path agree byte for byte on random CSV" {
+	[ -x "$REF" ] || skip "tests/lrelu-libcsv not built (make check builds it)"
+	local seed f bad=0
+	for seed in $(seq 1 40); do
+		f=$SCRATCH/r$seed.csv
+		awk -v seed="$seed" -v rows=400 -f "$TESTS_DIR/gen_csv.awk" >"$f"
+		for args in "--skip-invalid" "--skip-invalid -c 2-4 -s 0.3" "--skip-invalid --header -m grad"; do
+			# shellcheck disable=SC2086
+			"$LRELU" $args "$f" >"$f.fast" 2>"$f.fast.err"; echo $? >>"$f.fast"
+			# shellcheck disable=SC2086
+			"$REF" $args "$f" >"$f.ref" 2>"$f.ref.err"; echo $? >>"$f.ref"
+			cmp -s "$f.fast" "$f.ref" && cmp -s "$f.fast.err" "$f.ref.err" ||
+				{ echo "seed $seed, $args: outputs differ" >&2; bad=1; }
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "the random CSV really has quotes, CRLF, blank lines and long rows" {
+	awk -v seed=7 -v rows=400 -f "$TESTS_DIR/gen_csv.awk" >"$SCRATCH/r.csv"
+	grep -q '"' "$SCRATCH/r.csv"
+	grep -q $'\r$' "$SCRATCH/r.csv"
+	grep -q '^$' "$SCRATCH/r.csv"
+	[ "$(awk '{ if (length > m) m = length } END { print m }' "$SCRATCH/r.csv")" -gt 4096 ]
+}
+
+@test "errors are reported alike by both paths" {
+	[ -x "$REF" ] || skip "tests/lrelu-libcsv not built"
+	printf 'a,b\n1,2\n3,x"y\n' >"$SCRATCH/bad.csv"
+	run --separate-stderr "$LRELU" "$SCRATCH/bad.csv"
+	local fast_status=$status fast_err=$stderr
+	run --separate-stderr "$REF" "$SCRATCH/bad.csv"
+	[ "$status" -eq "$fast_status" ] && [ "$stderr" = "$fast_err" ]
+	expect_status 1
+}
