@@ -22,13 +22,15 @@ struct lr_block *lr_block_new(size_t cellcap, size_t textcap)
 	b->textcap = textcap;
 	b->outcap = textcap + cellcap * LR_CALC_SLACK;
 	b->cell = malloc(cellcap * sizeof *b->cell);
-	b->text = malloc(textcap);
-	b->out = malloc(b->outcap);
-	if (!b->cell || !b->text || !b->out) {
+	/* One buffer, so that a cell's output is an offset whichever arena
+	 * it is in and the encoder needs no branch to find it. */
+	b->text = malloc(textcap + LR_BLOCK_PAD + b->outcap);
+	if (!b->cell || !b->text) {
 		lr_block_free(b);
 		lr_error_sys("out of memory");
 		return NULL;
 	}
+	b->out = b->text + textcap + LR_BLOCK_PAD;
 	return b;
 }
 
@@ -38,7 +40,6 @@ void lr_block_free(struct lr_block *b)
 		return;
 	free(b->cell);
 	free(b->text);
-	free(b->out);
 	free(b);
 }
 

@@ -22,7 +22,8 @@ enum lr_cell_kind {
 
 struct lr_cell {
 	uint32_t off, len;         /* input text: blk->text[off..off+len) */
-	uint32_t out_off, out_len; /* result of a NUM cell in blk->out */
+	uint32_t out_off, out_len; /* what to write: blk->text[out_off..), which is
+				    * the input text unless a result replaced it */
 	uint64_t line;             /* where the cell starts, for messages */
 	uint32_t col;              /* 1-based field number in its row */
 	uint32_t channel;          /* 0-based index among transformed fields */
@@ -36,9 +37,9 @@ struct lr_block {
 	const char *name; /* input name for messages */
 	struct lr_cell *cell;
 	size_t ncells, cellcap;
-	char *text;
+	char *text;  /* input text, then (at out) the results, in one buffer */
 	size_t textlen, textcap;
-	char *out;
+	char *out;   /* text + textcap + LR_BLOCK_PAD */
 	size_t outlen, outcap;
 	uint64_t invalid; /* NUM cells turned to TEXT by --skip-invalid */
 };
@@ -51,11 +52,11 @@ void lr_block_free(struct lr_block *b);
 /* Empties the block; the name and the invalid count stay. */
 void lr_block_reset(struct lr_block *b);
 
-/* Appends a cell whose text is copied from p[0..n); returns it, or NULL
- * when the block has no room (the caller's high-water marks should make
- * that impossible). The cell's other fields are zero. */
-static inline struct lr_cell *lr_block_add(struct lr_block *b, enum lr_cell_kind kind,
-					   const void *p, size_t n)
+/* Bytes past textcap that the text arena has for word-sized copies. */
+#define LR_BLOCK_PAD 16
+
+static inline __attribute__((always_inline)) struct lr_cell *
+block_add(struct lr_block *b, enum lr_cell_kind kind, const void *p, size_t n, int padded)
 {
 	struct lr_cell *c;
 
@@ -63,19 +64,39 @@ static inline struct lr_cell *lr_block_add(struct lr_block *b, enum lr_cell_kind
 		return NULL;
 	c = &b->cell[b->ncells++];
 	memset(c, 0, sizeof *c);
-	c->off = (uint32_t)b->textlen;
-	c->len = (uint32_t)n;
+	c->off = c->out_off = (uint32_t)b->textlen;
+	c->len = c->out_len = (uint32_t)n;
 	c->kind = (uint8_t)kind;
-	if (n)
+	if (padded && n <= LR_BLOCK_PAD)
+		memcpy(b->text + b->textlen, p, LR_BLOCK_PAD);
+	else if (n)
 		memcpy(b->text + b->textlen, p, n);
 	b->textlen += n;
 	return c;
 }
 
-/* The input and result text of a cell. */
-static inline const char *lr_cell_text(const struct lr_block *b, const struct lr_cell *c)
+/* Appends a cell whose text is copied from p[0..n); returns it, or NULL
+ * when the block has no room (the caller's high-water marks should make
+ * that impossible). The cell's other fields are zero. */
+static inline struct lr_cell *lr_block_add(struct lr_block *b, enum lr_cell_kind kind,
+					   const void *p, size_t n)
 {
-	return b->text + c->off;
+	return block_add(b, kind, p, n, 0);
+}
+
+/* As lr_block_add, where p[n..LR_BLOCK_PAD) may be read as well (a
+ * source buffer with LR_STREAM_PAD bytes after its data): short text is
+ * then copied as one fixed-size move. */
+static inline struct lr_cell *lr_block_add_padded(struct lr_block *b, enum lr_cell_kind kind,
+						  const void *p, size_t n)
+{
+	return block_add(b, kind, p, n, 1);
+}
+
+/* The text to write for a cell: its result, or its input unchanged. */
+static inline const char *lr_cell_out(const struct lr_block *b, const struct lr_cell *c)
+{
+	return b->text + c->out_off;
 }
 
 #endif

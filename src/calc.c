@@ -144,8 +144,7 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 		if (lr_dec_parse_simple(in, n, &neg, &m, &e) == 0) {
 			if (!neg && m)
 				return LR_CALC_COPY;
-			lr_dec_mul_simple(&x, neg, m, e, &c->dec[si]);
-			*outlen = lr_dec_format(&x, &plain, out);
+			*outlen = lr_dec_mul_simple(neg, m, e, &c->dec[si], out);
 			return LR_CALC_NEW;
 		}
 	}
@@ -212,7 +211,7 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 		r = lr_calc_text(c, cell->channel, b->text + cell->off, cell->len, out, &len);
 		if (r == LR_CALC_NEW) {
 			cell->copied = 0;
-			cell->out_off = (uint32_t)b->outlen;
+			cell->out_off = (uint32_t)(b->out - b->text + b->outlen);
 			cell->out_len = (uint32_t)len;
 			b->outlen += len;
 		} else if (r == LR_CALC_COPY) {

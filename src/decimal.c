@@ -301,30 +301,69 @@ int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp
 	return 0;
 }
 
-void lr_dec_mul_simple(struct lr_dec *out, int neg, uint64_t m, int exp, const struct lr_small *a)
+size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out)
 {
-	out->neg = (unsigned char)(neg ^ a->neg);
-	out->kind = LR_DEC_FINITE;
-	out->nt.sci = 0;
-	out->nt.echar = 'e';
-	out->nt.eplus = 0;
+	char dig[48];
+	uint64_t small;
+	int nd;
+	int64_t e = (int64_t)exp + a->exp, point;
+	size_t n = 0;
+
+	if (neg ^ a->neg)
+		out[n++] = '-';
 	if (m == 0 || a->m == 0) {
-		out->ndig = 0;
-		out->exp = 0;
-		return;
+		out[n++] = '0';
+		return n;
+	}
+	if (!__builtin_mul_overflow(m, a->m, &small)) {
+		/* Trailing zeros go to the exponent before the digits are
+		 * written; for most slopes there are none. */
+		while (small % 10 == 0) {
+			small /= 10;
+			e++;
+		}
+		nd = u64_digits(small, dig, 0);
+	} else {
+		nd = u128_digits((u128)m * a->m, dig);
+		while (dig[nd - 1] == '0') {
+			nd--;
+			e++;
+		}
+	}
+	point = nd + e;
+	if (e >= 0 && e <= LR_DEC_PLAIN_ZEROS) {
+		memcpy(out + n, dig, (size_t)nd);
+		n += (size_t)nd;
+		memset(out + n, '0', (size_t)e);
+		return n + (size_t)e;
+	}
+	if (e < 0 && point > 0) {
+		memcpy(out + n, dig, (size_t)point);
+		n += (size_t)point;
+		out[n++] = '.';
+		memcpy(out + n, dig + point, (size_t)(nd - point));
+		return n + (size_t)(nd - point);
+	}
+	if (point <= 0 && -point <= LR_DEC_PLAIN_ZEROS) {
+		out[n++] = '0';
+		out[n++] = '.';
+		memset(out + n, '0', (size_t)-point);
+		n += (size_t)-point;
+		memcpy(out + n, dig, (size_t)nd);
+		return n + (size_t)nd;
 	}
 	{
-		uint64_t small;
+		/* Too many padding zeros: scientific, through the general
+		 * formatter. */
+		struct lr_dec d;
+		static const struct lr_notation sci = { 0, 'e', 0 };
 
-		if (!__builtin_mul_overflow(m, a->m, &small))
-			out->ndig = u64_digits(small, out->dig, 0);
-		else
-			out->ndig = u128_digits((u128)m * a->m, out->dig);
-	}
-	out->exp = (int64_t)exp + a->exp;
-	while (out->dig[out->ndig - 1] == '0') {
-		out->ndig--;
-		out->exp++;
+		d.neg = 0;
+		d.kind = LR_DEC_FINITE;
+		d.ndig = nd;
+		d.exp = e;
+		memcpy(d.dig, dig, (size_t)nd);
+		return n + lr_dec_format(&d, &sci, out + n);
 	}
 }
 

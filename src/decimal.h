@@ -67,8 +67,9 @@ int lr_dec_parse(struct lr_dec *d, const char *s, size_t n, unsigned flags);
  * lr_dec_parse then judges). */
 int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp);
 
-/* *out = (-1)^neg * m * a exactly, with m * 10^exp a simple number. */
-void lr_dec_mul_simple(struct lr_dec *out, int neg, uint64_t m, int exp, const struct lr_small *a);
+/* Writes (-1)^neg * m * 10^exp * a exactly, in plain notation as
+ * lr_dec_format would, to out (at least 64 bytes); returns the length. */
+size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out);
 
 /* Parses a slope-like number into *a: finite, at most 19 significant
  * digits. Returns LR_DEC_OK, LR_DEC_EINVAL or LR_DEC_ERANGE. */

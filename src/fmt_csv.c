@@ -8,6 +8,9 @@
  */
 #include <csv.h>
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 #include "calc.h"
@@ -45,7 +48,6 @@ struct csv_dec {
 	uint32_t channel;  /* transformed columns so far in the row */
 	int prev_cr;       /* the last row end was '\r' */
 	int lib_busy;      /* libcsv holds part of a row */
-	int plain_path;    /* fields come from split_plain */
 	int in_quotes;     /* quote parity from the start of libcsv's row */
 	unsigned char special[256]; /* delimiter, CR and LF */
 	int in_first_row;  /* no row with fields has ended yet */
@@ -95,7 +97,7 @@ static inline int is_blank_text(const char *s, size_t n)
 
 /* Gives a data-row field its role: a number in a selected column, or
  * text. Checks the channel against the slope count. */
-static void classify(struct csv_dec *d, struct lr_cell *c)
+static inline void classify(struct csv_dec *d, struct lr_cell *c)
 {
 	size_t nslopes = d->o->nslopes;
 
@@ -204,16 +206,19 @@ static void resolve_first_row(struct csv_dec *d)
 	}
 }
 
-static void on_field(void *s, size_t n, void *ctx)
+/* Adds one field. plain is a constant at each call, so the fast path's
+ * copy drops the newline count. */
+static inline __attribute__((always_inline)) void add_field(struct csv_dec *d, const char *t,
+							    size_t n, int plain)
 {
-	struct csv_dec *d = ctx;
 	struct lr_cell *c;
-	const char *t = s ? s : "";
 	size_t i;
 
 	if (d->failed)
 		return;
-	c = lr_block_add(d->blk, LR_CELL_TEXT, t, n);
+	/* Plain fields point into the source's padded buffer. */
+	c = plain ? lr_block_add_padded(d->blk, LR_CELL_TEXT, t, n)
+		  : lr_block_add(d->blk, LR_CELL_TEXT, t, n);
 	if (!c) {
 		lr_error_at(d->blk->name, d->line, d->col + 1, "internal error: block overflow");
 		d->failed = 1;
@@ -221,17 +226,26 @@ static void on_field(void *s, size_t n, void *ctx)
 	}
 	c->line = d->line;
 	c->col = ++d->col;
-	c->plain = (uint8_t)d->plain_path;
-	if (d->in_first_row && d->first == FIRST_PENDING) {
-		if (d->col == 1)
-			d->first_cell = d->blk->ncells - 1;
-		c->kind = LR_CELL_PENDING;
-	} else if (!(d->in_first_row && d->first == FIRST_HEADER))
+	c->plain = (uint8_t)plain;
+	if (__builtin_expect(d->in_first_row, 0)) {
+		if (d->first == FIRST_PENDING) {
+			if (d->col == 1)
+				d->first_cell = d->blk->ncells - 1;
+			c->kind = LR_CELL_PENDING;
+		} else if (d->first == FIRST_DATA)
+			classify(d, c);
+	} else
 		classify(d, c);
 	/* Only a quoted field, which libcsv handles, can hold a newline. */
-	if (!d->plain_path)
+	if (!plain)
 		for (i = 0; i < n; i++)
 			d->line += t[i] == '\n';
+}
+
+/* libcsv's field callback. */
+static void on_field(void *s, size_t n, void *ctx)
+{
+	add_field(ctx, s ? s : "", n, 0);
 }
 
 static void on_row(int term, void *ctx)
@@ -284,25 +298,54 @@ static void on_row(int term, void *ctx)
  */
 static void split_plain(struct csv_dec *d, const unsigned char *p, size_t n)
 {
-	const unsigned char *start = p, *q, *end = p + n;
+	const unsigned char *start = p, *base, *end = p + n;
 	unsigned char delim = csv_get_delim(&d->p);
 	int begun = 0;
+#ifdef __SSE2__
+	const __m128i vdelim = _mm_set1_epi8((char)delim);
+	const __m128i vlf = _mm_set1_epi8('\n'), vcr = _mm_set1_epi8('\r');
+#endif
 
-	for (q = p; q < end; q++) {
-		if (!d->special[*q])
-			continue;
-		if (*q == delim) {
-			on_field((void *)start, (size_t)(q - start), d);
-			begun = 1;
-		} else {
-			if (begun || q > start)
-				on_field((void *)start, (size_t)(q - start), d);
-			on_row(*q, d);
-			begun = 0;
+	/* Sixteen bytes at a time: a bit mask of the separators and line
+	 * ends, then one step per set bit. The source buffer's padding
+	 * makes the last load safe; bits past the end are dropped. */
+	for (base = p; base < end; base += 16) {
+		uint32_t mask = 0;
+		size_t left = (size_t)(end - base);
+
+#ifdef __SSE2__
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)base);
+
+		mask = (uint32_t)_mm_movemask_epi8(
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vdelim), _mm_cmpeq_epi8(x, vlf)),
+				     _mm_cmpeq_epi8(x, vcr)));
+#else
+		{
+			size_t i;
+
+			for (i = 0; i < 16 && i < left; i++)
+				mask |= (uint32_t)d->special[base[i]] << i;
 		}
-		start = q + 1;
-		if (d->failed)
-			return;
+#endif
+		if (left < 16)
+			mask &= (1u << left) - 1;
+		while (mask) {
+			const unsigned char *q = base + __builtin_ctz(mask);
+
+			mask &= mask - 1;
+			if (*q == delim) {
+				add_field(d, (const char *)start, (size_t)(q - start), 1);
+				begun = 1;
+			} else {
+				if (begun || q > start)
+					add_field(d, (const char *)start, (size_t)(q - start), 1);
+				on_row(*q, d);
+				begun = 0;
+			}
+			start = q + 1;
+			if (d->failed)
+				return;
+		}
 	}
 }
 
@@ -439,9 +482,7 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 							       quote ? (size_t)(quote - d->chunk) : k);
 
 			if (plain) {
-				d->plain_path = 1;
 				split_plain(d, d->chunk, plain);
-				d->plain_path = 0;
 				if (d->failed)
 					return -1;
 				d->chunk += plain;
@@ -557,7 +598,7 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 
 		switch (c->kind) {
 		case LR_CELL_RAW:
-			if (lr_sink_put(s, b->text + c->off, c->len) < 0)
+			if (lr_sink_put(s, lr_cell_out(b, c), c->out_len) < 0)
 				return -1;
 			continue;
 		case LR_CELL_END:
@@ -573,13 +614,8 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 		default:
 			break;
 		}
-		if (c->kind == LR_CELL_NUM && !c->copied) {
-			t = b->out + c->out_off;
-			n = c->out_len;
-		} else {
-			t = b->text + c->off;
-			n = c->len;
-		}
+		t = lr_cell_out(b, c);
+		n = c->out_len;
 		if (!e->at_row_start && lr_sink_putc(s, e->delim) < 0)
 			return -1;
 		e->pending_empty = e->at_row_start && n == 0;

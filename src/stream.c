@@ -49,7 +49,7 @@ struct lr_source *lr_source_open(const char *path)
 	struct lr_source *s = calloc(1, sizeof *s);
 	struct stat st;
 
-	if (!s || !(s->buf = malloc(LR_STREAM_BUFSIZE))) {
+	if (!s || !(s->buf = calloc(1, LR_STREAM_BUFSIZE + LR_STREAM_PAD))) {
 		free(s);
 		lr_error_sys("out of memory");
 		return NULL;

@@ -14,6 +14,10 @@
 
 #define LR_STREAM_BUFSIZE (64 * 1024)
 
+/* Bytes after the end of a source's data that may be read (never used),
+ * so that short copies can move whole words. */
+#define LR_STREAM_PAD 16
+
 struct lr_source {
 	const char *name; /* for messages: the path, or "<stdin>" */
 	int fd;
