@@ -44,6 +44,10 @@ src/%.o: src/%.c $(HDR)
 tests/lrelu-libcsv: $(SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -DLR_CSV_LIBCSV_ONLY=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
 
+# And with the portable splitting loop instead of the SSE2 one.
+tests/lrelu-portable: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -U__SSE2__ $(LDFLAGS) -o $@ $(SRC) $(LIBS)
+
 tests/unit: tests/unit.c $(CORE_SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/unit.c $(CORE_SRC) -lm
 
@@ -66,7 +70,7 @@ bats: lrelu
 # Everything: unit tests, then the command-line suites; the last line is
 # the summary over both.
 check: deps
-	$(MAKE) lrelu tests/unit tests/lrelu-libcsv
+	$(MAKE) lrelu tests/unit tests/lrelu-libcsv tests/lrelu-portable
 	LRELU=$(CURDIR)/lrelu sh tests/run.sh
 
 test: check
@@ -93,4 +97,4 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
-	rm -f lrelu $(OBJ) tests/unit tests/lrelu-libcsv
+	rm -f lrelu $(OBJ) tests/unit tests/lrelu-libcsv tests/lrelu-portable

@@ -7,6 +7,7 @@
 load helper
 
 REF=$ROOT/tests/lrelu-libcsv
+PORTABLE=$ROOT/tests/lrelu-portable
 
 @test "fast path and libcsv-only path agree byte for byte on random CSV" {
 	[ -x "$REF" ] || skip "tests/lrelu-libcsv not built (make check builds it)"
@@ -21,6 +22,12 @@ REF=$ROOT/tests/lrelu-libcsv
 			"$REF" $args "$f" >"$f.ref" 2>"$f.ref.err"; echo $? >>"$f.ref"
 			cmp -s "$f.fast" "$f.ref" && cmp -s "$f.fast.err" "$f.ref.err" ||
 				{ echo "seed $seed, $args: outputs differ" >&2; bad=1; }
+			if [ -x "$PORTABLE" ]; then
+				# shellcheck disable=SC2086
+				"$PORTABLE" $args "$f" >"$f.port" 2>/dev/null; echo $? >>"$f.port"
+				cmp -s "$f.fast" "$f.port" ||
+					{ echo "seed $seed, $args: portable path differs" >&2; bad=1; }
+			fi
 		done
 	done
 	[ "$bad" -eq 0 ]

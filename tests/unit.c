@@ -190,6 +190,45 @@ static void test_mul(void)
 	check_str("scientific stays scientific", mul("-1.5E-3", "0.01"), "-1.5E-5");
 }
 
+/* The direct product text of simple numbers must equal the general
+ * multiply-and-format path, for random numbers, slopes and exponents. */
+static void test_mul_simple_property(void)
+{
+	static const char *slopes[] = { "0.01", "0.2", "-0.5", "2", "0", "-0", "9999999999999999999",
+					"0.000000000000000000001234", "1e25", "0.123456789" };
+	uint64_t state = 88172645463325252ull;
+	int i, bad = 0;
+	char first_bad[256] = "";
+
+	for (i = 0; i < 200000; i++) {
+		struct lr_small a = slope(slopes[i % 10]);
+		uint64_t m;
+		int e, neg;
+		char in[64], want[4096], got[128];
+		size_t nw, ng;
+
+		/* xorshift64 */
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		m = state % 2 ? state >> (state % 60) : state % 1000;
+		e = -(int)((state >> 8) % 30);
+		neg = (state >> 20) & 1;
+		snprintf(in, sizeof in, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, e);
+		lr_dec_parse(&x, in, strlen(in), 0);
+		lr_dec_mul(&y, &x, &a);
+		y.nt.sci = 0;
+		nw = lr_dec_format(&y, &y.nt, want);
+		want[nw] = '\0';
+		ng = lr_dec_mul_simple(neg, m, e, &a, got);
+		got[ng] = '\0';
+		if (strcmp(want, got) != 0 && !bad++)
+			snprintf(first_bad, sizeof first_bad, "%s * %s: got %.60s, want %.60s", in,
+				 slopes[i % 10], got, want);
+	}
+	check(bad == 0, "direct product text agrees with the general path", first_bad);
+}
+
 static void test_div(void)
 {
 	check_str("-1 / 0.25 exact", divide("-1", "0.25", 17), "-4");
@@ -381,6 +420,7 @@ int main(void)
 	test_parse();
 	test_simple_parse();
 	test_mul();
+	test_mul_simple_property();
 	test_div();
 	test_round();
 	test_kernel();
