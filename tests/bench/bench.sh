@@ -76,7 +76,8 @@ if [ "$RSS_GB" != 0 ] && [ -x /usr/bin/time ]; then
 	echo
 	echo "peak RSS streaming $RSS_GB GB of CSV through lrelu:"
 	reps=$(awk -v g="$RSS_GB" -v s="$size" 'BEGIN { print int(g * 1e9 / s) + 1 }')
-	/usr/bin/time -f '  %M KiB peak RSS, %e s' sh -c "
-		i=0; while [ \$i -lt $reps ]; do tail -n +2 '$csv'; i=\$((i + 1)); done |
-		'$LRELU' -s 0.01 --no-header | wc -c"
+	i=0
+	while [ "$i" -lt "$reps" ]; do tail -n +2 "$csv"; i=$((i + 1)); done |
+		/usr/bin/time -f '  %M KiB peak RSS of lrelu, %e s' "$LRELU" -s 0.01 --no-header |
+		wc -c | awk '{ printf "  %d bytes of output\n", $1 }'
 fi
