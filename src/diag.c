@@ -40,6 +40,9 @@ void lr_error_at(const char *name, uint64_t line, uint64_t col, const char *fmt,
 }
 
 static void vsay(enum lr_exit e, const char *pre, const char *fmt, va_list ap,
+		 const char *post) __attribute__((format(printf, 3, 0)));
+
+static void vsay(enum lr_exit e, const char *pre, const char *fmt, va_list ap,
 		 const char *post)
 {
 	fprintf(stderr, "%s: %s", prog, pre);
