@@ -132,3 +132,17 @@ load helper
 	expect_output '-0.01'
 	expect_stderr_match 'bad.csv:1:1: not a number'
 }
+
+@test "an interrupted -o leaves no file and no temporary behind" {
+	mkfifo "$SCRATCH/in.csv"
+	"$LRELU" -o "$SCRATCH/out.csv" "$SCRATCH/in.csv" &
+	local pid=$!
+	exec 3>"$SCRATCH/in.csv"
+	printf -- '-1\n' >&3
+	sleep 0.3
+	ls -A "$SCRATCH" | grep -q '^\.out\.csv\.' # the temporary exists meanwhile
+	kill -INT "$pid"
+	wait "$pid" || true
+	exec 3>&-
+	[ "$(ls -A "$SCRATCH")" = in.csv ]
+}
