@@ -137,12 +137,12 @@ load helper
 	mkfifo "$SCRATCH/in.csv"
 	"$LRELU" -o "$SCRATCH/out.csv" "$SCRATCH/in.csv" &
 	local pid=$!
-	exec 3>"$SCRATCH/in.csv"
-	printf -- '-1\n' >&3
+	exec 7>"$SCRATCH/in.csv"
+	printf -- '-1\n' >&7
 	sleep 0.3
 	ls -A "$SCRATCH" | grep -q '^\.out\.csv\.' # the temporary exists meanwhile
 	kill -INT "$pid"
 	wait "$pid" || true
-	exec 3>&-
+	exec 7>&-
 	[ "$(ls -A "$SCRATCH")" = in.csv ]
 }
