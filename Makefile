@@ -18,12 +18,13 @@ DEFS    = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 PKG_CONFIG ?= pkg-config
 CJSON_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 ZLIB_LIBS    = $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
-LIBS    = -lcsv -lm
+CJSON_LIBS   = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
+LIBS    = -lcsv $(CJSON_LIBS) -lm
 
-ALL_CFLAGS = $(WARN) $(DEFS) $(HARDEN) $(CPPFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(WARN) $(DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 CORE_SRC = src/diag.c src/decimal.c src/kernel.c src/floatfmt.c src/calc.c src/block.c
-SRC      = $(CORE_SRC) src/stream.c src/format.c src/options.c src/fmt_csv.c src/main.c
+SRC      = $(CORE_SRC) src/stream.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/main.c
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
 

@@ -548,7 +548,8 @@ static void *csv_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	/* -d names the input's separator; the output keeps it unless -t
 	 * asks for a format. */
 	e->delim = (unsigned char)(o->delimiter && !o->to ? o->delimiter : f->delimiter);
-	e->same_delim = e->delim == (o->delimiter ? o->delimiter : from->delimiter);
+	e->same_delim = from->family == LR_FAMILY_TABLE &&
+			e->delim == (o->delimiter ? o->delimiter : from->delimiter);
 	e->at_row_start = 1;
 	return e;
 }
@@ -643,6 +644,7 @@ static void csv_enc_close(void *ve)
 const struct lr_format lr_format_csv = {
 	.name = "csv",
 	.suffixes = { ".csv" },
+	.family = LR_FAMILY_TABLE,
 	.delimiter = ',',
 	.sniff = NULL,
 	.dec_open = csv_dec_open,
@@ -657,6 +659,7 @@ const struct lr_format lr_format_csv = {
 const struct lr_format lr_format_tsv = {
 	.name = "tsv",
 	.suffixes = { ".tsv", ".tab" },
+	.family = LR_FAMILY_TABLE,
 	.delimiter = '\t',
 	.sniff = NULL,
 	.dec_open = csv_dec_open,

@@ -10,6 +10,8 @@
 static const struct lr_format *const table[] = {
 	&lr_format_csv,
 	&lr_format_tsv,
+	&lr_format_json,
+	&lr_format_ndjson,
 };
 
 #define NFORMATS (sizeof table / sizeof table[0])

@@ -12,10 +12,15 @@
 #include "options.h"
 #include "stream.h"
 
+/* Formats of one family share a cell layout, so any of them can be
+ * written from any other of the family. */
+enum lr_family { LR_FAMILY_TABLE, LR_FAMILY_JSON };
+
 struct lr_format {
 	const char *name;
 	const char *suffixes[3]; /* lower-case, with the dot */
-	int delimiter;           /* text formats: the default separator */
+	enum lr_family family;
+	int delimiter;           /* table formats: the default separator */
 
 	/* Non-zero if the first bytes of a stream look like this format. */
 	int (*sniff)(const unsigned char *p, size_t n);
@@ -40,6 +45,8 @@ struct lr_format {
 
 extern const struct lr_format lr_format_csv;
 extern const struct lr_format lr_format_tsv;
+extern const struct lr_format lr_format_json;
+extern const struct lr_format lr_format_ndjson;
 
 /* The format named name ("csv"), or NULL. */
 const struct lr_format *lr_format_by_name(const char *name);

@@ -36,6 +36,10 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		in = lr_format_sniff(p, (size_t)n);
 	}
 	out = o->to ? o->to : in;
+	if (out->family != in->family) {
+		lr_error_usage("%s: cannot convert %s to %s", src->name, in->name, out->name);
+		goto done;
+	}
 	dec = in->dec_open(in, src, o);
 	if (!dec)
 		goto done;

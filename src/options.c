@@ -22,7 +22,8 @@ enum {
 	OPT_ZERO_GRAD,
 	OPT_HEADER,
 	OPT_NO_HEADER,
-	OPT_SKIP_INVALID
+	OPT_SKIP_INVALID,
+	OPT_PRETTY
 };
 
 static const struct option longopts[] = {
@@ -36,6 +37,7 @@ static const struct option longopts[] = {
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 	{ "skip-invalid", no_argument, NULL, OPT_SKIP_INVALID },
+	{ "pretty", no_argument, NULL, OPT_PRETTY },
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
@@ -57,11 +59,13 @@ static void usage(FILE *fp)
 		"      --dtype TYPE          exact|f64|f32 arithmetic on text (default exact)\n"
 		"      --precision N         round computed values to N significant digits\n"
 		"      --zero-grad WHICH     gradient at 0: slope|one (default slope)\n"
-		"  -c, --columns LIST        CSV columns to transform: 1,3-5,7-,name\n"
+		"  -c, --columns LIST        CSV columns to transform: 1,3-5,7-,name;\n"
+		"                            JSON: keys whose values are transformed\n"
 		"  -d, --delimiter CHAR      CSV field separator (default ',', tab for .tsv)\n"
 		"      --header              the first row is a header\n"
 		"      --no-header           the first row is data\n"
 		"      --skip-invalid        pass non-numbers through instead of failing\n"
+		"      --pretty              indent JSON output\n"
 		"  -f, --from FORMAT         input format: %s\n"
 		"  -t, --to FORMAT           output format (default: the input's)\n"
 		"  -o, --output FILE         write FILE, replacing it only on success\n"
@@ -299,6 +303,9 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			break;
 		case OPT_SKIP_INVALID:
 			o->skip_invalid = 1;
+			break;
+		case OPT_PRETTY:
+			o->pretty = 1;
 			break;
 		case 'f':
 		case 't': {

@@ -34,6 +34,7 @@ struct lr_options {
 	int delimiter;    /* 0: the format's own */
 	int header;       /* -1: detect, 0: none, 1: first row */
 	int skip_invalid;
+	int pretty;       /* indented JSON output */
 	const char *output; /* NULL: standard output */
 	const struct lr_format *from, *to;
 	char **inputs;    /* at least one; "-" is standard input */

@@ -1,0 +1,745 @@
+/*
+ * fmt_json.c - JSON and NDJSON. The decoder cuts the stream into
+ * elements (the members of a top-level array, or whole values one after
+ * another), has cJSON check each one, then turns it into token cells:
+ * numbers to transform, everything else to copy. Numbers keep their
+ * original text for exact arithmetic, strings and keys keep their bytes.
+ * The encoder writes the tokens compactly or indented, and writes null
+ * for results that are not finite.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calc.h"
+#include "diag.h"
+#include "format.h"
+
+#define JSON_ELEM_MAX (1024 * 1024)       /* longest element, in bytes */
+#define JSON_TREE_BUDGET (8 * 1024 * 1024) /* cJSON's memory for one element */
+#define JSON_DEPTH_MAX 1000               /* deepest nesting, as cJSON's */
+#define JSON_CELLS_HIGH 8192
+#define JSON_TEXT_HIGH (256 * 1024)
+/* One token beyond the marks always fits: it is at most one element. */
+#define JSON_CELLCAP (JSON_CELLS_HIGH + 4)
+#define JSON_TEXTCAP (JSON_TEXT_HIGH + JSON_ELEM_MAX + 16)
+
+/* cJSON's allocations are counted, so that one huge element fails to
+ * parse instead of exhausting memory. */
+static size_t tree_bytes;
+static int budget_hit; /* an allocation was refused */
+
+static void *budget_malloc(size_t n)
+{
+	size_t *p;
+
+	if (n > JSON_TREE_BUDGET || tree_bytes > JSON_TREE_BUDGET - n) {
+		budget_hit = 1;
+		return NULL;
+	}
+	p = malloc(n + sizeof(size_t) * 2);
+	if (!p)
+		return NULL;
+	p[0] = n;
+	tree_bytes += n;
+	return p + 2;
+}
+
+static void budget_free(void *q)
+{
+	size_t *p = q;
+
+	if (!p)
+		return;
+	p -= 2;
+	tree_bytes -= p[0];
+	free(p);
+}
+
+enum top { TOP_START, TOP_ARRAY_OPEN, TOP_AFTER_ELEM, TOP_AFTER_COMMA, TOP_VALUES };
+
+/* One open container while tokenizing. */
+struct frame {
+	char type;               /* '[' or '{' */
+	unsigned char selected;  /* numbers inside are transformed */
+	unsigned char member_sel;/* object: the current member's key is listed */
+	unsigned char expect_key;/* object: the next string is a key */
+	unsigned char has_num;   /* array: holds numbers directly */
+	uint32_t index;          /* array: position of the current item */
+	uint64_t line, col;      /* where it opened */
+};
+
+struct json_dec {
+	struct lr_source *src;
+	const struct lr_options *o;
+	struct lr_block *blk;
+	int ndjson;                 /* one value per line, no array streaming */
+	const unsigned char *chunk; /* unread source bytes */
+	size_t avail;
+	uint64_t line, col;         /* place of the next source byte */
+	enum top top;
+	int at_eof, done, failed;
+	/* the element being cut out of the stream */
+	char *elem;
+	size_t elen;
+	uint64_t eline, ecol;
+	uint64_t nelem;
+	/* the element being turned into cells */
+	int tokenizing;
+	size_t tpos;
+	uint64_t tline, tcol;
+	int sp;
+	struct frame stack[JSON_DEPTH_MAX + 2];
+};
+
+static int is_ws(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Advances (line, col) over the bytes p[0..n). */
+static void advance(uint64_t *line, uint64_t *col, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+static int add_cell(struct json_dec *d, enum lr_cell_kind kind, const char *p, size_t n,
+		    uint64_t line, uint64_t col)
+{
+	struct lr_cell *c = lr_block_add(d->blk, kind, p, n);
+
+	if (!c) {
+		lr_error_at(d->blk->name, line, col, "internal error: block overflow");
+		d->failed = 1;
+		return -1;
+	}
+	c->line = line;
+	c->col = (uint32_t)col;
+	return 0;
+}
+
+static int add_end(struct json_dec *d)
+{
+	struct lr_cell *c = lr_block_add(d->blk, LR_CELL_END, NULL, 0);
+
+	if (!c)
+		return -1;
+	c->term = '\n';
+	return 0;
+}
+
+/* Is the key text (with its quotes) one of --columns' names? Keys with
+ * escapes are compared as written. */
+static int key_listed(const struct json_dec *d, const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < d->o->ncols; i++) {
+		const char *name = d->o->cols[i].name;
+
+		if (name && strlen(name) == n - 2 && memcmp(name, k + 1, n - 2) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Length of the JSON number at p (at most n bytes), 0 if the text there
+ * is not one. cJSON reads numbers with strtod, which takes more than
+ * RFC 8259 allows, so the grammar is checked here. */
+static size_t number_length(const char *p, size_t n)
+{
+	size_t i = 0, start;
+
+	if (i < n && p[i] == '-')
+		i++;
+	if (i < n && p[i] == '0')
+		i++;
+	else if (i < n && p[i] >= '1' && p[i] <= '9')
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && p[i] == '.') {
+		start = ++i;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == start)
+			return 0;
+	}
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		i++;
+		if (i < n && (p[i] == '+' || p[i] == '-'))
+			i++;
+		start = i;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == start)
+			return 0;
+	}
+	if (i < n && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == 'e' ||
+		      p[i] == 'E' || p[i] == '+' || p[i] == '-'))
+		return 0;
+	return i;
+}
+
+/* Turns tokens of the current element into cells until the block is
+ * full or the element is done. Returns 0, or -1 after reporting. */
+static int tokenize(struct json_dec *d)
+{
+	const struct lr_options *o = d->o;
+	struct lr_block *b = d->blk;
+	const char *e = d->elem;
+	size_t n = d->elen;
+
+	while (d->tpos < n) {
+		const char *p = e + d->tpos;
+		uint64_t line = d->tline, col = d->tcol;
+		struct frame *top = d->sp > 0 ? &d->stack[d->sp - 1] : NULL;
+		int selected = top ? top->selected : !o->cols;
+		size_t len = 1;
+		enum lr_cell_kind kind = LR_CELL_TEXT;
+
+		if (b->ncells >= JSON_CELLS_HIGH || b->textlen >= JSON_TEXT_HIGH)
+			return 0;
+		if (is_ws((unsigned char)*p)) {
+			while (d->tpos + len < n && is_ws((unsigned char)p[len]))
+				len++;
+			advance(&d->tline, &d->tcol, p, len);
+			d->tpos += len;
+			continue;
+		}
+		if (top && top->type == '{')
+			selected = top->selected || top->member_sel;
+		switch (*p) {
+		case '{':
+		case '[':
+			if (d->sp > JSON_DEPTH_MAX) {
+				lr_error_at(b->name, line, col, "nesting deeper than %d levels",
+					    JSON_DEPTH_MAX);
+				return -1;
+			}
+			d->stack[d->sp].type = *p;
+			d->stack[d->sp].selected = (unsigned char)selected;
+			d->stack[d->sp].member_sel = 0;
+			d->stack[d->sp].expect_key = *p == '{';
+			d->stack[d->sp].has_num = 0;
+			d->stack[d->sp].index = 0;
+			d->stack[d->sp].line = line;
+			d->stack[d->sp].col = col;
+			d->sp++;
+			break;
+		case '}':
+		case ']':
+			if (top && top->type == '[' && top->has_num && o->nslopes > 1 &&
+			    top->index + 1 != o->nslopes) {
+				lr_error_at(b->name, top->line, top->col,
+					    "element %llu: an array of %u values, but %zu slopes given",
+					    (unsigned long long)d->nelem, top->index + 1, o->nslopes);
+				return -1;
+			}
+			d->sp--;
+			break;
+		case ',':
+			if (top && top->type == '[')
+				top->index++;
+			if (top && top->type == '{')
+				top->expect_key = 1;
+			break;
+		case ':':
+			break;
+		case '"':
+			while (p[len] != '"')
+				len += p[len] == '\\' ? 2 : 1;
+			len++;
+			if (top && top->type == '{' && top->expect_key) {
+				top->member_sel = o->cols ? (unsigned char)key_listed(d, p, len) : 0;
+				top->expect_key = 0;
+			}
+			break;
+		default:
+			if (*p == '-' || (*p >= '0' && *p <= '9')) {
+				len = number_length(p, n - d->tpos);
+				if (len == 0) {
+					lr_error_at(b->name, line, col, "invalid number");
+					return -1;
+				}
+				if (selected)
+					kind = LR_CELL_NUM;
+				if (top && top->type == '[')
+					top->has_num = 1;
+			} else {
+				/* true, false, null: cJSON has checked them */
+				while (d->tpos + len < n && p[len] >= 'a' && p[len] <= 'z')
+					len++;
+			}
+		}
+		if (add_cell(d, kind, p, len, line, col) < 0)
+			return -1;
+		if (kind == LR_CELL_NUM) {
+			struct lr_cell *c = &b->cell[b->ncells - 1];
+
+			c->channel = top && top->type == '[' ? top->index : 0;
+			c->plain = 1;
+		}
+		d->tcol += len; /* tokens other than whitespace hold no newline */
+		d->tpos += len;
+	}
+	d->tokenizing = 0;
+	if (d->top == TOP_VALUES && add_end(d) < 0)
+		return -1;
+	return 0;
+}
+
+/* Reports an element cJSON (or the cutter) rejected, at the place of
+ * offset off within it. */
+static void element_error(struct json_dec *d, size_t off, const char *what)
+{
+	uint64_t line = d->eline, col = d->ecol;
+
+	advance(&line, &col, d->elem, off < d->elen ? off : d->elen);
+	lr_error_at(d->blk->name, line, col, "%s", what);
+	d->failed = 1;
+}
+
+/* Checks the element with cJSON. Returns 0, or -1 after reporting. */
+static int validate(struct json_dec *d)
+{
+	const char *end = NULL;
+	cJSON *tree;
+	size_t k;
+
+	budget_hit = 0;
+	tree = cJSON_ParseWithLengthOpts(d->elem, d->elen, &end, 0);
+	if (!tree) {
+		size_t off = end ? (size_t)(end - d->elem) : 0;
+
+		if (budget_hit)
+			element_error(d, 0, "element too large to check (more than 8 MiB parsed)");
+		else if (!end || off >= d->elen)
+			element_error(d, d->elen, "unexpected end of input");
+		else {
+			char msg[64];
+			unsigned char ch = (unsigned char)d->elem[off];
+
+			if (ch >= 0x20 && ch < 0x7f)
+				snprintf(msg, sizeof msg, "invalid JSON at '%c'", ch);
+			else
+				snprintf(msg, sizeof msg, "invalid JSON at byte 0x%02x", ch);
+			element_error(d, off, msg);
+		}
+		return -1;
+	}
+	cJSON_Delete(tree);
+	for (k = (size_t)(end - d->elem); k < d->elen; k++)
+		if (!is_ws((unsigned char)d->elem[k])) {
+			element_error(d, k, d->top == TOP_VALUES ? "unexpected text after a value"
+								 : "expected ',' or ']'");
+			return -1;
+		}
+	return 0;
+}
+
+/* Takes the next source byte; -1 at end of input, -2 after an error. */
+static int next_byte(struct json_dec *d)
+{
+	if (d->avail == 0) {
+		ssize_t n = lr_source_next(d->src, &d->chunk);
+
+		if (n < 0)
+			return -2;
+		if (n == 0)
+			return -1;
+		d->avail = (size_t)n;
+	}
+	d->avail--;
+	return *d->chunk++;
+}
+
+/* Puts back the byte just taken. */
+static void unget(struct json_dec *d)
+{
+	d->chunk--;
+	d->avail++;
+}
+
+static void step(struct json_dec *d, int c)
+{
+	if (c == '\n') {
+		d->line++;
+		d->col = 1;
+	} else
+		d->col++;
+}
+
+/* Cuts the next element out of the stream into d->elem and checks it.
+ * Returns 1 with an element, 0 at the end of input, -1 after reporting. */
+static int next_element(struct json_dec *d)
+{
+	int c, depth = 0, in_str = 0, esc = 0, scalar;
+	uint64_t str_line = 0, str_col = 0;
+
+	/* Between elements: white space and the top-level array's syntax. */
+	for (;;) {
+		c = next_byte(d);
+		if (c == -2)
+			return -1;
+		if (c == -1) {
+			if (d->top == TOP_ARRAY_OPEN || d->top == TOP_AFTER_ELEM ||
+			    d->top == TOP_AFTER_COMMA) {
+				lr_error_at(d->blk->name, d->line, d->col,
+					    "unexpected end of input: the top-level array is not closed");
+				return -1;
+			}
+			return 0;
+		}
+		if (is_ws(c)) {
+			step(d, c);
+			continue;
+		}
+		if (d->top == TOP_START) {
+			if (c == '[' && !d->ndjson) {
+				d->top = TOP_ARRAY_OPEN;
+				if (add_cell(d, LR_CELL_TEXT, "[", 1, d->line, d->col) < 0)
+					return -1;
+				step(d, c);
+				continue;
+			}
+			d->top = TOP_VALUES;
+		}
+		if (d->top == TOP_ARRAY_OPEN || d->top == TOP_AFTER_ELEM) {
+			if (c == ']') {
+				step(d, c);
+				d->top = TOP_VALUES;
+				if (add_cell(d, LR_CELL_TEXT, "]", 1, d->line, d->col) < 0 ||
+				    add_end(d) < 0)
+					return -1;
+				continue;
+			}
+		}
+		if (d->top == TOP_AFTER_ELEM) {
+			if (c != ',') {
+				lr_error_at(d->blk->name, d->line, d->col, "expected ',' or ']'");
+				return -1;
+			}
+			if (add_cell(d, LR_CELL_TEXT, ",", 1, d->line, d->col) < 0)
+				return -1;
+			step(d, c);
+			d->top = TOP_AFTER_COMMA;
+			continue;
+		}
+		if (d->top == TOP_AFTER_COMMA && (c == ']' || c == ',')) {
+			lr_error_at(d->blk->name, d->line, d->col,
+				    c == ']' ? "trailing comma before ']'" : "expected a value");
+			return -1;
+		}
+		break;
+	}
+	/* The element itself. */
+	d->elen = 0;
+	d->eline = d->line;
+	d->ecol = d->col;
+	scalar = c != '{' && c != '[' && c != '"';
+	for (;;) {
+		if (d->elen == JSON_ELEM_MAX) {
+			lr_error_at(d->blk->name, d->eline, d->ecol,
+				    "element longer than %d bytes", JSON_ELEM_MAX);
+			return -1;
+		}
+		d->elem[d->elen++] = (char)c;
+		step(d, c);
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"') {
+				in_str = 0;
+				if (depth == 0)
+					break;
+			}
+		} else if (c == '"') {
+			in_str = 1;
+			str_line = d->line;
+			str_col = d->col - 1;
+		} else if (c == '{' || c == '[') {
+			if (++depth > JSON_DEPTH_MAX) {
+				lr_error_at(d->blk->name, d->line, d->col - 1,
+					    "nesting deeper than %d levels", JSON_DEPTH_MAX);
+				return -1;
+			}
+		} else if (c == '}' || c == ']') {
+			if (--depth <= 0)
+				break;
+		}
+		c = next_byte(d);
+		if (c == -2)
+			return -1;
+		if (c == -1) {
+			d->at_eof = 1;
+			if (in_str) {
+				lr_error_at(d->blk->name, str_line, str_col, "unterminated string");
+				return -1;
+			}
+			if (!scalar) {
+				element_error(d, d->elen, "unexpected end of input");
+				return -1;
+			}
+			break;
+		}
+		if (scalar && !in_str && depth == 0 &&
+		    (is_ws(c) || c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == '"')) {
+			unget(d);
+			break;
+		}
+	}
+	d->nelem++;
+	if (validate(d) < 0)
+		return -1;
+	if (d->top == TOP_ARRAY_OPEN || d->top == TOP_AFTER_COMMA)
+		d->top = TOP_AFTER_ELEM;
+	return 1;
+}
+
+static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
+			   const struct lr_options *o)
+{
+	static cJSON_Hooks hooks = { budget_malloc, budget_free };
+	struct json_dec *d;
+	size_t i;
+
+	for (i = 0; i < o->ncols; i++)
+		if (!o->cols[i].name) {
+			lr_error_usage("--columns on JSON input takes key names, not positions");
+			return NULL;
+		}
+	d = calloc(1, sizeof *d);
+
+	if (!d || !(d->elem = malloc(JSON_ELEM_MAX + 1))) {
+		free(d);
+		lr_error_sys("out of memory");
+		return NULL;
+	}
+	cJSON_InitHooks(&hooks);
+	d->blk = lr_block_new(JSON_CELLCAP, JSON_TEXTCAP);
+	if (!d->blk) {
+		free(d->elem);
+		free(d);
+		return NULL;
+	}
+	d->blk->name = src->name;
+	d->src = src;
+	d->o = o;
+	d->ndjson = f == &lr_format_ndjson;
+	d->line = d->col = 1;
+	d->top = TOP_START;
+	return d;
+}
+
+static int json_dec_read(void *vd, struct lr_block **out)
+{
+	struct json_dec *d = vd;
+	struct lr_block *b = d->blk;
+
+	lr_block_reset(b);
+	*out = b;
+	if (d->failed)
+		return -1;
+	while (b->ncells < JSON_CELLS_HIGH && b->textlen < JSON_TEXT_HIGH) {
+		int r;
+
+		if (d->tokenizing) {
+			if (tokenize(d) < 0)
+				return -1;
+			continue;
+		}
+		if (d->done)
+			break;
+		r = next_element(d);
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			d->done = 1;
+			break;
+		}
+		d->tokenizing = 1;
+		d->tpos = 0;
+		d->tline = d->eline;
+		d->tcol = d->ecol;
+		d->sp = 0;
+	}
+	if (d->failed)
+		return -1;
+	return b->ncells > 0 || !d->done ? 1 : 0;
+}
+
+static void json_dec_close(void *vd)
+{
+	struct json_dec *d = vd;
+
+	if (!d)
+		return;
+	lr_block_free(d->blk);
+	free(d->elem);
+	free(d);
+}
+
+struct json_enc {
+	struct lr_sink *sink;
+	const char *name;
+	int pretty;
+	int depth;
+	int after_open;    /* the last token opened a container */
+	uint64_t nonfinite;
+};
+
+static void *json_enc_open(const struct lr_format *f, struct lr_sink *sink,
+			   const struct lr_options *o, const struct lr_format *from)
+{
+	struct json_enc *e = calloc(1, sizeof *e);
+
+	(void)from;
+	if (!e) {
+		lr_error_sys("out of memory");
+		return NULL;
+	}
+	e->sink = sink;
+	e->pretty = o->pretty && f == &lr_format_json;
+	return e;
+}
+
+static int newline_indent(struct json_enc *e)
+{
+	static const char spaces[] = "                                ";
+	int n = e->depth * 2;
+
+	if (lr_sink_putc(e->sink, '\n') < 0)
+		return -1;
+	while (n > 0) {
+		int k = n > 32 ? 32 : n;
+
+		if (lr_sink_put(e->sink, spaces, (size_t)k) < 0)
+			return -1;
+		n -= k;
+	}
+	return 0;
+}
+
+static int json_enc_write(void *ve, const struct lr_block *b)
+{
+	struct json_enc *e = ve;
+	struct lr_sink *s = e->sink;
+	size_t i;
+
+	for (i = 0; i < b->ncells; i++) {
+		const struct lr_cell *c = &b->cell[i];
+		const char *t = lr_cell_out(b, c);
+		size_t n = c->out_len;
+		char ch = n == 1 ? t[0] : 0;
+
+		if (c->kind == LR_CELL_END) {
+			if (lr_sink_putc(s, '\n') < 0)
+				return -1;
+			e->depth = 0;
+			e->after_open = 0;
+			continue;
+		}
+		if (c->kind == LR_CELL_NUM && n >= 3 &&
+		    (t[0] == 'n' || t[0] == 'i' || (t[0] == '-' && t[1] == 'i'))) {
+			/* JSON has no NaN or infinity. */
+			t = "null";
+			n = 4;
+			e->nonfinite++;
+		}
+		if (!e->pretty) {
+			if (lr_sink_put(s, t, n) < 0)
+				return -1;
+			continue;
+		}
+		if (ch == '}' || ch == ']') {
+			e->depth--;
+			if (!e->after_open && newline_indent(e) < 0)
+				return -1;
+			e->after_open = 0;
+		} else if (e->after_open) {
+			if (newline_indent(e) < 0)
+				return -1;
+			e->after_open = 0;
+		}
+		if (lr_sink_put(s, t, n) < 0)
+			return -1;
+		if (ch == '{' || ch == '[') {
+			e->depth++;
+			e->after_open = 1;
+		} else if (ch == ',') {
+			if (newline_indent(e) < 0)
+				return -1;
+		} else if (ch == ':') {
+			if (lr_sink_putc(s, ' ') < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int json_enc_finish(void *ve)
+{
+	struct json_enc *e = ve;
+
+	if (e->nonfinite)
+		lr_warn("%llu results were not finite and were written as null",
+			(unsigned long long)e->nonfinite);
+	e->nonfinite = 0;
+	return 0;
+}
+
+static void json_enc_close(void *ve)
+{
+	free(ve);
+}
+
+/* First non-blank byte '[' or '{'. */
+static int json_sniff(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && is_ws(p[i]))
+		i++;
+	return i < n && (p[i] == '[' || p[i] == '{');
+}
+
+const struct lr_format lr_format_json = {
+	.name = "json",
+	.suffixes = { ".json" },
+	.family = LR_FAMILY_JSON,
+	.sniff = json_sniff,
+	.dec_open = json_dec_open,
+	.dec_read = json_dec_read,
+	.dec_close = json_dec_close,
+	.enc_open = json_enc_open,
+	.enc_write = json_enc_write,
+	.enc_finish = json_enc_finish,
+	.enc_close = json_enc_close,
+};
+
+const struct lr_format lr_format_ndjson = {
+	.name = "ndjson",
+	.suffixes = { ".ndjson", ".jsonl" },
+	.family = LR_FAMILY_JSON,
+	.sniff = NULL,
+	.dec_open = json_dec_open,
+	.dec_read = json_dec_read,
+	.dec_close = json_dec_close,
+	.enc_open = json_enc_open,
+	.enc_write = json_enc_write,
+	.enc_finish = json_enc_finish,
+	.enc_close = json_enc_close,
+};
