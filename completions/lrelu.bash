@@ -14,7 +14,7 @@ _lrelu() {
 		mapfile -t COMPREPLY < <(compgen -W 'slope one' -- "$cur")
 		return ;;
 	-f | --from | -t | --to)
-		mapfile -t COMPREPLY < <(compgen -W 'csv tsv' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'csv tsv json ndjson' -- "$cur")
 		return ;;
 	-s | --slope | --precision | -c | --columns | -d | --delimiter)
 		return ;;
@@ -24,14 +24,14 @@ _lrelu() {
 	esac
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--slope --mode --dtype --precision --zero-grad
-			--columns --delimiter --header --no-header --skip-invalid --from --to
+			--columns --delimiter --header --no-header --skip-invalid --pretty --from --to
 			--output --help --version -s -m -c -d -f -t -o -h -V' -- "$cur")
 		return
 	fi
 	local f
 	COMPREPLY=()
 	while IFS= read -r f; do
-		if [[ -d $f || $f == *.csv || $f == *.tsv || $f == *.tab ]]; then
+		if [[ -d $f || $f == *.csv || $f == *.tsv || $f == *.tab || $f == *.json || $f == *.ndjson || $f == *.jsonl ]]; then
 			COMPREPLY+=("$f")
 		fi
 	done < <(compgen -f -- "$cur")

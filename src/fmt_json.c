@@ -324,7 +324,7 @@ static int validate(struct json_dec *d)
 
 		if (budget_hit)
 			element_error(d, 0, "element too large to check (more than 8 MiB parsed)");
-		else if (!end || off >= d->elen)
+		else if (!end || off >= d->elen || (d->at_eof && d->elen && !strchr("]}\"", d->elem[d->elen - 1])))
 			element_error(d, d->elen, "unexpected end of input");
 		else {
 			char msg[64];
@@ -471,7 +471,8 @@ static int next_element(struct json_dec *d)
 			str_line = d->line;
 			str_col = d->col - 1;
 		} else if (c == '{' || c == '[') {
-			if (++depth > JSON_DEPTH_MAX) {
+			/* The top-level array counts as a level too. */
+			if (++depth + (d->top != TOP_VALUES) > JSON_DEPTH_MAX) {
 				lr_error_at(d->blk->name, d->line, d->col - 1,
 					    "nesting deeper than %d levels", JSON_DEPTH_MAX);
 				return -1;

@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# JSON and NDJSON: every number anywhere transformed, everything else
+# kept, streaming per element, errors with line and column.
+
+load helper
+
+@test "the README example: nested numbers transformed, the rest kept" {
+	run --separate-stderr lrelu -s 0.2 <<<'{"w":[-1.5,2,{"b":-0.5}],"name":"x","ok":true}'
+	expect_status 0
+	expect_output '{"w":[-0.3,2,{"b":-0.1}],"name":"x","ok":true}'
+}
+
+@test "numbers keep their text: exact products, -0, notation, copies" {
+	run lrelu -s 0.01 <<<'[-1.234567,-0,1.50,-3e5,-2.5E+3,0.1]'
+	expect_output '[-0.01234567,-0,1.50,-3e3,-2.5E+1,0.1]'
+}
+
+@test "strings, escapes, keys, literals and member order are kept byte for byte" {
+	run lrelu <<<'{"z\"q":"a\u00e9\n","-1":[true,false,null],"a":"-5"}'
+	expect_output '{"z\"q":"a\u00e9\n","-1":[true,false,null],"a":"-5"}'
+}
+
+@test "output is compact whatever the input layout" {
+	run lrelu <<<$'[\n  { "a" : -1 ,\n    "b" : [ ] } ,\n  2\n]'
+	expect_output '[{"a":-0.01,"b":[]},2]'
+}
+
+@test "--pretty indents by two spaces" {
+	run lrelu --pretty <<<'{"a":[-1,{}],"b":[]}'
+	expect_output $'{\n  "a": [\n    -0.01,\n    {}\n  ],\n  "b": []\n}'
+}
+
+@test "NDJSON: one value per line in, one per line out" {
+	printf '{"a":-1}\n\n[-2]\n-3\n"s"\n' >"$SCRATCH/x.ndjson"
+	run lrelu "$SCRATCH/x.ndjson"
+	expect_output $'{"a":-0.01}\n[-0.02]\n-0.03\n"s"'
+}
+
+@test "a stream of concatenated values is processed value by value" {
+	run lrelu -f json <<<'{"a":-1}{"a":-2} [-3]'
+	expect_output $'{"a":-0.01}\n{"a":-0.02}\n[-0.03]'
+}
+
+@test ".jsonl is NDJSON, .json is JSON, stdin is sniffed" {
+	printf '[-1]\n' >"$SCRATCH/x.jsonl"
+	run lrelu "$SCRATCH/x.jsonl"
+	expect_output '[-0.01]'
+	run lrelu <<<'  [-1]'
+	expect_output '[-0.01]'
+}
+
+@test "--pretty does not break NDJSON lines" {
+	printf '{"a":[-1]}\n' >"$SCRATCH/x.ndjson"
+	run lrelu --pretty "$SCRATCH/x.ndjson"
+	expect_output '{"a":[-0.01]}'
+}
+
+@test "--columns names keys; numbers anywhere below a listed key are transformed" {
+	run lrelu -c b <<<'[{"a":-1,"b":-1},{"a":-2,"b":{"c":[-3]}}]'
+	expect_output '[{"a":-1,"b":-0.01},{"a":-2,"b":{"c":[-0.03]}}]'
+}
+
+@test "--columns with positions is a usage error for JSON" {
+	run --separate-stderr lrelu -c 2 <<<'[1]'
+	expect_status 2
+	expect_stderr_match 'takes key names'
+}
+
+@test "prelu: the channel is the position in the innermost array" {
+	run lrelu -m prelu -s 0.1,0.2,0.3 <<<'[[-1,-1,-1],[-10,5,-10]]'
+	expect_output '[[-0.1,-0.2,-0.3],[-1,5,-3]]'
+}
+
+@test "prelu: an array with the wrong number of values names the element" {
+	run --separate-stderr lrelu -m prelu -s 0.1,0.2,0.3 <<<'[[-1,-1,-1],[-1,-1]]'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:1:13: element 2: an array of 2 values, but 3 slopes given$'
+}
+
+@test "non-finite results become null with one warning" {
+	run --separate-stderr lrelu --dtype f32 -s 1e10 <<<'[-1e30,-1e30,-1]'
+	expect_status 0
+	expect_output '[null,null,-10000000000]'
+	expect_stderr_match '^lrelu: warning: 2 results were not finite and were written as null$'
+}
+
+@test "--dtype f32 on JSON" {
+	run lrelu --dtype f32 -s 0.01 <<<'[-0.1,16777217]'
+	expect_output '[-0.001,16777216]'
+}
+
+@test "bad JSON: a trailing comma" {
+	run --separate-stderr lrelu <<<'[1,2,]'
+	expect_status 1
+	expect_stderr_match "^lrelu: <stdin>:1:6: trailing comma before ']'\$"
+	run --separate-stderr lrelu <<<'{"a":[1,2,]}'
+	expect_status 1
+	expect_stderr_match "^lrelu: <stdin>:1:11: invalid JSON at ']'\$"
+}
+
+@test "bad JSON: an unterminated string names where it starts" {
+	run --separate-stderr lrelu <<<$'[1,\n  "abc]'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:2:3: unterminated string$'
+}
+
+@test "bad JSON: a bare word" {
+	run --separate-stderr lrelu <<<'[1, foo]'
+	expect_status 1
+	expect_stderr_match "^lrelu: <stdin>:1:5: invalid JSON at 'f'\$"
+}
+
+@test "bad JSON: a number cut off at the end of the file" {
+	printf '{"a": -1.' >"$SCRATCH/cut.json"
+	run --separate-stderr lrelu "$SCRATCH/cut.json"
+	expect_status 1
+	expect_stderr_match "cut.json:1:10: unexpected end of input\$"
+	printf '[1, -' >"$SCRATCH/cut2.json"
+	run --separate-stderr lrelu "$SCRATCH/cut2.json"
+	expect_status 1
+	expect_stderr_match "cut2.json:1:6: unexpected end of input\$"
+}
+
+@test "bad JSON: numbers outside RFC 8259's grammar" {
+	for bad in '[01]' '[+1]' '[.5]' '[1.]' '[1e]' '[-]'; do
+		run --separate-stderr lrelu <<<"$bad"
+		[ "$status" -eq 1 ] || { echo "$bad accepted" >&2; return 1; }
+	done
+}
+
+@test "bad JSON: nesting deeper than the limit" {
+	run --separate-stderr bash -c "printf '%*s' 1001 '' | tr ' ' '[' | '$LRELU'"
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:1:1001: nesting deeper than 1000 levels$'
+	run --separate-stderr bash -c "{ printf '%*s' 1000 '' | tr ' ' '['; printf '%*s' 1000 '' | tr ' ' ']'; } | '$LRELU'"
+	expect_status 0
+}
+
+@test "bad JSON: an unclosed top-level array, and text after a value" {
+	run --separate-stderr lrelu <<<'[1,2'
+	expect_status 1
+	expect_stderr_match 'the top-level array is not closed'
+	run --separate-stderr lrelu <<<'[1 2]'
+	expect_status 1
+	expect_stderr_match "^lrelu: <stdin>:1:4: expected ',' or '\\]'\$"
+}
+
+@test "an element over the size limit is a clear error" {
+	{ printf '["'; head -c 1100000 /dev/zero | tr '\0' x; printf '"]'; } >"$SCRATCH/big.json"
+	run --separate-stderr lrelu "$SCRATCH/big.json"
+	expect_status 1
+	expect_stderr_match 'big.json:1:2: element longer than 1048576 bytes'
+}
+
+@test "an element whose parsed form is too large is a clear error" {
+	{ printf '[['; for i in $(seq 1 30); do printf '%s' "$(seq -s, 1 6000),"; done; printf '1]]'; } >"$SCRATCH/wide.json"
+	run --separate-stderr lrelu "$SCRATCH/wide.json"
+	expect_status 1
+	expect_stderr_match 'element too large to check'
+}
+
+@test "JSON to CSV is refused for now, clearly" {
+	run --separate-stderr lrelu -t csv <<<'[1]'
+	expect_status 2
+	expect_stderr_match 'cannot convert json to csv'
+}
+
+@test "JSON to NDJSON and back" {
+	run lrelu -t ndjson <<<'{"a":-1}'
+	expect_output '{"a":-0.01}'
+}
+
+@test "many elements stream through in order" {
+	seq -3000 3000 | paste -sd, | sed 's/^/[/; s/$/]/' >"$SCRATCH/seq.json"
+	run bash -c "'$LRELU' -s 1 '$SCRATCH/seq.json' | cmp - '$SCRATCH/seq.json'"
+	expect_status 0
+}
