@@ -45,6 +45,11 @@ src/%.o: src/%.c $(HDR)
 tests/lrelu-libcsv: $(SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -DLR_CSV_LIBCSV_ONLY=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
 
+# The same program asking cJSON about every JSON element, for the
+# differential test of the quick JSON check.
+tests/lrelu-cjson: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DLR_JSON_CJSON_ALWAYS=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
+
 # And with the portable splitting loop instead of the SSE2 one.
 tests/lrelu-portable: $(SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -U__SSE2__ $(LDFLAGS) -o $@ $(SRC) $(LIBS)
@@ -71,7 +76,7 @@ bats: lrelu
 # Everything: unit tests, then the command-line suites; the last line is
 # the summary over both.
 check: deps
-	$(MAKE) lrelu tests/unit tests/lrelu-libcsv tests/lrelu-portable
+	$(MAKE) lrelu tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-cjson
 	LRELU=$(CURDIR)/lrelu sh tests/run.sh
 
 test: check
@@ -98,4 +103,4 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
-	rm -f lrelu $(OBJ) tests/unit tests/lrelu-libcsv tests/lrelu-portable
+	rm -f lrelu $(OBJ) tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-cjson

@@ -25,36 +25,33 @@
 #define JSON_CELLCAP (JSON_CELLS_HIGH + 4)
 #define JSON_TEXTCAP (JSON_TEXT_HIGH + JSON_ELEM_MAX + 16)
 
-/* cJSON's allocations are counted, so that one huge element fails to
- * parse instead of exhausting memory. */
-static size_t tree_bytes;
+/*
+ * cJSON allocates from an arena that is emptied after each element:
+ * a bump pointer instead of malloc and free per node, and a hard bound,
+ * so that one huge element fails to parse instead of exhausting memory.
+ * Only the pages an element uses become resident.
+ */
+static unsigned char *arena;
+static size_t arena_used;
 static int budget_hit; /* an allocation was refused */
 
-static void *budget_malloc(size_t n)
+static void *arena_malloc(size_t n)
 {
-	size_t *p;
+	void *p;
 
-	if (n > JSON_TREE_BUDGET || tree_bytes > JSON_TREE_BUDGET - n) {
+	n = (n + 15) & ~(size_t)15;
+	if (n > JSON_TREE_BUDGET - arena_used) {
 		budget_hit = 1;
 		return NULL;
 	}
-	p = malloc(n + sizeof(size_t) * 2);
-	if (!p)
-		return NULL;
-	p[0] = n;
-	tree_bytes += n;
-	return p + 2;
+	p = arena + arena_used;
+	arena_used += n;
+	return p;
 }
 
-static void budget_free(void *q)
+static void arena_free(void *p)
 {
-	size_t *p = q;
-
-	if (!p)
-		return;
-	p -= 2;
-	tree_bytes -= p[0];
-	free(p);
+	(void)p; /* the arena is emptied whole */
 }
 
 enum top { TOP_START, TOP_ARRAY_OPEN, TOP_AFTER_ELEM, TOP_AFTER_COMMA, TOP_VALUES };
@@ -81,6 +78,7 @@ struct json_dec {
 	enum top top;
 	int at_eof, done, failed;
 	/* the element being cut out of the stream */
+	int c_scalar, c_in_str, c_esc, c_depth;
 	char *elem;
 	size_t elen;
 	uint64_t eline, ecol;
@@ -294,6 +292,9 @@ static int tokenize(struct json_dec *d)
 		d->tpos += len;
 	}
 	d->tokenizing = 0;
+	/* The element's last byte is where the stream goes on. */
+	d->line = d->tline;
+	d->col = d->tcol;
 	if (d->top == TOP_VALUES && add_end(d) < 0)
 		return -1;
 	return 0;
@@ -310,14 +311,138 @@ static void element_error(struct json_dec *d, size_t off, const char *what)
 	d->failed = 1;
 }
 
-/* Checks the element with cJSON. Returns 0, or -1 after reporting. */
+/* Reads a string from p[0] == '"'; returns the length through the
+ * closing quote, or 0 for what only cJSON should judge (an unknown
+ * escape, any \\u escape, or no closing quote). */
+static size_t plain_string_length(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		if (p[i] == '"')
+			return i + 1;
+		if (p[i] == '\\') {
+			if (++i == n || !strchr("\"\\/bfnrt", p[i]) || !p[i])
+				return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A strict check of one element in a single pass, without building a
+ * tree: the JSON grammar with RFC 8259 numbers. It accepts only what
+ * cJSON accepts too (whatever it is unsure of, such as \u escapes, it
+ * rejects), so cJSON is asked only about elements that fail here, and
+ * its verdict stands: the decisions and messages are cJSON's either
+ * way, which the differential test checks against a build that always
+ * asks cJSON (LR_JSON_CJSON_ALWAYS).
+ */
+static int quick_check(const char *e, size_t n)
+{
+	enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, DONE } st = VALUE;
+	unsigned char kinds[(JSON_DEPTH_MAX + 8) / 8 + 1]; /* bit set: object */
+	int depth = 0;
+	size_t i = 0, len;
+
+	while (i < n) {
+		char c = e[i];
+
+		if (is_ws((unsigned char)c)) {
+			i++;
+			continue;
+		}
+		switch (st) {
+		case DONE:
+			return 0;
+		case COLON:
+			if (c != ':')
+				return 0;
+			i++;
+			st = VALUE;
+			continue;
+		case COMMA_OR_CLOSE:
+			if (c == ',') {
+				i++;
+				st = kinds[(depth - 1) / 8] >> ((depth - 1) % 8) & 1 ? KEY : VALUE;
+				continue;
+			}
+			if (c != (kinds[(depth - 1) / 8] >> ((depth - 1) % 8) & 1 ? '}' : ']'))
+				return 0;
+			i++;
+			depth--;
+			st = depth ? COMMA_OR_CLOSE : DONE;
+			continue;
+		case KEY_OR_CLOSE:
+		case KEY:
+			if (c == '}' && st == KEY_OR_CLOSE) {
+				i++;
+				depth--;
+				st = depth ? COMMA_OR_CLOSE : DONE;
+				continue;
+			}
+			if (c != '"' || !(len = plain_string_length(e + i, n - i)))
+				return 0;
+			i += len;
+			st = COLON;
+			continue;
+		case VALUE_OR_CLOSE:
+			if (c == ']') {
+				i++;
+				depth--;
+				st = depth ? COMMA_OR_CLOSE : DONE;
+				continue;
+			}
+			/* fall through */
+		case VALUE:
+			break;
+		}
+		if (c == '{' || c == '[') {
+			if (depth >= JSON_DEPTH_MAX)
+				return 0;
+			if (c == '{')
+				kinds[depth / 8] |= (unsigned char)(1u << (depth % 8));
+			else
+				kinds[depth / 8] &= (unsigned char)~(1u << (depth % 8));
+			depth++;
+			i++;
+			st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+			continue;
+		}
+		if (c == '"')
+			len = plain_string_length(e + i, n - i);
+		else if (c == '-' || (c >= '0' && c <= '9'))
+			len = number_length(e + i, n - i);
+		else if (n - i >= 4 && (memcmp(e + i, "true", 4) == 0 || memcmp(e + i, "null", 4) == 0))
+			len = 4;
+		else if (n - i >= 5 && memcmp(e + i, "false", 5) == 0)
+			len = 5;
+		else
+			len = 0;
+		if (!len)
+			return 0;
+		i += len;
+		st = depth ? COMMA_OR_CLOSE : DONE;
+	}
+	return st == DONE;
+}
+
+#ifndef LR_JSON_CJSON_ALWAYS
+#define LR_JSON_CJSON_ALWAYS 0
+#endif
+
+/* Checks the element: quickly, and with cJSON where the quick check
+ * fails. Returns 0, or -1 after reporting. */
 static int validate(struct json_dec *d)
 {
 	const char *end = NULL;
 	cJSON *tree;
 	size_t k;
 
+	if (!LR_JSON_CJSON_ALWAYS && quick_check(d->elem, d->elen))
+		return 0;
 	budget_hit = 0;
+	arena_used = 0;
 	tree = cJSON_ParseWithLengthOpts(d->elem, d->elen, &end, 0);
 	if (!tree) {
 		size_t off = end ? (size_t)(end - d->elem) : 0;
@@ -339,6 +464,7 @@ static int validate(struct json_dec *d)
 		return -1;
 	}
 	cJSON_Delete(tree);
+	arena_used = 0;
 	for (k = (size_t)(end - d->elem); k < d->elen; k++)
 		if (!is_ws((unsigned char)d->elem[k])) {
 			element_error(d, k, d->top == TOP_VALUES ? "unexpected text after a value"
@@ -364,13 +490,6 @@ static int next_byte(struct json_dec *d)
 	return *d->chunk++;
 }
 
-/* Puts back the byte just taken. */
-static void unget(struct json_dec *d)
-{
-	d->chunk--;
-	d->avail++;
-}
-
 static void step(struct json_dec *d, int c)
 {
 	if (c == '\n') {
@@ -380,12 +499,113 @@ static void step(struct json_dec *d, int c)
 		d->col++;
 }
 
+/* Reports the string left open at the end of the element, at its
+ * opening quote. */
+static void unterminated_string(struct json_dec *d)
+{
+	size_t i, open = 0;
+	int in_str = 0, esc = 0;
+
+	for (i = 0; i < d->elen; i++) {
+		char ch = d->elem[i];
+
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (ch == '\\')
+				esc = 1;
+			else if (ch == '"')
+				in_str = 0;
+		} else if (ch == '"') {
+			in_str = 1;
+			open = i;
+		}
+	}
+	element_error(d, open, "unterminated string");
+}
+
+/*
+ * Moves bytes of the current element from the chunk to d->elem until the
+ * element ends (returns 1) or the chunk does (returns 0); -1 after
+ * reporting. Only quotes, backslashes and brackets matter inside an
+ * element, and strings are skipped to their next quote or backslash in
+ * one tight loop. A scalar ends before the byte that ends it.
+ */
+static int cut(struct json_dec *d)
+{
+	const unsigned char *p = d->chunk, *q = p, *end = p + d->avail;
+	int done = 0, extra = d->top != TOP_VALUES;
+	size_t n;
+
+	while (q < end) {
+		unsigned char ch = *q;
+
+		if (d->c_in_str) {
+			if (d->c_esc) {
+				d->c_esc = 0;
+				q++;
+				continue;
+			}
+			while (q < end && *q != '"' && *q != '\\')
+				q++;
+			if (q == end)
+				break;
+			if (*q++ == '\\') {
+				d->c_esc = 1;
+				continue;
+			}
+			d->c_in_str = 0;
+			if (d->c_depth == 0) {
+				done = 1;
+				break;
+			}
+			continue;
+		}
+		if (d->c_scalar) {
+			if (is_ws(ch) || ch == ',' || ch == ']' || ch == '}' || ch == '[' || ch == '{' ||
+			    ch == '"') {
+				done = 1;
+				break;
+			}
+			q++;
+			continue;
+		}
+		q++;
+		if (ch == '"')
+			d->c_in_str = 1;
+		else if (ch == '{' || ch == '[') {
+			if (++d->c_depth + extra > JSON_DEPTH_MAX) {
+				n = (size_t)(q - p);
+				if (d->elen + n <= JSON_ELEM_MAX) {
+					memcpy(d->elem + d->elen, p, n);
+					d->elen += n;
+				}
+				element_error(d, d->elen - 1, "nesting deeper than 1000 levels");
+				return -1;
+			}
+		} else if ((ch == '}' || ch == ']') && --d->c_depth == 0) {
+			done = 1;
+			break;
+		}
+	}
+	n = (size_t)(q - p);
+	if (n > JSON_ELEM_MAX - d->elen) {
+		lr_error_at(d->blk->name, d->eline, d->ecol, "element longer than %d bytes",
+			    JSON_ELEM_MAX);
+		return -1;
+	}
+	memcpy(d->elem + d->elen, p, n);
+	d->elen += n;
+	d->chunk = q;
+	d->avail -= n;
+	return done;
+}
+
 /* Cuts the next element out of the stream into d->elem and checks it.
  * Returns 1 with an element, 0 at the end of input, -1 after reporting. */
 static int next_element(struct json_dec *d)
 {
-	int c, depth = 0, in_str = 0, esc = 0, scalar;
-	uint64_t str_line = 0, str_col = 0;
+	int c;
 
 	/* Between elements: white space and the top-level array's syntax. */
 	for (;;) {
@@ -443,63 +663,46 @@ static int next_element(struct json_dec *d)
 		}
 		break;
 	}
-	/* The element itself. */
+	/* The element itself: its first byte, then whole runs of the
+	 * chunk at a time. */
 	d->elen = 0;
 	d->eline = d->line;
 	d->ecol = d->col;
-	scalar = c != '{' && c != '[' && c != '"';
+	d->elem[d->elen++] = (char)c;
+	d->c_scalar = c != '{' && c != '[' && c != '"';
+	d->c_in_str = c == '"';
+	d->c_esc = 0;
+	d->c_depth = c == '{' || c == '[';
+	if (d->c_depth + (d->top != TOP_VALUES) > JSON_DEPTH_MAX) {
+		lr_error_at(d->blk->name, d->eline, d->ecol, "nesting deeper than %d levels",
+			    JSON_DEPTH_MAX);
+		return -1;
+	}
 	for (;;) {
-		if (d->elen == JSON_ELEM_MAX) {
-			lr_error_at(d->blk->name, d->eline, d->ecol,
-				    "element longer than %d bytes", JSON_ELEM_MAX);
+		int r = cut(d);
+
+		if (r < 0)
 			return -1;
-		}
-		d->elem[d->elen++] = (char)c;
-		step(d, c);
-		if (in_str) {
-			if (esc)
-				esc = 0;
-			else if (c == '\\')
-				esc = 1;
-			else if (c == '"') {
-				in_str = 0;
-				if (depth == 0)
-					break;
-			}
-		} else if (c == '"') {
-			in_str = 1;
-			str_line = d->line;
-			str_col = d->col - 1;
-		} else if (c == '{' || c == '[') {
-			/* The top-level array counts as a level too. */
-			if (++depth + (d->top != TOP_VALUES) > JSON_DEPTH_MAX) {
-				lr_error_at(d->blk->name, d->line, d->col - 1,
-					    "nesting deeper than %d levels", JSON_DEPTH_MAX);
+		if (r > 0)
+			break;
+		if (d->avail == 0) {
+			ssize_t n = lr_source_next(d->src, &d->chunk);
+
+			if (n < 0)
 				return -1;
-			}
-		} else if (c == '}' || c == ']') {
-			if (--depth <= 0)
+			if (n == 0) {
+				d->at_eof = 1;
+				if (d->c_in_str) {
+					unterminated_string(d);
+					return -1;
+				}
+				if (!d->c_scalar) {
+					element_error(d, d->elen, "unexpected end of input");
+					return -1;
+				}
 				break;
-		}
-		c = next_byte(d);
-		if (c == -2)
-			return -1;
-		if (c == -1) {
-			d->at_eof = 1;
-			if (in_str) {
-				lr_error_at(d->blk->name, str_line, str_col, "unterminated string");
-				return -1;
 			}
-			if (!scalar) {
-				element_error(d, d->elen, "unexpected end of input");
-				return -1;
-			}
-			break;
-		}
-		if (scalar && !in_str && depth == 0 &&
-		    (is_ws(c) || c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == '"')) {
-			unget(d);
-			break;
+			d->avail = (size_t)n;
 		}
 	}
 	d->nelem++;
@@ -513,7 +716,7 @@ static int next_element(struct json_dec *d)
 static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 			   const struct lr_options *o)
 {
-	static cJSON_Hooks hooks = { budget_malloc, budget_free };
+	static cJSON_Hooks hooks = { arena_malloc, arena_free };
 	struct json_dec *d;
 	size_t i;
 
@@ -527,6 +730,12 @@ static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 	if (!d || !(d->elem = malloc(JSON_ELEM_MAX + 1))) {
 		free(d);
 		lr_error_sys("out of memory");
+		return NULL;
+	}
+	if (!arena && !(arena = malloc(JSON_TREE_BUDGET))) {
+		lr_error_sys("out of memory");
+		free(d->elem);
+		free(d);
 		return NULL;
 	}
 	cJSON_InitHooks(&hooks);
