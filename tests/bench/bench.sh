@@ -51,8 +51,21 @@ time_cmd() {
 	printf '%s\t%s\t%s\n' "$name" "$med" "$rss" >>"$results"
 }
 
+# report TITLE: prints the table of the section just timed, ratios
+# against lrelu's time and against the first row's, then starts afresh.
+report() {
+	base=$(awk -F'\t' '$1 == "lrelu" { print $2 }' "$results")
+	first=$(head -n 1 "$results" | cut -f 2)
+	printf '\n%s\n' "$1"
+	printf '%-26s %10s %13s %13s %12s\n' tool "median s" "x lrelu" "x $(head -n 1 "$results" | cut -f 1)" "peak RSS"
+	while IFS='	' read -r name med rss; do
+		awk -v n="$name" -v m="$med" -v b="$base" -v c="$first" -v r="$rss" 'BEGIN {
+			printf "%-26s %10.3f %13.2f %13.2f %12s\n", n, m, m / b, m / c, r }'
+	done <"$results"
+	: >"$results"
+}
+
 size=$(wc -c <"$csv")
-echo "CSV forward, slope 0.01: $VALUES values, $size bytes, median of $RUNS runs"
 time_cmd "cat" "cat '$csv'"
 time_cmd "lrelu" "'$LRELU' -s 0.01 '$csv'"
 time_cmd "lrelu --dtype f64" "'$LRELU' --dtype f64 -s 0.01 '$csv'"
@@ -63,21 +76,57 @@ import numpy as np, sys
 x = np.loadtxt('$csv', delimiter=',', skiprows=1)
 np.savetxt(sys.stdout, np.where(x > 0, x, x * 0.01), delimiter=',', fmt='%.17g')\""
 fi
+report "CSV forward, slope 0.01: $VALUES values, $size bytes, median of $RUNS runs"
 
-base=$(awk -F'\t' '$1 == "lrelu" { print $2 }' "$results")
-cat=$(awk -F'\t' '$1 == "cat" { print $2 }' "$results")
-printf '\n%-24s %10s %14s %14s %12s\n' tool "median s" "x lrelu time" "x cat time" "peak RSS"
-while IFS='	' read -r name med rss; do
-	awk -v n="$name" -v m="$med" -v b="$base" -v c="$cat" -v r="$rss" 'BEGIN {
-		printf "%-24s %10.3f %14.2f %14.2f %12s\n", n, m, m / b, m / c, r }'
-done <"$results"
+# The same values as a JSON array of 5-number arrays, and as NDJSON.
+json=$DATA/values-$VALUES.json
+ndjson=$DATA/values-$VALUES.ndjson
+[ -s "$json" ] || tail -n +2 "$csv" | mawk 'BEGIN { printf "[" } { printf "%s[%s]", (NR > 1 ? "," : ""), $0 } END { print "]" }' >"$json"
+[ -s "$ndjson" ] || tail -n +2 "$csv" | mawk '{ printf "{\"x\":[%s]}\n", $0 }' >"$ndjson"
+if command -v jq >/dev/null; then
+	time_cmd "jq" "jq -c 'map(map(if . < 0 then . * 0.01 else . end))' '$json'"
+fi
+time_cmd "lrelu" "'$LRELU' -s 0.01 '$json'"
+if $PY -c 'import json' 2>/dev/null; then
+	time_cmd "python json" "$PY -c \"
+import json, sys
+x = json.load(open('$json'))
+json.dump([[v if v > 0 else v * 0.01 for v in r] for r in x], sys.stdout, separators=(',', ':'))\""
+fi
+report "JSON array of arrays: $VALUES values, $(wc -c <"$json") bytes"
+
+if command -v jq >/dev/null; then
+	time_cmd "jq" "jq -c '.x |= map(if . < 0 then . * 0.01 else . end)' '$ndjson'"
+fi
+time_cmd "lrelu" "'$LRELU' -s 0.01 '$ndjson'"
+report "NDJSON objects: $VALUES values, $(wc -c <"$ndjson") bytes"
+
+# rss NAME ARGS: streams RSS_GB of generated input (on stdin) through
+# lrelu ARGS and prints lrelu's own peak RSS.
+rss() {
+	name=$1
+	shift
+	/usr/bin/time -f "  $name: %M KiB peak RSS of lrelu, %e s" "$LRELU" "$@" |
+		wc -c | awk '{ printf "    (%d bytes of output)\n", $1 }'
+}
 
 if [ "$RSS_GB" != 0 ] && [ -x /usr/bin/time ]; then
 	echo
-	echo "peak RSS streaming $RSS_GB GB of CSV through lrelu:"
+	echo "peak RSS streaming $RSS_GB GB through lrelu, per format:"
 	reps=$(awk -v g="$RSS_GB" -v s="$size" 'BEGIN { print int(g * 1e9 / s) + 1 }')
 	i=0
 	while [ "$i" -lt "$reps" ]; do tail -n +2 "$csv"; i=$((i + 1)); done |
-		/usr/bin/time -f '  %M KiB peak RSS of lrelu, %e s' "$LRELU" -s 0.01 --no-header |
-		wc -c | awk '{ printf "  %d bytes of output\n", $1 }'
+		rss CSV -s 0.01 --no-header
+	{
+		printf '['
+		i=0
+		while [ "$i" -lt "$reps" ]; do
+			tail -n +2 "$csv" | mawk -v first=$((i == 0)) '{ printf "%s[%s]", (first && NR == 1 ? "" : ","), $0 }'
+			i=$((i + 1))
+		done
+		echo ']'
+	} | rss "JSON array" -s 0.01 -f json
+	i=0
+	while [ "$i" -lt "$reps" ]; do cat "$ndjson"; i=$((i + 1)); done |
+		rss NDJSON -s 0.01 -f ndjson
 fi
