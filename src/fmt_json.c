@@ -153,40 +153,47 @@ static int key_listed(const struct json_dec *d, const char *k, size_t n)
 /* Length of the JSON number at p (at most n bytes), 0 if the text there
  * is not one. cJSON reads numbers with strtod, which takes more than
  * RFC 8259 allows, so the grammar is checked here. */
-static size_t number_length(const char *p, size_t n)
+static inline int is_digit(const char *p, const char *end)
 {
-	size_t i = 0, start;
+	return p < end && (unsigned)(*p - '0') < 10;
+}
 
-	if (i < n && p[i] == '-')
-		i++;
-	if (i < n && p[i] == '0')
-		i++;
-	else if (i < n && p[i] >= '1' && p[i] <= '9')
-		while (i < n && p[i] >= '0' && p[i] <= '9')
-			i++;
+static size_t number_length(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n, *start;
+
+	if (p < end && *p == '-')
+		p++;
+	if (p < end && *p == '0')
+		p++;
+	else if (p < end && *p >= '1' && *p <= '9')
+		do
+			p++;
+		while (is_digit(p, end));
 	else
 		return 0;
-	if (i < n && p[i] == '.') {
-		start = ++i;
-		while (i < n && p[i] >= '0' && p[i] <= '9')
-			i++;
-		if (i == start)
+	if (p < end && *p == '.') {
+		start = ++p;
+		while (is_digit(p, end))
+			p++;
+		if (p == start)
 			return 0;
 	}
-	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-		i++;
-		if (i < n && (p[i] == '+' || p[i] == '-'))
-			i++;
-		start = i;
-		while (i < n && p[i] >= '0' && p[i] <= '9')
-			i++;
-		if (i == start)
+	if (p < end && (*p | 0x20) == 'e') {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		start = p;
+		while (is_digit(p, end))
+			p++;
+		if (p == start)
 			return 0;
 	}
-	if (i < n && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == 'e' ||
-		      p[i] == 'E' || p[i] == '+' || p[i] == '-'))
+	/* A number must end at a delimiter, not run into more number text. */
+	if (p < end && (is_digit(p, end) || *p == '.' || (*p | 0x20) == 'e' || *p == '+' ||
+			*p == '-'))
 		return 0;
-	return i;
+	return (size_t)(p - s);
 }
 
 /* Turns tokens of the current element into cells until the block is

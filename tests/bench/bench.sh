@@ -5,8 +5,9 @@
 #
 #   RUNS=3        runs per command (the median is shown)
 #   VALUES=10000000  values in the generated CSV
-#   RSS_GB=0      if > 0, also stream a generated CSV of this many GB and
-#                 report lrelu's peak RSS on it
+#   RSS_GB=0      if > 0, also stream this many GB of each format through
+#                 lrelu and report its peak RSS
+#   ONLY=         csv, json or ndjson: time that section alone
 set -u
 cd "$(dirname "$0")/../.." || exit 3
 LRELU=${LRELU:-./lrelu}
@@ -65,7 +66,10 @@ report() {
 	: >"$results"
 }
 
+want() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }
+
 size=$(wc -c <"$csv")
+if want csv; then
 time_cmd "cat" "cat '$csv'"
 time_cmd "lrelu" "'$LRELU' -s 0.01 '$csv'"
 time_cmd "lrelu --dtype f64" "'$LRELU' --dtype f64 -s 0.01 '$csv'"
@@ -77,12 +81,14 @@ x = np.loadtxt('$csv', delimiter=',', skiprows=1)
 np.savetxt(sys.stdout, np.where(x > 0, x, x * 0.01), delimiter=',', fmt='%.17g')\""
 fi
 report "CSV forward, slope 0.01: $VALUES values, $size bytes, median of $RUNS runs"
+fi
 
 # The same values as a JSON array of 5-number arrays, and as NDJSON.
 json=$DATA/values-$VALUES.json
 ndjson=$DATA/values-$VALUES.ndjson
 [ -s "$json" ] || tail -n +2 "$csv" | mawk 'BEGIN { printf "[" } { printf "%s[%s]", (NR > 1 ? "," : ""), $0 } END { print "]" }' >"$json"
 [ -s "$ndjson" ] || tail -n +2 "$csv" | mawk '{ printf "{\"x\":[%s]}\n", $0 }' >"$ndjson"
+if want json; then
 if command -v jq >/dev/null; then
 	time_cmd "jq" "jq -c 'map(map(if . < 0 then . * 0.01 else . end))' '$json'"
 fi
@@ -94,12 +100,15 @@ x = json.load(open('$json'))
 json.dump([[v if v > 0 else v * 0.01 for v in r] for r in x], sys.stdout, separators=(',', ':'))\""
 fi
 report "JSON array of arrays: $VALUES values, $(wc -c <"$json") bytes"
+fi
 
+if want ndjson; then
 if command -v jq >/dev/null; then
 	time_cmd "jq" "jq -c '.x |= map(if . < 0 then . * 0.01 else . end)' '$ndjson'"
 fi
 time_cmd "lrelu" "'$LRELU' -s 0.01 '$ndjson'"
 report "NDJSON objects: $VALUES values, $(wc -c <"$ndjson") bytes"
+fi
 
 # rss NAME ARGS: streams RSS_GB of generated input (on stdin) through
 # lrelu ARGS and prints lrelu's own peak RSS.
