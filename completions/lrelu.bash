@@ -5,7 +5,10 @@ _lrelu() {
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
 	-m | --mode)
-		mapfile -t COMPREPLY < <(compgen -W 'forward grad prelu inverse' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'forward grad prelu inverse identity' -- "$cur")
+		return ;;
+	--endian)
+		mapfile -t COMPREPLY < <(compgen -W 'little big' -- "$cur")
 		return ;;
 	--dtype)
 		mapfile -t COMPREPLY < <(compgen -W 'exact f64 f32' -- "$cur")
@@ -14,9 +17,9 @@ _lrelu() {
 		mapfile -t COMPREPLY < <(compgen -W 'slope one' -- "$cur")
 		return ;;
 	-f | --from | -t | --to)
-		mapfile -t COMPREPLY < <(compgen -W 'csv tsv json ndjson' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'csv tsv json ndjson f32 f64 f16 bf16 npy' -- "$cur")
 		return ;;
-	-s | --slope | --precision | -c | --columns | -d | --delimiter)
+	-s | --slope | --precision | --channels | -c | --columns | -d | --delimiter)
 		return ;;
 	-o | --output)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -24,14 +27,15 @@ _lrelu() {
 	esac
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--slope --mode --dtype --precision --zero-grad
-			--columns --delimiter --header --no-header --skip-invalid --pretty --from --to
+			--columns --delimiter --header --no-header --skip-invalid --pretty --endian --channels --from --to
 			--output --help --version -s -m -c -d -f -t -o -h -V' -- "$cur")
 		return
 	fi
 	local f
 	COMPREPLY=()
 	while IFS= read -r f; do
-		if [[ -d $f || $f == *.csv || $f == *.tsv || $f == *.tab || $f == *.json || $f == *.ndjson || $f == *.jsonl ]]; then
+		if [[ -d $f || $f == *.csv || $f == *.tsv || $f == *.tab || $f == *.json || $f == *.ndjson || $f == *.jsonl ||
+			$f == *.f32 || $f == *.f64 || $f == *.f16 || $f == *.bf16 || $f == *.npy ]]; then
 			COMPREPLY+=("$f")
 		fi
 	done < <(compgen -f -- "$cur")

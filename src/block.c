@@ -18,6 +18,9 @@ struct lr_block *lr_block_new(size_t cellcap, size_t textcap)
 		lr_error_sys("out of memory");
 		return NULL;
 	}
+	b->ndim = -1;
+	b->total = -1;
+	b->inner = 1;
 	b->cellcap = cellcap;
 	b->textcap = textcap;
 	b->outcap = textcap + cellcap * LR_CALC_SLACK;

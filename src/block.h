@@ -33,8 +33,26 @@ struct lr_cell {
 	uint8_t plain;             /* text has no quote, CR, LF or source delimiter */
 };
 
+/* What a binary block holds instead of cells. */
+enum lr_vtype { LR_VALUES_NONE, LR_VALUES_F32, LR_VALUES_F64 };
+
+#define LR_MAX_DIMS 32
+
 struct lr_block {
 	const char *name; /* input name for messages */
+
+	/* Binary formats: nvals values in native byte order, no cells. */
+	enum lr_vtype vtype;
+	void *vals;
+	size_t nvals, valcap;
+	uint64_t first;   /* position of vals[0] in its stream */
+	size_t inner;     /* channel of value i: ((first + i) / inner) % slopes */
+	int src_dtype;    /* the element type as stored (fmt_raw.c's enum) */
+	int ndim;         /* shape of an .npy input; -1 for a flat stream */
+	uint64_t dims[LR_MAX_DIMS];
+	int fortran;
+	int64_t total;    /* values in the whole input, -1 if unknown */
+
 	struct lr_cell *cell;
 	size_t ncells, cellcap;
 	char *text;  /* input text, then (at out) the results, in one buffer */

@@ -53,6 +53,8 @@ static int exact(const struct lr_calc *c, const struct lr_small *a, const struct
 	enum lr_mode mode = c->k.mode;
 	int positive = x->kind != LR_DEC_NAN && !x->neg && (x->kind == LR_DEC_INF || x->ndig > 0);
 
+	if (mode == LR_MODE_IDENTITY)
+		return LR_CALC_COPY;
 	if (mode == LR_MODE_GRAD) {
 		if (positive || (c->k.zero_grad_one && x->kind == LR_DEC_FINITE && x->ndig == 0)) {
 			out[0] = '1';
@@ -201,6 +203,16 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 {
 	size_t i, len = 0;
 	int r;
+
+	/* Binary values are computed in their own width, as PyTorch does. */
+	if (b->vtype == LR_VALUES_F32) {
+		lr_kernel_run32(&c->k, b->vals, b->nvals, b->first, b->inner);
+		return 0;
+	}
+	if (b->vtype == LR_VALUES_F64) {
+		lr_kernel_run64(&c->k, b->vals, b->nvals, b->first, b->inner);
+		return 0;
+	}
 
 	for (i = 0; i < b->ncells; i++) {
 		struct lr_cell *cell = &b->cell[i];

@@ -12,6 +12,11 @@ static const struct lr_format *const table[] = {
 	&lr_format_tsv,
 	&lr_format_json,
 	&lr_format_ndjson,
+	&lr_format_f32,
+	&lr_format_f64,
+	&lr_format_f16,
+	&lr_format_bf16,
+	&lr_format_npy,
 };
 
 #define NFORMATS (sizeof table / sizeof table[0])

@@ -14,7 +14,7 @@
 
 /* Formats of one family share a cell layout, so any of them can be
  * written from any other of the family. */
-enum lr_family { LR_FAMILY_TABLE, LR_FAMILY_JSON };
+enum lr_family { LR_FAMILY_TABLE, LR_FAMILY_JSON, LR_FAMILY_BINARY };
 
 struct lr_format {
 	const char *name;
@@ -47,6 +47,11 @@ extern const struct lr_format lr_format_csv;
 extern const struct lr_format lr_format_tsv;
 extern const struct lr_format lr_format_json;
 extern const struct lr_format lr_format_ndjson;
+extern const struct lr_format lr_format_f32;
+extern const struct lr_format lr_format_f64;
+extern const struct lr_format lr_format_f16;
+extern const struct lr_format lr_format_bf16;
+extern const struct lr_format lr_format_npy;
 
 /* The format named name ("csv"), or NULL. */
 const struct lr_format *lr_format_by_name(const char *name);

@@ -2,7 +2,8 @@
  * kernel.c - Leaky ReLU and friends on float32 and float64 values.
  * The comparisons are written as PyTorch's CPU kernel writes them
  * (x > 0 ? x : x * a), which decides every edge: ±0 and NaN take the
- * slope branch, and -inf * 0 is NaN.
+ * slope branch, and -inf * 0 is NaN. Each mode is its own loop over a
+ * run of values that share a slope, so that the compiler can vectorize.
  */
 #include "kernel.h"
 
@@ -10,6 +11,8 @@
 	T NAME(const struct lr_kernel *k, T x, T a)                           \
 	{                                                                     \
 		switch (k->mode) {                                            \
+		case LR_MODE_IDENTITY:                                        \
+			return x;                                             \
 		case LR_MODE_GRAD:                                            \
 			if (x > 0 || (k->zero_grad_one && x == 0))            \
 				return (T)1;                                  \
@@ -26,22 +29,58 @@
 DEFINE_ONE(lr_kernel_one64, double)
 DEFINE_ONE(lr_kernel_one32, float)
 
-#define DEFINE_RUN(NAME, ONE, T, SLOPES)                                      \
-	void NAME(const struct lr_kernel *k, T *v, size_t n, size_t first)    \
+/* v[0..n) all with slope a. */
+#define DEFINE_SPAN(NAME, T)                                                  \
+	static void NAME(const struct lr_kernel *k, T *v, size_t n, T a)      \
 	{                                                                     \
-		size_t i, c = k->nslopes > 1 ? first % k->nslopes : 0;        \
-		if (k->nslopes == 1) {                                        \
-			T a = k->SLOPES[0];                                   \
+		size_t i;                                                     \
+		switch (k->mode) {                                            \
+		case LR_MODE_IDENTITY:                                        \
+			break;                                                \
+		case LR_MODE_GRAD:                                            \
+			if (k->zero_grad_one)                                 \
+				for (i = 0; i < n; i++)                       \
+					v[i] = v[i] >= 0 ? (T)1 : a;          \
+			else                                                  \
+				for (i = 0; i < n; i++)                       \
+					v[i] = v[i] > 0 ? (T)1 : a;           \
+			break;                                                \
+		case LR_MODE_INVERSE:                                         \
 			for (i = 0; i < n; i++)                               \
-				v[i] = ONE(k, v[i], a);                       \
-			return;                                               \
-		}                                                             \
-		for (i = 0; i < n; i++) {                                     \
-			v[i] = ONE(k, v[i], k->SLOPES[c]);                    \
-			if (++c == k->nslopes)                                \
-				c = 0;                                        \
+				v[i] = v[i] > 0 ? v[i] : v[i] / a;            \
+			break;                                                \
+		case LR_MODE_FORWARD:                                         \
+		case LR_MODE_PRELU:                                           \
+		default:                                                      \
+			for (i = 0; i < n; i++)                               \
+				v[i] = v[i] > 0 ? v[i] : v[i] * a;            \
 		}                                                             \
 	}
 
-DEFINE_RUN(lr_kernel_run64, lr_kernel_one64, double, slope64)
-DEFINE_RUN(lr_kernel_run32, lr_kernel_one32, float, slope32)
+DEFINE_SPAN(span64, double)
+DEFINE_SPAN(span32, float)
+
+/* Walks v in runs of one channel: value i has channel
+ * ((first + i) / inner) % nslopes. */
+#define DEFINE_RUN(NAME, SPAN, T, SLOPES)                                     \
+	void NAME(const struct lr_kernel *k, T *v, size_t n, uint64_t first,  \
+		  size_t inner)                                               \
+	{                                                                     \
+		size_t done = 0;                                              \
+		if (k->nslopes <= 1 || inner == 0) {                          \
+			SPAN(k, v, n, k->SLOPES[0]);                          \
+			return;                                               \
+		}                                                             \
+		while (done < n) {                                            \
+			uint64_t pos = first + done;                          \
+			size_t c = (size_t)((pos / inner) % k->nslopes);      \
+			size_t left = inner - (size_t)(pos % inner);          \
+			if (left > n - done)                                  \
+				left = n - done;                              \
+			SPAN(k, v + done, left, k->SLOPES[c]);                \
+			done += left;                                         \
+		}                                                             \
+	}
+
+DEFINE_RUN(lr_kernel_run64, span64, double, slope64)
+DEFINE_RUN(lr_kernel_run32, span32, float, slope32)

@@ -7,8 +7,9 @@
 #define LR_KERNEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-enum lr_mode { LR_MODE_FORWARD, LR_MODE_GRAD, LR_MODE_PRELU, LR_MODE_INVERSE };
+enum lr_mode { LR_MODE_FORWARD, LR_MODE_GRAD, LR_MODE_PRELU, LR_MODE_INVERSE, LR_MODE_IDENTITY };
 
 /* The parameters of one run. Slopes are per channel: value i of a row of
  * nslopes channels uses slope i; with nslopes == 1 every value uses it.
@@ -26,9 +27,11 @@ struct lr_kernel {
 double lr_kernel_one64(const struct lr_kernel *k, double x, double a);
 float lr_kernel_one32(const struct lr_kernel *k, float x, float a);
 
-/* Rewrites v[0..n) in place; v[0] is in channel first_channel, and the
- * channel advances by one per value, wrapping at k->nslopes. */
-void lr_kernel_run64(const struct lr_kernel *k, double *v, size_t n, size_t first_channel);
-void lr_kernel_run32(const struct lr_kernel *k, float *v, size_t n, size_t first_channel);
+/* Rewrites v[0..n) in place. v[i] is value first + i of its stream and
+ * takes the slope of channel ((first + i) / inner) % k->nslopes: inner is
+ * 1 for rows of channels, the size of the trailing axes for axis 1 of a
+ * C-order array. */
+void lr_kernel_run64(const struct lr_kernel *k, double *v, size_t n, uint64_t first, size_t inner);
+void lr_kernel_run32(const struct lr_kernel *k, float *v, size_t n, uint64_t first, size_t inner);
 
 #endif

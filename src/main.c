@@ -40,6 +40,10 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		lr_error_usage("%s: cannot convert %s to %s", src->name, in->name, out->name);
 		goto done;
 	}
+	if (out == &lr_format_npy && o->ninputs > 1) {
+		lr_error_usage("an .npy output holds one array: give one input");
+		goto done;
+	}
 	dec = in->dec_open(in, src, o);
 	if (!dec)
 		goto done;

@@ -23,7 +23,9 @@ enum {
 	OPT_HEADER,
 	OPT_NO_HEADER,
 	OPT_SKIP_INVALID,
-	OPT_PRETTY
+	OPT_PRETTY,
+	OPT_ENDIAN,
+	OPT_CHANNELS
 };
 
 static const struct option longopts[] = {
@@ -38,6 +40,8 @@ static const struct option longopts[] = {
 	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 	{ "skip-invalid", no_argument, NULL, OPT_SKIP_INVALID },
 	{ "pretty", no_argument, NULL, OPT_PRETTY },
+	{ "endian", required_argument, NULL, OPT_ENDIAN },
+	{ "channels", required_argument, NULL, OPT_CHANNELS },
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
@@ -55,7 +59,7 @@ static void usage(FILE *fp)
 		"\n"
 		"  -s, --slope A[,A...]      negative slope, or one per channel (default 0.01;\n"
 		"                            0.25 for prelu)\n"
-		"  -m, --mode MODE           forward|grad|prelu|inverse (default forward)\n"
+		"  -m, --mode MODE           forward|grad|prelu|inverse|identity (default forward)\n"
 		"      --dtype TYPE          exact|f64|f32 arithmetic on text (default exact)\n"
 		"      --precision N         round computed values to N significant digits\n"
 		"      --zero-grad WHICH     gradient at 0: slope|one (default slope)\n"
@@ -66,6 +70,8 @@ static void usage(FILE *fp)
 		"      --no-header           the first row is data\n"
 		"      --skip-invalid        pass non-numbers through instead of failing\n"
 		"      --pretty              indent JSON output\n"
+		"      --endian ORDER        raw binary byte order: little|big (default little)\n"
+		"      --channels C          raw binary: rows of C values, one slope each\n"
 		"  -f, --from FORMAT         input format: %s\n"
 		"  -t, --to FORMAT           output format (default: the input's)\n"
 		"  -o, --output FILE         write FILE, replacing it only on success\n"
@@ -239,9 +245,11 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 				o->mode = LR_MODE_PRELU;
 			else if (strcmp(optarg, "inverse") == 0)
 				o->mode = LR_MODE_INVERSE;
+			else if (strcmp(optarg, "identity") == 0)
+				o->mode = LR_MODE_IDENTITY;
 			else {
-				lr_error_usage("invalid --mode '%s': expected forward, grad, prelu or "
-					       "inverse",
+				lr_error_usage("invalid --mode '%s': expected forward, grad, prelu, "
+					       "inverse or identity",
 					       optarg);
 				return LR_OPTIONS_ERROR;
 			}
@@ -306,6 +314,24 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			break;
 		case OPT_PRETTY:
 			o->pretty = 1;
+			break;
+		case OPT_ENDIAN:
+			if (strcmp(optarg, "little") == 0)
+				o->endian = LR_ENDIAN_LITTLE;
+			else if (strcmp(optarg, "big") == 0)
+				o->endian = LR_ENDIAN_BIG;
+			else {
+				lr_error_usage("invalid --endian '%s': expected little or big", optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			break;
+		case OPT_CHANNELS:
+			if (parse_int(optarg, 1, 1L << 30, &v) < 0) {
+				lr_error_usage("invalid --channels '%s': expected a whole number from 1",
+					       optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			o->channels = (size_t)v;
 			break;
 		case 'f':
 		case 't': {

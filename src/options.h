@@ -20,6 +20,8 @@ struct lr_colspec {
 	const char *name;
 };
 
+enum lr_endian { LR_ENDIAN_LITTLE, LR_ENDIAN_BIG };
+
 struct lr_options {
 	enum lr_mode mode;
 	enum lr_dtype dtype;
@@ -35,6 +37,8 @@ struct lr_options {
 	int header;       /* -1: detect, 0: none, 1: first row */
 	int skip_invalid;
 	int pretty;       /* indented JSON output */
+	enum lr_endian endian; /* raw binary byte order */
+	size_t channels;  /* raw binary: values per row, 0 if not given */
 	const char *output; /* NULL: standard output */
 	const struct lr_format *from, *to;
 	char **inputs;    /* at least one; "-" is standard input */

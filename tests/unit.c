@@ -285,7 +285,7 @@ static void test_kernel(void)
 	check(lr_kernel_one32(&k, -1.5f, 2.0f) == -3.0f, "slope > 1 is select, not max", NULL);
 	check(lr_kernel_one32(&k, 0.1f, 0.01f) == 0.1f, "positive passes", NULL);
 	s32[0] = 0.5f;
-	lr_kernel_run32(&k, v, 4, 0);
+	lr_kernel_run32(&k, v, 4, 0, 1);
 	check(v[0] == -1.0f && v[1] == 3.0f && same_bits32(v[2], -0.0f) && same_bits32(v[3], 0.0f),
 	      "run32 forward", NULL);
 
@@ -308,9 +308,24 @@ static void test_kernel(void)
 	k.nslopes = 3;
 	k.slope64 = three;
 	k.slope32 = three32;
-	lr_kernel_run64(&k, w, 4, 1);
+	lr_kernel_run64(&k, w, 4, 1, 1);
 	check(w[0] == -0.2 && w[1] == -0.3 && w[2] == -0.1 && w[3] == -0.2,
 	      "prelu channels wrap from the first channel", NULL);
+	{
+		/* axis 1 of a (2, 3, 2) array: channel = (i / 2) % 3 */
+		double u[12];
+		int i, ok = 1;
+
+		for (i = 0; i < 12; i++)
+			u[i] = -1;
+		lr_kernel_run64(&k, u + 1, 11, 1, 2);
+		u[0] = -0.1;
+		for (i = 0; i < 12; i++)
+			ok &= u[i] == -three[(i / 2) % 3];
+		check(ok, "prelu channels on axis 1 with a stride", NULL);
+	}
+	k.mode = LR_MODE_IDENTITY;
+	check(lr_kernel_one32(&k, -2.0f, 0.5f) == -2.0f, "identity leaves values alone", NULL);
 }
 
 static const char *short64(double v)

@@ -1,0 +1,772 @@
+/*
+ * fmt_raw.c - raw binary floats (float32, float64, float16, bfloat16, in
+ * either byte order) and NumPy .npy files. The decoder turns elements
+ * into native float32 or float64 values, which the kernel computes in
+ * that width as PyTorch does (float16 and bfloat16 through float32); the
+ * encoder writes them back in the target's type and byte order.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "format.h"
+
+#define RAW_VALUES 16384         /* values per block */
+#define NPY_HEADER_MAX 65536     /* longest .npy header accepted */
+#define NPY_MAX_DIMS 32
+
+/* ---- element conversions ---- */
+
+static uint32_t f32_bits(float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+static float bits_f32(uint32_t u)
+{
+	float f;
+
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+/* float16 to float32: exact. */
+static float f16_to_f32(uint16_t h)
+{
+	uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
+
+	if (exp == 0) {
+		/* zero or subnormal: man * 2^-24, exact in float32 */
+		float f = (float)man * 0x1p-24f;
+
+		return sign ? -f : f;
+	}
+	if (exp == 31)
+		return bits_f32(sign | 0x7f800000u | man << 13);
+	return bits_f32(sign | (exp + 112) << 23 | man << 13);
+}
+
+/* float32 to float16, rounding to nearest even; NaN becomes the quiet
+ * NaN 0x7e00 with its sign, as PyTorch converts. */
+static uint16_t f32_to_f16(float f)
+{
+	uint32_t u = f32_bits(f), sign = (u >> 16) & 0x8000, a = u & 0x7fffffffu;
+	uint32_t h, rest;
+
+	if (a > 0x7f800000u)
+		return (uint16_t)(sign | 0x7e00);
+	if (a >= 0x47800000u) /* 65536 and up, and inf */
+		return (uint16_t)(sign | 0x7c00);
+	if (a < 0x38800000u) { /* below 2^-14: subnormal or zero in float16 */
+		float m = nearbyintf(fabsf(f) * 0x1p24f);
+
+		return (uint16_t)(sign | (uint32_t)m);
+	}
+	h = ((a >> 23) - 112) << 10 | (a >> 13 & 0x3ff);
+	rest = a & 0x1fff;
+	if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
+		h++; /* a carry into the exponent is right, up to infinity */
+	return (uint16_t)(sign | h);
+}
+
+static float bf16_to_f32(uint16_t b)
+{
+	return bits_f32((uint32_t)b << 16);
+}
+
+/* float32 to bfloat16, nearest even; NaN becomes 0x7fc0, as PyTorch. */
+static uint16_t f32_to_bf16(float f)
+{
+	uint32_t u = f32_bits(f);
+
+	if (isnan(f))
+		return 0x7fc0;
+	return (uint16_t)((u + 0x7fff + ((u >> 16) & 1)) >> 16);
+}
+
+static int host_big_endian(void)
+{
+	const uint16_t one = 1;
+
+	return *(const unsigned char *)&one == 0;
+}
+
+static void swap_bytes(unsigned char *p, size_t width)
+{
+	size_t i;
+
+	for (i = 0; i < width / 2; i++) {
+		unsigned char t = p[i];
+
+		p[i] = p[width - 1 - i];
+		p[width - 1 - i] = t;
+	}
+}
+
+/* ---- the element types ---- */
+
+enum dtype { DT_F32, DT_F64, DT_F16, DT_BF16 };
+
+static size_t dtype_width(enum dtype t)
+{
+	return t == DT_F64 ? 8 : t == DT_F32 ? 4 : 2;
+}
+
+static const char *dtype_name(enum dtype t)
+{
+	static const char *const names[] = { "float32", "float64", "float16", "bfloat16" };
+
+	return names[t];
+}
+
+static enum dtype format_dtype(const struct lr_format *f)
+{
+	if (f == &lr_format_f64)
+		return DT_F64;
+	if (f == &lr_format_f16)
+		return DT_F16;
+	if (f == &lr_format_bf16)
+		return DT_BF16;
+	return DT_F32;
+}
+
+/* ---- .npy headers ---- */
+
+struct npy_header {
+	enum dtype dtype;
+	int big;               /* '>' byte order */
+	int fortran;
+	int ndim;
+	uint64_t dims[NPY_MAX_DIMS];
+	uint64_t count;        /* product of dims */
+};
+
+/* Finds 'key': in the header dict text and returns what follows, or NULL. */
+static const char *npy_field(const char *h, const char *key)
+{
+	char pat[32];
+	const char *p;
+
+	snprintf(pat, sizeof pat, "'%s'", key);
+	p = strstr(h, pat);
+	if (!p) {
+		snprintf(pat, sizeof pat, "\"%s\"", key);
+		p = strstr(h, pat);
+	}
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	while (*p == ' ')
+		p++;
+	if (*p != ':')
+		return NULL;
+	p++;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+/* Parses the header dict. Returns NULL, or what is wrong. */
+static const char *npy_parse(const char *h, struct npy_header *nh)
+{
+	const char *p;
+	char descr[16];
+	size_t n;
+
+	memset(nh, 0, sizeof *nh);
+	p = npy_field(h, "descr");
+	if (!p || (*p != '\'' && *p != '"'))
+		return "no 'descr' in the header";
+	for (n = 0; p[1 + n] && p[1 + n] != *p && n + 1 < sizeof descr; n++)
+		descr[n] = p[1 + n];
+	descr[n] = '\0';
+	if (strcmp(descr, "<f4") == 0 || strcmp(descr, ">f4") == 0)
+		nh->dtype = DT_F32;
+	else if (strcmp(descr, "<f8") == 0 || strcmp(descr, ">f8") == 0)
+		nh->dtype = DT_F64;
+	else if (strcmp(descr, "<f2") == 0 || strcmp(descr, ">f2") == 0)
+		nh->dtype = DT_F16;
+	else {
+		static char why[96];
+
+		snprintf(why, sizeof why,
+			 "dtype '%.15s' is not supported (only <f4 >f4 <f8 >f8 <f2 >f2)", descr);
+		return why;
+	}
+	nh->big = descr[0] == '>';
+	p = npy_field(h, "fortran_order");
+	if (!p)
+		return "no 'fortran_order' in the header";
+	if (strncmp(p, "True", 4) == 0)
+		nh->fortran = 1;
+	else if (strncmp(p, "False", 5) != 0)
+		return "'fortran_order' is neither True nor False";
+	p = npy_field(h, "shape");
+	if (!p || *p != '(')
+		return "no 'shape' tuple in the header";
+	p++;
+	nh->count = 1;
+	for (;;) {
+		char *end;
+		unsigned long long v;
+
+		while (*p == ' ')
+			p++;
+		if (*p == ')')
+			break;
+		if (*p < '0' || *p > '9')
+			return "the shape is not a tuple of whole numbers";
+		errno = 0;
+		v = strtoull(p, &end, 10);
+		if (errno || nh->ndim == NPY_MAX_DIMS)
+			return "the shape is too large";
+		nh->dims[nh->ndim++] = v;
+		if (v && nh->count > (UINT64_C(1) << 60) / v)
+			return "the shape claims more than 2^60 values";
+		nh->count *= v;
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (*p == ',')
+			p++;
+		else if (*p != ')')
+			return "the shape is not a tuple of whole numbers";
+	}
+	return NULL;
+}
+
+/* ---- decoder ---- */
+
+struct raw_dec {
+	struct lr_source *src;
+	const struct lr_options *o;
+	struct lr_block *blk;
+	enum dtype dtype;
+	size_t width;
+	int swap;              /* file byte order differs from the host's */
+	int npy;
+	struct npy_header nh;
+	uint64_t offset;       /* bytes of the input consumed */
+	uint64_t nvalues;      /* values decoded */
+	unsigned char part[8]; /* an element split between chunks */
+	size_t npart;
+	const unsigned char *chunk;
+	size_t avail;
+	int done;
+};
+
+static int read_npy_header(struct raw_dec *d)
+{
+	const unsigned char *p;
+	ssize_t n = lr_source_peek(d->src, 12, &p);
+	size_t hlen, pre;
+	char *h;
+	const char *why;
+	ssize_t got;
+
+	if (n < 0)
+		return -1;
+	if (n < 10 || memcmp(p, "\x93NUMPY", 6) != 0) {
+		lr_error_at(d->src->name, 0, 0, "not a .npy file (no \\x93NUMPY magic)");
+		return -1;
+	}
+	if (p[6] == 1) {
+		hlen = (size_t)p[8] | (size_t)p[9] << 8;
+		pre = 10;
+	} else if ((p[6] == 2 || p[6] == 3) && n >= 12) {
+		hlen = (size_t)p[8] | (size_t)p[9] << 8 | (size_t)p[10] << 16 | (size_t)p[11] << 24;
+		pre = 12;
+	} else {
+		lr_error_at(d->src->name, 0, 0, "unsupported .npy version %u.%u", p[6], p[7]);
+		return -1;
+	}
+	if (hlen > NPY_HEADER_MAX) {
+		lr_error_at(d->src->name, 0, 0, ".npy header longer than %d bytes", NPY_HEADER_MAX);
+		return -1;
+	}
+	got = lr_source_peek(d->src, pre + hlen, &p);
+	if (got < 0)
+		return -1;
+	if ((size_t)got < pre + hlen) {
+		lr_error_at(d->src->name, 0, 0, "truncated .npy header: %zu of %zu bytes",
+			    (size_t)got, pre + hlen);
+		return -1;
+	}
+	h = malloc(hlen + 1);
+	if (!h) {
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	memcpy(h, p + pre, hlen);
+	h[hlen] = '\0';
+	why = npy_parse(h, &d->nh);
+	free(h);
+	if (why) {
+		lr_error_at(d->src->name, 0, 0, "bad .npy header: %s", why);
+		return -1;
+	}
+	/* Consume the header: hand out chunks until it is passed. */
+	{
+		size_t skip = pre + hlen;
+
+		while (skip) {
+			const unsigned char *c;
+			ssize_t k = lr_source_next(d->src, &c);
+
+			if (k <= 0)
+				return -1;
+			if ((size_t)k > skip) {
+				d->chunk = c + skip;
+				d->avail = (size_t)k - skip;
+				skip = 0;
+			} else
+				skip -= (size_t)k;
+		}
+		d->offset = pre + hlen;
+	}
+	d->dtype = d->nh.dtype;
+	d->swap = d->nh.big != host_big_endian();
+	return 0;
+}
+
+static void *raw_dec_open(const struct lr_format *f, struct lr_source *src,
+			  const struct lr_options *o)
+{
+	struct raw_dec *d = calloc(1, sizeof *d);
+
+	if (!d) {
+		lr_error_sys("out of memory");
+		return NULL;
+	}
+	d->src = src;
+	d->o = o;
+	d->npy = f == &lr_format_npy;
+	if (d->npy) {
+		if (read_npy_header(d) < 0) {
+			free(d);
+			return NULL;
+		}
+	} else {
+		d->dtype = format_dtype(f);
+		d->swap = (o->endian == LR_ENDIAN_BIG) != host_big_endian();
+	}
+	d->width = dtype_width(d->dtype);
+	d->blk = lr_block_new(1, 16);
+	if (!d->blk) {
+		free(d);
+		return NULL;
+	}
+	d->blk->name = src->name;
+	d->blk->vtype = d->dtype == DT_F64 ? LR_VALUES_F64 : LR_VALUES_F32;
+	d->blk->vals = malloc(RAW_VALUES * 8);
+	if (!d->blk->vals) {
+		lr_error_sys("out of memory");
+		lr_block_free(d->blk);
+		free(d);
+		return NULL;
+	}
+	d->blk->valcap = RAW_VALUES;
+	d->blk->inner = 1;
+	if (d->npy) {
+		int i;
+
+		d->blk->ndim = d->nh.ndim;
+		for (i = 0; i < d->nh.ndim; i++)
+			d->blk->dims[i] = d->nh.dims[i];
+		d->blk->fortran = d->nh.fortran;
+		d->blk->total = (int64_t)d->nh.count;
+		/* PyTorch's PReLU: channels on axis 1; a 1-D array has one. */
+		if (o->nslopes > 1) {
+			uint64_t inner = 1;
+
+			if (d->nh.ndim < 2) {
+				lr_error_at(src->name, 0, 0,
+					    "%zu slopes given, but a %d-D array takes one slope",
+					    o->nslopes, d->nh.ndim);
+				goto fail;
+			}
+			if (d->nh.dims[1] != o->nslopes) {
+				lr_error_at(src->name, 0, 0,
+					    "%zu slopes given, but axis 1 has %" PRIu64 " channels",
+					    o->nslopes, d->nh.dims[1]);
+				goto fail;
+			}
+			if (d->nh.fortran)
+				inner = d->nh.dims[0];
+			else
+				for (i = 2; i < d->nh.ndim; i++)
+					inner *= d->nh.dims[i];
+			d->blk->inner = (size_t)inner;
+		}
+	} else {
+		d->blk->ndim = -1;
+		d->blk->total = src->size >= 0 ? (int64_t)((uint64_t)src->size / d->width) : -1;
+		if (o->nslopes > 1) {
+			if (o->channels != o->nslopes) {
+				lr_error_at(src->name, 0, 0,
+					    "%zu slopes given: raw input needs --channels %zu (rows of "
+					    "%zu values)",
+					    o->nslopes, o->nslopes, o->nslopes);
+				goto fail;
+			}
+		}
+	}
+	d->blk->src_dtype = (int)d->dtype;
+	return d;
+fail:
+	free(d->blk->vals);
+	d->blk->vals = NULL;
+	lr_block_free(d->blk);
+	free(d);
+	return NULL;
+}
+
+/* Converts one element at p into slot i of the block. */
+static void put_value(struct raw_dec *d, const unsigned char *p, size_t i)
+{
+	unsigned char e[8];
+	uint16_t h;
+	uint32_t u;
+
+	memcpy(e, p, d->width);
+	if (d->swap)
+		swap_bytes(e, d->width);
+	switch (d->dtype) {
+	case DT_F64:
+		memcpy((double *)d->blk->vals + i, e, 8);
+		break;
+	case DT_F32:
+		memcpy(&u, e, 4);
+		((float *)d->blk->vals)[i] = bits_f32(u);
+		break;
+	case DT_F16:
+		memcpy(&h, e, 2);
+		((float *)d->blk->vals)[i] = f16_to_f32(h);
+		break;
+	case DT_BF16:
+		memcpy(&h, e, 2);
+		((float *)d->blk->vals)[i] = bf16_to_f32(h);
+		break;
+	}
+}
+
+static int raw_dec_read(void *vd, struct lr_block **out)
+{
+	struct raw_dec *d = vd;
+	struct lr_block *b = d->blk;
+	size_t n = 0;
+
+	*out = b;
+	b->first = d->nvalues;
+	b->nvals = 0;
+	if (d->done)
+		return 0;
+	while (n < RAW_VALUES) {
+		size_t k;
+
+		if (d->avail == 0) {
+			ssize_t got = lr_source_next(d->src, &d->chunk);
+
+			if (got < 0)
+				return -1;
+			if (got == 0) {
+				d->done = 1;
+				break;
+			}
+			d->avail = (size_t)got;
+		}
+		if (d->npart) {
+			/* finish the element split between chunks */
+			while (d->npart < d->width && d->avail) {
+				d->part[d->npart++] = *d->chunk++;
+				d->avail--;
+				d->offset++;
+			}
+			if (d->npart < d->width)
+				continue;
+			put_value(d, d->part, n++);
+			d->npart = 0;
+			continue;
+		}
+		k = d->avail / d->width;
+		if (k > RAW_VALUES - n)
+			k = RAW_VALUES - n;
+		if (!d->swap && d->dtype == DT_F32)
+			memcpy((float *)b->vals + n, d->chunk, k * 4);
+		else if (!d->swap && d->dtype == DT_F64)
+			memcpy((double *)b->vals + n, d->chunk, k * 8);
+		else {
+			size_t i;
+
+			for (i = 0; i < k; i++)
+				put_value(d, d->chunk + i * d->width, n + i);
+		}
+		n += k;
+		d->chunk += k * d->width;
+		d->avail -= k * d->width;
+		d->offset += k * d->width;
+		if (d->avail && d->avail < d->width && n < RAW_VALUES) {
+			memcpy(d->part, d->chunk, d->avail);
+			d->npart = d->avail;
+			d->offset += d->avail;
+			d->chunk += d->avail;
+			d->avail = 0;
+		}
+	}
+	d->nvalues += n;
+	b->nvals = n;
+	if (d->done) {
+		if (d->npart) {
+			lr_error_at(d->src->name, 0, 0,
+				    "%" PRIu64 " bytes is not a whole number of %s values (%zu bytes "
+				    "left over at byte offset %" PRIu64 ")",
+				    d->offset, dtype_name(d->dtype), d->npart, d->offset - d->npart);
+			return -1;
+		}
+		if (d->npy && d->nvalues != d->nh.count) {
+			lr_error_at(d->src->name, 0, 0,
+				    "the shape says %" PRIu64 " values, but the data holds %" PRIu64,
+				    d->nh.count, d->nvalues);
+			return -1;
+		}
+	}
+	if (d->npy && d->nvalues > d->nh.count) {
+		lr_error_at(d->src->name, 0, 0,
+			    "the shape says %" PRIu64 " values, but the data holds more",
+			    d->nh.count);
+		return -1;
+	}
+	return n > 0 || !d->done ? 1 : 0;
+}
+
+static void raw_dec_close(void *vd)
+{
+	struct raw_dec *d = vd;
+
+	if (!d)
+		return;
+	free(d->blk->vals);
+	d->blk->vals = NULL;
+	lr_block_free(d->blk);
+	free(d);
+}
+
+/* ---- encoder ---- */
+
+struct raw_enc {
+	struct lr_sink *sink;
+	const struct lr_format *f;
+	const struct lr_options *o;
+	enum dtype dtype;
+	int swap;
+	int npy;
+	int started;
+	uint64_t written;   /* values written */
+	int header_guess;   /* the header's shape must be fixed up at the end */
+	size_t header_len;
+	unsigned char *tmp;
+};
+
+static void *raw_enc_open(const struct lr_format *f, struct lr_sink *sink,
+			  const struct lr_options *o, const struct lr_format *from)
+{
+	struct raw_enc *e = calloc(1, sizeof *e);
+
+	(void)from;
+	if (!e || !(e->tmp = malloc(RAW_VALUES * 8))) {
+		free(e);
+		lr_error_sys("out of memory");
+		return NULL;
+	}
+	e->sink = sink;
+	e->f = f;
+	e->o = o;
+	e->npy = f == &lr_format_npy;
+	e->dtype = format_dtype(f);
+	e->swap = !e->npy && (o->endian == LR_ENDIAN_BIG) != host_big_endian();
+	return e;
+}
+
+/* Writes the .npy header for a block's shape (a 1-D guess when the
+ * length is unknown, fixed up at the end). Version 1.0 unless the header
+ * needs 2.0; the data starts at a multiple of 64 bytes, as numpy writes. */
+static int write_npy_header(struct raw_enc *e, const struct lr_block *b, uint64_t count_fix)
+{
+	char dict[NPY_MAX_DIMS * 24 + 128], shape[NPY_MAX_DIMS * 24 + 8];
+	unsigned char pre[12];
+	size_t n = 0, dlen, pad, pre_len;
+	int i;
+	const char *descr = e->dtype == DT_F64 ? "<f8" : e->dtype == DT_F16 ? "<f2" : "<f4";
+
+	if (count_fix != UINT64_MAX) {
+		/* 20 digits: room for any length, so the header size holds */
+		n = (size_t)snprintf(shape, sizeof shape, "(%20" PRIu64 ",)", count_fix);
+	} else if (b->ndim >= 0) {
+		n += (size_t)snprintf(shape + n, sizeof shape - n, "(");
+		for (i = 0; i < b->ndim; i++)
+			n += (size_t)snprintf(shape + n, sizeof shape - n, "%" PRIu64 "%s", b->dims[i],
+					      b->ndim == 1 || i + 1 < b->ndim ? ", " : "");
+		if (b->ndim == 1)
+			n -= 1; /* "(5, " -> "(5," */
+		snprintf(shape + n, sizeof shape - n, ")");
+	} else if (b->total >= 0)
+		snprintf(shape, sizeof shape, "(%" PRIu64 ",)", (uint64_t)b->total);
+	else /* fixed up at the end, in a field as wide as any length */
+		snprintf(shape, sizeof shape, "(%20d,)", 0);
+	dlen = (size_t)snprintf(dict, sizeof dict,
+				"{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", descr,
+				b->fortran ? "True" : "False", shape);
+	pre_len = dlen + 1 + 10 > 65535 + 10 ? 12 : 10;
+	pad = 64 - (pre_len + dlen + 1) % 64;
+	if (pad == 64)
+		pad = 0;
+	memcpy(pre, "\x93NUMPY", 6);
+	pre[6] = pre_len == 10 ? 1 : 2;
+	pre[7] = 0;
+	n = dlen + pad + 1;
+	pre[8] = (unsigned char)(n & 0xff);
+	pre[9] = (unsigned char)(n >> 8 & 0xff);
+	if (pre_len == 12) {
+		pre[10] = (unsigned char)(n >> 16 & 0xff);
+		pre[11] = (unsigned char)(n >> 24 & 0xff);
+	}
+	if (lr_sink_put(e->sink, pre, pre_len) < 0 || lr_sink_put(e->sink, dict, dlen) < 0)
+		return -1;
+	for (; pad; pad--)
+		if (lr_sink_putc(e->sink, ' ') < 0)
+			return -1;
+	e->header_len = pre_len + n;
+	return lr_sink_putc(e->sink, '\n');
+}
+
+static int raw_enc_write(void *ve, const struct lr_block *b)
+{
+	struct raw_enc *e = ve;
+	size_t i, w;
+
+	if (!e->started) {
+		e->started = 1;
+		/* .npy keeps the input's type; it has none for bfloat16. */
+		if (e->npy)
+			e->dtype = b->src_dtype == DT_BF16 ? DT_F32 : (enum dtype)b->src_dtype;
+		if (e->npy) {
+			e->header_guess = b->ndim < 0 && b->total < 0;
+			/* Refuse before writing anything that cannot be fixed up. */
+			if (e->header_guess && lseek(e->sink->fd, 0, SEEK_CUR) < 0) {
+				lr_error_usage("%s: an .npy of unknown length needs a seekable "
+					       "output; use -o FILE",
+					       e->sink->name);
+				return -1;
+			}
+			if (write_npy_header(e, b, UINT64_MAX) < 0)
+				return -1;
+		}
+	}
+	w = dtype_width(e->dtype);
+	e->written += b->nvals;
+	if (b->vtype == LR_VALUES_F32 && e->dtype == DT_F32 && !e->swap)
+		return lr_sink_put(e->sink, b->vals, b->nvals * 4);
+	if (b->vtype == LR_VALUES_F64 && e->dtype == DT_F64 && !e->swap)
+		return lr_sink_put(e->sink, b->vals, b->nvals * 8);
+	for (i = 0; i < b->nvals; i++) {
+		unsigned char *p = e->tmp + i * w;
+		double v = b->vtype == LR_VALUES_F64 ? ((const double *)b->vals)[i]
+						     : (double)((const float *)b->vals)[i];
+		float f = (float)v;
+		uint16_t h;
+
+		switch (e->dtype) {
+		case DT_F64:
+			memcpy(p, &v, 8);
+			break;
+		case DT_F32:
+			memcpy(p, &f, 4);
+			break;
+		case DT_F16:
+			h = f32_to_f16(f);
+			memcpy(p, &h, 2);
+			break;
+		case DT_BF16:
+			h = f32_to_bf16(f);
+			memcpy(p, &h, 2);
+			break;
+		}
+		if (e->swap)
+			swap_bytes(p, w);
+	}
+	return lr_sink_put(e->sink, e->tmp, b->nvals * w);
+}
+
+/* An .npy written from a stream of unknown length gets its shape now:
+ * the header is rewritten in place, at the same length. */
+static int raw_enc_finish(void *ve)
+{
+	struct raw_enc *e = ve;
+	struct lr_block shape;
+	size_t len = e->header_len;
+
+	if (!e->npy || !e->header_guess)
+		return 0;
+	if (lr_sink_flush(e->sink) < 0)
+		return -1;
+	if (lseek(e->sink->fd, 0, SEEK_SET) < 0) {
+		lr_error_usage("%s: an .npy of unknown length needs a seekable output; use -o FILE",
+			      e->sink->name);
+		return -1;
+	}
+	memset(&shape, 0, sizeof shape);
+	shape.ndim = -1;
+	shape.total = -1;
+	if (write_npy_header(e, &shape, e->written) < 0 || lr_sink_flush(e->sink) < 0)
+		return -1;
+	if (e->header_len != len || lseek(e->sink->fd, 0, SEEK_END) < 0) {
+		lr_error_sys("%s", e->sink->name);
+		return -1;
+	}
+	return 0;
+}
+
+static void raw_enc_close(void *ve)
+{
+	struct raw_enc *e = ve;
+
+	if (!e)
+		return;
+	free(e->tmp);
+	free(e);
+}
+
+/* float32 by default; .npy by its magic. */
+static int npy_sniff(const unsigned char *p, size_t n)
+{
+	return n >= 6 && memcmp(p, "\x93NUMPY", 6) == 0;
+}
+
+#define RAW_FORMAT(VAR, NAME, SUFFIX, SNIFF)                                   \
+	const struct lr_format VAR = {                                         \
+		.name = NAME,                                                  \
+		.suffixes = { SUFFIX },                                        \
+		.family = LR_FAMILY_BINARY,                                    \
+		.sniff = SNIFF,                                                \
+		.dec_open = raw_dec_open,                                      \
+		.dec_read = raw_dec_read,                                      \
+		.dec_close = raw_dec_close,                                    \
+		.enc_open = raw_enc_open,                                      \
+		.enc_write = raw_enc_write,                                    \
+		.enc_finish = raw_enc_finish,                                  \
+		.enc_close = raw_enc_close,                                    \
+	}
+
+RAW_FORMAT(lr_format_f32, "f32", ".f32", NULL);
+RAW_FORMAT(lr_format_f64, "f64", ".f64", NULL);
+RAW_FORMAT(lr_format_f16, "f16", ".f16", NULL);
+RAW_FORMAT(lr_format_bf16, "bf16", ".bf16", NULL);
+RAW_FORMAT(lr_format_npy, "npy", ".npy", npy_sniff);
