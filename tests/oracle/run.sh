@@ -10,4 +10,8 @@ if ! $py -c 'import numpy, torch' 2>/dev/null; then
 	echo "(install them with: apt-get install python3-numpy python3-torch)"
 	exit 0
 fi
-LRELU=${LRELU:-./lrelu} exec $py tests/oracle/torch_f32.py "$@"
+export LRELU=${LRELU:-./lrelu}
+status=0
+$py tests/oracle/torch_f32.py || status=1
+$py tests/oracle/torch_binary.py || status=1
+exit $status
