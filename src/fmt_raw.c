@@ -256,6 +256,7 @@ struct raw_dec {
 	struct npy_header nh;
 	uint64_t offset;       /* bytes of the input consumed */
 	uint64_t nvalues;      /* values decoded */
+	void *own_vals;        /* the block's value array when not in place */
 	unsigned char part[8]; /* an element split between chunks */
 	size_t npart;
 	const unsigned char *chunk;
@@ -366,7 +367,7 @@ static void *raw_dec_open(const struct lr_format *f, struct lr_source *src,
 	}
 	d->blk->name = src->name;
 	d->blk->vtype = d->dtype == DT_F64 ? LR_VALUES_F64 : LR_VALUES_F32;
-	d->blk->vals = malloc(RAW_VALUES * 8);
+	d->blk->vals = d->own_vals = malloc(RAW_VALUES * 8);
 	if (!d->blk->vals) {
 		lr_error_sys("out of memory");
 		lr_block_free(d->blk);
@@ -422,7 +423,7 @@ static void *raw_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->blk->src_dtype = (int)d->dtype;
 	return d;
 fail:
-	free(d->blk->vals);
+	free(d->own_vals);
 	d->blk->vals = NULL;
 	lr_block_free(d->blk);
 	free(d);
@@ -467,9 +468,42 @@ static int raw_dec_read(void *vd, struct lr_block **out)
 	*out = b;
 	b->first = d->nvalues;
 	b->nvals = 0;
+	b->vals = d->own_vals;
 	if (d->done)
 		return 0;
-	while (n < RAW_VALUES) {
+	/* Native floats, aligned in the source's buffer: computed in place,
+	 * without a copy. */
+	if (!d->swap && (d->dtype == DT_F32 || d->dtype == DT_F64) && !d->npart) {
+		if (d->avail == 0) {
+			ssize_t got = lr_source_next(d->src, &d->chunk);
+
+			if (got < 0)
+				return -1;
+			d->avail = (size_t)got;
+			if (got == 0)
+				d->done = 1;
+		}
+		if (d->avail >= d->width && (uintptr_t)d->chunk % d->width == 0) {
+			size_t k = d->avail / d->width;
+
+			b->vals = (void *)(uintptr_t)d->chunk;
+			d->chunk += k * d->width;
+			d->avail -= k * d->width;
+			d->offset += k * d->width;
+			d->nvalues += k;
+			b->nvals = k;
+			if (d->npy && d->nvalues > d->nh.count) {
+				lr_error_at(d->src->name, 0, 0,
+					    "the shape says %" PRIu64 " values, but the data holds more",
+					    d->nh.count);
+				return -1;
+			}
+			return 1;
+		}
+		if (d->done)
+			n = 0; /* fall through to the end-of-input checks */
+	}
+	while (n < RAW_VALUES && !d->done) {
 		size_t k;
 
 		if (d->avail == 0) {
@@ -553,8 +587,7 @@ static void raw_dec_close(void *vd)
 
 	if (!d)
 		return;
-	free(d->blk->vals);
-	d->blk->vals = NULL;
+	free(d->own_vals);
 	lr_block_free(d->blk);
 	free(d);
 }

@@ -37,9 +37,17 @@
 DEFINE_ONE(lr_kernel_one64, double)
 DEFINE_ONE(lr_kernel_one32, float)
 
+/* On x86-64 the span loops are built twice, for SSE2 and for AVX2, and
+ * the loader picks the one the processor runs. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__gnu_linux__)
+#define LR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define LR_CLONES
+#endif
+
 /* v[0..n) all with slope a. */
 #define DEFINE_SPAN(NAME, T)                                                  \
-	static void NAME(const struct lr_kernel *k, T *v, size_t n, T a)      \
+	LR_CLONES static void NAME(const struct lr_kernel *k, T *v, size_t n, T a) \
 	{                                                                     \
 		size_t i;                                                     \
 		switch (k->mode) {                                            \
@@ -74,15 +82,36 @@ DEFINE_ONE(lr_kernel_one32, float)
 DEFINE_SPAN(span64, double)
 DEFINE_SPAN(span32, float)
 
+/* Rows of nslopes values (inner == 1): the slope changes every value, so
+ * a table lookup per value instead of a span per value. */
+#define DEFINE_ROWS(NAME, ONE, T, SLOPES)                                     \
+	static void NAME(const struct lr_kernel *k, T *v, size_t n, size_t c)  \
+	{                                                                     \
+		size_t i, ns = k->nslopes;                                    \
+		const T *a = k->SLOPES;                                       \
+		for (i = 0; i < n; i++) {                                     \
+			v[i] = ONE(k, v[i], a[c]);                            \
+			if (++c == ns)                                        \
+				c = 0;                                        \
+		}                                                             \
+	}
+
+DEFINE_ROWS(rows64, lr_kernel_one64, double, slope64)
+DEFINE_ROWS(rows32, lr_kernel_one32, float, slope32)
+
 /* Walks v in runs of one channel: value i has channel
  * ((first + i) / inner) % nslopes. */
-#define DEFINE_RUN(NAME, SPAN, T, SLOPES)                                     \
+#define DEFINE_RUN(NAME, SPAN, ROWS, T, SLOPES)                               \
 	void NAME(const struct lr_kernel *k, T *v, size_t n, uint64_t first,  \
 		  size_t inner)                                               \
 	{                                                                     \
 		size_t done = 0;                                              \
 		if (k->nslopes <= 1 || inner == 0) {                          \
 			SPAN(k, v, n, k->SLOPES[0]);                          \
+			return;                                               \
+		}                                                             \
+		if (inner == 1) {                                             \
+			ROWS(k, v, n, (size_t)(first % k->nslopes));          \
 			return;                                               \
 		}                                                             \
 		while (done < n) {                                            \
@@ -96,5 +125,5 @@ DEFINE_SPAN(span32, float)
 		}                                                             \
 	}
 
-DEFINE_RUN(lr_kernel_run64, span64, double, slope64)
-DEFINE_RUN(lr_kernel_run32, span32, float, slope32)
+DEFINE_RUN(lr_kernel_run64, span64, rows64, double, slope64)
+DEFINE_RUN(lr_kernel_run32, span32, rows32, float, slope32)

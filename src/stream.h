@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#define LR_STREAM_BUFSIZE (64 * 1024)
+#define LR_STREAM_BUFSIZE (128 * 1024)
 
 /* Bytes after the end of a source's data that may be read (never used),
  * so that short copies can move whole words. */
@@ -37,8 +37,9 @@ struct lr_source *lr_source_open(const char *path);
 ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p);
 
 /* Hands out the next chunk of input, consuming it: *p stays valid until
- * the next call. Returns its length, 0 at end of input, -1 after
- * reporting. */
+ * the next call, and the caller may rewrite those bytes in place until
+ * then (the binary decoder computes in them). Returns its length, 0 at
+ * end of input, -1 after reporting. */
 ssize_t lr_source_next(struct lr_source *s, const unsigned char **p);
 
 void lr_source_close(struct lr_source *s);

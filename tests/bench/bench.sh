@@ -110,6 +110,36 @@ time_cmd "lrelu" "'$LRELU' -s 0.01 '$ndjson'"
 report "NDJSON objects: $VALUES values, $(wc -c <"$ndjson") bytes"
 fi
 
+if want binary; then
+f32=$DATA/values-$VALUES.f32
+npy=$DATA/values-$VALUES.npy
+if [ ! -s "$f32" ]; then
+	tail -n +2 "$csv" | tr ',' '\n' | "$LRELU" -m identity --dtype f32 --no-header |
+		mawk 'BEGIN { ORS = "" } { print $0 "\n" }' >"$DATA/tmp.txt"
+	# float32 bytes of the same values, through lrelu's own conversion
+	# once it exists; until then numpy writes them when present, else
+	# random bytes stand in (the kernel's cost does not depend on them).
+	if $PY -c 'import numpy' 2>/dev/null; then
+		$PY -c "import numpy as np; np.loadtxt('$DATA/tmp.txt', dtype=np.float32).tofile('$f32')"
+	else
+		head -c $((VALUES * 4)) /dev/urandom >"$f32"
+	fi
+	rm -f "$DATA/tmp.txt"
+fi
+[ -s "$npy" ] || "$LRELU" -m identity -f f32 -t npy -o "$npy" "$f32"
+time_cmd "cat" "cat '$f32'"
+time_cmd "lrelu" "'$LRELU' -s 0.01 '$f32'"
+time_cmd "lrelu .npy" "'$LRELU' -s 0.01 '$npy'"
+time_cmd "lrelu -m prelu, 5 channels" "'$LRELU' -m prelu -s 0.1,0.2,0.3,0.4,0.5 --channels 5 '$f32'"
+if $PY -c 'import numpy' 2>/dev/null; then
+	time_cmd "numpy fromfile/tofile" "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY -c \"
+import numpy as np, sys
+x = np.fromfile('$f32', dtype=np.float32)
+np.where(x > 0, x, x * np.float32(0.01)).tofile(sys.stdout.buffer)\""
+fi
+report "float32 forward, slope 0.01: $VALUES values, $(wc -c <"$f32") bytes"
+fi
+
 # rss NAME ARGS: streams RSS_GB of generated input (on stdin) through
 # lrelu ARGS and prints lrelu's own peak RSS.
 rss() {
