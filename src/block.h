@@ -17,7 +17,8 @@ enum lr_cell_kind {
 	LR_CELL_NUM,     /* a number to transform */
 	LR_CELL_END,     /* end of a row; term is the terminator byte */
 	LR_CELL_RAW,     /* bytes written verbatim (a byte-order mark) */
-	LR_CELL_PENDING  /* first-row field whose role is not known yet */
+	LR_CELL_PENDING, /* first-row field whose role is not known yet */
+	LR_CELL_ROW      /* end of a record (a JSON element); writes nothing */
 };
 
 struct lr_cell {
@@ -52,6 +53,7 @@ struct lr_block {
 	uint64_t dims[LR_MAX_DIMS];
 	int fortran;
 	int64_t total;    /* values in the whole input, -1 if unknown */
+	uint64_t row_width; /* rows of this many values, when not ndim's (0: flat) */
 
 	struct lr_cell *cell;
 	size_t ncells, cellcap;

@@ -7,6 +7,8 @@
  */
 #include "floatfmt.h"
 
+#include "half.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +69,9 @@ static int step_last(char *dig, int n, int *exp, int delta)
 	return n;
 }
 
+/* The widths: is32 is one of these. */
+enum { W64 = 0, W32 = 1, W16 = 2, WB16 = 3 };
+
 /* Reads d * 10^exp back in the target width. */
 static int reads_back(const char *dig, int n, int exp, double v, int is32)
 {
@@ -74,9 +79,16 @@ static int reads_back(const char *dig, int n, int exp, double v, int is32)
 
 	memcpy(buf, dig, (size_t)n);
 	snprintf(buf + n, sizeof buf - (size_t)n, "e%d", exp);
-	if (is32)
+	switch (is32) {
+	case W32:
 		return strtof(buf, NULL) == (float)v;
-	return strtod(buf, NULL) == v;
+	case W16:
+		return lr_f64_to_f16(strtod(buf, NULL)) == lr_f32_to_f16((float)v);
+	case WB16:
+		return lr_f64_to_bf16(strtod(buf, NULL)) == lr_f32_to_bf16((float)v);
+	default:
+		return strtod(buf, NULL) == v;
+	}
 }
 
 /* The nearest p-digit string to v; its digit count, or 0 if it does not
@@ -120,7 +132,7 @@ static int neighbour(double v, int is32, int p, char *dig, int *exp)
 
 static int shortest(double v, int is32, char *dig, int *exp)
 {
-	int lo = 1, hi = is32 ? 9 : 17, n;
+	int lo = 1, hi = is32 == W64 ? 17 : is32 == W32 ? 9 : 5, n;
 
 	v = fabs(v);
 	if (v == 0) {
@@ -147,12 +159,17 @@ static int shortest(double v, int is32, char *dig, int *exp)
 
 int lr_shortest64(double v, char *dig, int *exp)
 {
-	return shortest(v, 0, dig, exp);
+	return shortest(v, W64, dig, exp);
 }
 
 int lr_shortest32(float v, char *dig, int *exp)
 {
-	return shortest((double)v, 1, dig, exp);
+	return shortest((double)v, W32, dig, exp);
+}
+
+int lr_shortest_narrow(float v, int bf16, char *dig, int *exp)
+{
+	return shortest((double)v, bf16 ? WB16 : W16, dig, exp);
 }
 
 int lr_digits64(double v, int nsig, char *dig, int *exp)

@@ -14,6 +14,9 @@
 int lr_shortest64(double v, char *dig, int *exp);
 int lr_shortest32(float v, char *dig, int *exp);
 
+/* The same for a float16 (bf16 == 0) or bfloat16 value held in a float. */
+int lr_shortest_narrow(float v, int bf16, char *dig, int *exp);
+
 /* For finite v: the exact value of |v| correctly rounded (ties to even)
  * to nsig significant digits (1..40), trailing zeros dropped. dig needs
  * nsig + 1 bytes. Returns the digit count, 0 for a zero. */

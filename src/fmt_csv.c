@@ -598,6 +598,8 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 		size_t n;
 
 		switch (c->kind) {
+		case LR_CELL_ROW:
+			continue;
 		case LR_CELL_RAW:
 			if (lr_sink_put(s, lr_cell_out(b, c), c->out_len) < 0)
 				return -1;

@@ -299,6 +299,8 @@ static int tokenize(struct json_dec *d)
 		d->tpos += len;
 	}
 	d->tokenizing = 0;
+	if (add_cell(d, LR_CELL_ROW, NULL, 0, d->tline, d->tcol) < 0)
+		return -1;
 	/* The element's last byte is where the stream goes on. */
 	d->line = d->tline;
 	d->col = d->tcol;
@@ -862,6 +864,8 @@ static int json_enc_write(void *ve, const struct lr_block *b)
 		size_t n = c->out_len;
 		char ch = n == 1 ? t[0] : 0;
 
+		if (c->kind == LR_CELL_ROW)
+			continue;
 		if (c->kind == LR_CELL_END) {
 			if (lr_sink_putc(s, '\n') < 0)
 				return -1;

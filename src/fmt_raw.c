@@ -15,20 +15,13 @@
 
 #include "diag.h"
 #include "format.h"
+#include "half.h"
 
 #define RAW_VALUES 16384         /* values per block */
 #define NPY_HEADER_MAX 65536     /* longest .npy header accepted */
 #define NPY_MAX_DIMS 32
 
-/* ---- element conversions ---- */
-
-static uint32_t f32_bits(float f)
-{
-	uint32_t u;
-
-	memcpy(&u, &f, 4);
-	return u;
-}
+/* ---- element conversions (half.c) ---- */
 
 static float bits_f32(uint32_t u)
 {
@@ -38,59 +31,10 @@ static float bits_f32(uint32_t u)
 	return f;
 }
 
-/* float16 to float32: exact. */
-static float f16_to_f32(uint16_t h)
-{
-	uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
-
-	if (exp == 0) {
-		/* zero or subnormal: man * 2^-24, exact in float32 */
-		float f = (float)man * 0x1p-24f;
-
-		return sign ? -f : f;
-	}
-	if (exp == 31)
-		return bits_f32(sign | 0x7f800000u | man << 13);
-	return bits_f32(sign | (exp + 112) << 23 | man << 13);
-}
-
-/* float32 to float16, rounding to nearest even; NaN becomes the quiet
- * NaN 0x7e00 with its sign, as PyTorch converts. */
-static uint16_t f32_to_f16(float f)
-{
-	uint32_t u = f32_bits(f), sign = (u >> 16) & 0x8000, a = u & 0x7fffffffu;
-	uint32_t h, rest;
-
-	if (a > 0x7f800000u)
-		return (uint16_t)(sign | 0x7e00);
-	if (a >= 0x47800000u) /* 65536 and up, and inf */
-		return (uint16_t)(sign | 0x7c00);
-	if (a < 0x38800000u) { /* below 2^-14: subnormal or zero in float16 */
-		float m = nearbyintf(fabsf(f) * 0x1p24f);
-
-		return (uint16_t)(sign | (uint32_t)m);
-	}
-	h = ((a >> 23) - 112) << 10 | (a >> 13 & 0x3ff);
-	rest = a & 0x1fff;
-	if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
-		h++; /* a carry into the exponent is right, up to infinity */
-	return (uint16_t)(sign | h);
-}
-
-static float bf16_to_f32(uint16_t b)
-{
-	return bits_f32((uint32_t)b << 16);
-}
-
-/* float32 to bfloat16, nearest even; NaN becomes 0x7fc0, as PyTorch. */
-static uint16_t f32_to_bf16(float f)
-{
-	uint32_t u = f32_bits(f);
-
-	if (isnan(f))
-		return 0x7fc0;
-	return (uint16_t)((u + 0x7fff + ((u >> 16) & 1)) >> 16);
-}
+#define f16_to_f32 lr_f16_to_f32
+#define f32_to_f16 lr_f32_to_f16
+#define bf16_to_f32 lr_bf16_to_f32
+#define f32_to_bf16 lr_f32_to_bf16
 
 static int host_big_endian(void)
 {
@@ -605,6 +549,7 @@ struct raw_enc {
 	uint64_t written;   /* values written */
 	int header_guess;   /* the header's shape must be fixed up at the end */
 	size_t header_len;
+	uint64_t row_width; /* rows of this width, from a conversion (0: flat) */
 	unsigned char *tmp;
 };
 
@@ -639,7 +584,12 @@ static int write_npy_header(struct raw_enc *e, const struct lr_block *b, uint64_
 	int i;
 	const char *descr = e->dtype == DT_F64 ? "<f8" : e->dtype == DT_F16 ? "<f2" : "<f4";
 
-	if (count_fix != UINT64_MAX) {
+	if (e->row_width) {
+		/* rows from a conversion: the row count is fixed up at the end,
+		 * in a field as wide as any count */
+		snprintf(shape, sizeof shape, "(%20" PRIu64 ", %" PRIu64 ")",
+			 count_fix != UINT64_MAX ? count_fix / e->row_width : 0, e->row_width);
+	} else if (count_fix != UINT64_MAX) {
 		/* 20 digits: room for any length, so the header size holds */
 		n = (size_t)snprintf(shape, sizeof shape, "(%20" PRIu64 ",)", count_fix);
 	} else if (b->ndim >= 0) {
@@ -685,13 +635,16 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 	struct raw_enc *e = ve;
 	size_t i, w;
 
+	/* .npy keeps the input's type; it has none for bfloat16. */
+	if (e->npy && !e->started)
+		e->dtype = b->src_dtype == DT_BF16 ? DT_F32 : (enum dtype)b->src_dtype;
+	if (b->nvals == 0 && !e->started)
+		return 0; /* the header waits for the first values and their shape */
 	if (!e->started) {
 		e->started = 1;
-		/* .npy keeps the input's type; it has none for bfloat16. */
-		if (e->npy)
-			e->dtype = b->src_dtype == DT_BF16 ? DT_F32 : (enum dtype)b->src_dtype;
+		e->row_width = b->row_width;
 		if (e->npy) {
-			e->header_guess = b->ndim < 0 && b->total < 0;
+			e->header_guess = (b->ndim < 0 && b->total < 0) || e->row_width;
 			/* Refuse before writing anything that cannot be fixed up. */
 			if (e->header_guess && lseek(e->sink->fd, 0, SEEK_CUR) < 0) {
 				lr_error_usage("%s: an .npy of unknown length needs a seekable "
@@ -746,6 +699,15 @@ static int raw_enc_finish(void *ve)
 	struct lr_block shape;
 	size_t len = e->header_len;
 
+	if (e->npy && !e->started) {
+		/* nothing came: an empty array */
+		struct lr_block none;
+
+		memset(&none, 0, sizeof none);
+		none.ndim = 1;
+		e->started = 1;
+		return write_npy_header(e, &none, UINT64_MAX);
+	}
 	if (!e->npy || !e->header_guess)
 		return 0;
 	if (lr_sink_flush(e->sink) < 0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "calc.h"
+#include "convert.h"
 #include "diag.h"
 #include "format.h"
 #include "options.h"
@@ -19,7 +20,9 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	struct lr_source *src = lr_source_open(path);
 	const struct lr_format *in, *out;
 	void *dec = NULL, *enc = NULL;
-	struct lr_block *b;
+	struct lr_convert *cv = NULL;
+	struct lr_block *b, *w;
+	uint64_t invalid = 0;
 	int r = -1;
 
 	if (!src)
@@ -36,10 +39,8 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		in = lr_format_sniff(p, (size_t)n);
 	}
 	out = o->to ? o->to : in;
-	if (out->family != in->family) {
-		lr_error_usage("%s: cannot convert %s to %s", src->name, in->name, out->name);
+	if (out->family != in->family && !(cv = lr_convert_open(in, out, o)))
 		goto done;
-	}
 	if (out == &lr_format_npy && o->ninputs > 1) {
 		lr_error_usage("an .npy output holds one array: give one input");
 		goto done;
@@ -57,16 +58,25 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 			goto done;
 		if (got == 0)
 			break;
-		if (lr_calc_block(calc, b) < 0 || out->enc_write(enc, b) < 0)
+		if (lr_calc_block(calc, b) < 0)
+			goto done;
+		invalid = b->invalid;
+		w = b;
+		if (cv && lr_convert_block(cv, b, &w) < 0)
+			goto done;
+		if (out->enc_write(enc, w) < 0)
 			goto done;
 	}
+	if (cv && (lr_convert_finish(cv, &w) < 0 || out->enc_write(enc, w) < 0))
+		goto done;
 	if (out->enc_finish(enc) < 0)
 		goto done;
-	if (b->invalid)
+	if (invalid)
 		lr_warn("%s: %llu invalid values passed through", src->name,
-			(unsigned long long)b->invalid);
+			(unsigned long long)invalid);
 	r = 0;
 done:
+	lr_convert_close(cv);
 	if (enc)
 		out->enc_close(enc);
 	if (dec)

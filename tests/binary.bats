@@ -172,12 +172,6 @@ hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
 	[ "$(head -c 6 "$SCRATCH/o.npy" | od -An -c | tr -d ' ')" = '223NUMPY' ]
 }
 
-@test "text to binary is refused for now, clearly" {
-	run --separate-stderr lrelu -t f32 <<<'-1'
-	expect_status 2
-	expect_stderr_match 'cannot convert csv to f32'
-}
-
 @test "a large raw file streams in order" {
 	head -c 400000 /dev/urandom >"$SCRATCH/r.f32"
 	run bash -c "'$LRELU' -m identity '$SCRATCH/r.f32' | cmp - '$SCRATCH/r.f32'"

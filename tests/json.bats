@@ -160,12 +160,6 @@ load helper
 	expect_stderr_match 'element too large to check'
 }
 
-@test "JSON to CSV is refused for now, clearly" {
-	run --separate-stderr lrelu -t csv <<<'[1]'
-	expect_status 2
-	expect_stderr_match 'cannot convert json to csv'
-}
-
 @test "JSON to NDJSON and back" {
 	run lrelu -t ndjson <<<'{"a":-1}'
 	expect_output '{"a":-0.01}'

@@ -1,0 +1,437 @@
+/*
+ * convert.c - between format families. A computed block is read as rows
+ * of numbers (a CSV row, a JSON element, a slice of an array's first
+ * axis) and laid out again for the target: cells for CSV/TSV, token
+ * cells for JSON/NDJSON, native values for the binary formats. What is
+ * not a number (headers, strings, keys) does not cross families.
+ */
+#include "convert.h"
+
+#include <fenv.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decimal.h"
+#include "diag.h"
+#include "floatfmt.h"
+
+#define CONV_VALUES 16384 /* values per output block; also the widest row to binary */
+
+struct lr_convert {
+	const struct lr_format *from, *to;
+	const struct lr_options *o;
+	struct lr_block *out;
+	int to_binary, to_json, ndjson;
+	int src_dtype;          /* binary source: fmt_raw's element type */
+	uint64_t rows;          /* rows completed */
+	size_t in_row;          /* values in the current row */
+	size_t width;           /* width of the first row (binary target) */
+	int opened;             /* JSON: the top-level "[" is out */
+	/* binary target: values of the unfinished row */
+	double *pending;
+	size_t npending;
+	const char *name;
+};
+
+struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr_format *to,
+				   const struct lr_options *o)
+{
+	struct lr_convert *cv = calloc(1, sizeof *cv);
+
+	if (!cv) {
+		lr_error_sys("out of memory");
+		return NULL;
+	}
+	cv->from = from;
+	cv->to = to;
+	cv->o = o;
+	cv->to_binary = to->family == LR_FAMILY_BINARY;
+	cv->to_json = to->family == LR_FAMILY_JSON;
+	cv->ndjson = to == &lr_format_ndjson;
+	if (cv->to_binary) {
+		cv->out = lr_block_new(1, 16);
+		cv->pending = malloc(CONV_VALUES * sizeof *cv->pending);
+		if (cv->out)
+			cv->out->vals = malloc(CONV_VALUES * sizeof(double));
+		if (!cv->out || !cv->pending || !cv->out->vals) {
+			lr_error_sys("out of memory");
+			lr_convert_close(cv);
+			return NULL;
+		}
+		cv->out->valcap = CONV_VALUES;
+	} else {
+		/* a value is at most 64 bytes of text and three cells */
+		cv->out = lr_block_new(4 * CONV_VALUES + 8, 64 * CONV_VALUES + 64);
+		if (!cv->out) {
+			free(cv);
+			return NULL;
+		}
+	}
+	return cv;
+}
+
+void lr_convert_close(struct lr_convert *cv)
+{
+	if (!cv)
+		return;
+	if (cv->out) {
+		free(cv->out->vals);
+		cv->out->vals = NULL;
+		lr_block_free(cv->out);
+	}
+	free(cv->pending);
+	free(cv);
+}
+
+/* ---- numbers to the target ---- */
+
+/* The decimal text as a float32 rounded to odd: toward zero, with the
+ * last bit set if the text is not exactly that float. The encoder's
+ * rounding to float16 or bfloat16 (nearest even) then gives the value
+ * nearest to the text, with no double rounding. The text is read twice,
+ * toward zero and upward, to know whether it was exact. */
+static float odd_float_from_text(const char *t)
+{
+	volatile double down, up;
+	volatile float f;
+	uint32_t u;
+	int old = fegetround();
+
+	fesetround(FE_TOWARDZERO);
+	down = strtod(t, NULL);
+	f = (float)down;
+	fesetround(FE_UPWARD);
+	up = strtod(t, NULL);
+	fesetround(old);
+	if (isnan(f) || (down == up && (double)f == down))
+		return f;
+	memcpy(&u, (const void *)&f, 4);
+	u |= 1;
+	memcpy((void *)&f, &u, 4);
+	return f;
+}
+
+/* Text for a value of the source's binary type: the shortest digits that
+ * read back to it in that type. */
+static size_t value_text(double v, int src_dtype, char *out)
+{
+	static struct lr_dec d;
+	static const struct lr_notation plain = { 0, 'e', 0 };
+	int e, n;
+
+	if (isnan(v)) {
+		memcpy(out, "nan", 3);
+		return 3;
+	}
+	if (isinf(v)) {
+		memcpy(out, v < 0 ? "-inf" : "inf", v < 0 ? 4 : 3);
+		return v < 0 ? 4 : 3;
+	}
+	if (src_dtype == 1) /* float64 */
+		n = lr_shortest64(v, d.dig, &e);
+	else if (src_dtype == 0)
+		n = lr_shortest32((float)v, d.dig, &e);
+	else
+		n = lr_shortest_narrow((float)v, src_dtype == 3, d.dig, &e);
+	d.neg = signbit(v) != 0;
+	d.kind = LR_DEC_FINITE;
+	d.ndig = n;
+	d.exp = e;
+	return lr_dec_format(&d, &plain, out);
+}
+
+/* A text number as JSON writes it: canonical digits, nan/inf kept for the
+ * JSON encoder to turn into null. */
+static size_t json_text(const char *t, size_t n, char *out)
+{
+	static struct lr_dec d;
+	size_t lead = 0;
+
+	while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+		n--;
+	while (lead < n && (t[lead] == ' ' || t[lead] == '\t'))
+		lead++;
+	if (lr_dec_parse(&d, t + lead, n - lead, 0) != LR_DEC_OK)
+		return 0;
+	if (d.kind == LR_DEC_NAN) {
+		memcpy(out, "nan", 3);
+		return 3;
+	}
+	if (d.kind == LR_DEC_INF) {
+		memcpy(out, d.neg ? "-inf" : "inf", d.neg ? 4 : 3);
+		return d.neg ? 4 : 3;
+	}
+	return lr_dec_format(&d, &d.nt, out);
+}
+
+/* ---- building the output ---- */
+
+static int add_text(struct lr_convert *cv, enum lr_cell_kind kind, const char *t, size_t n)
+{
+	struct lr_cell *c = lr_block_add(cv->out, kind, t, n);
+
+	if (!c) {
+		lr_error_data("internal error: conversion block overflow");
+		return -1;
+	}
+	c->copied = 1;
+	return 0;
+}
+
+static int end_line(struct lr_convert *cv)
+{
+	struct lr_cell *c = lr_block_add(cv->out, LR_CELL_END, NULL, 0);
+
+	if (!c)
+		return -1;
+	c->term = '\n';
+	return 0;
+}
+
+/* Starts a row for a text target. */
+static int row_open(struct lr_convert *cv)
+{
+	if (!cv->to_json)
+		return 0;
+	if (!cv->ndjson) {
+		if (!cv->opened) {
+			cv->opened = 1;
+			if (add_text(cv, LR_CELL_TEXT, "[", 1) < 0)
+				return -1;
+		} else if (add_text(cv, LR_CELL_TEXT, ",", 1) < 0)
+			return -1;
+	}
+	return add_text(cv, LR_CELL_TEXT, "[", 1);
+}
+
+/* One value of a row; text is what the target should say. */
+static int row_value(struct lr_convert *cv, const char *t, size_t n)
+{
+	if (cv->in_row == 0 && row_open(cv) < 0)
+		return -1;
+	if (cv->in_row > 0 && cv->to_json && add_text(cv, LR_CELL_TEXT, ",", 1) < 0)
+		return -1;
+	cv->in_row++;
+	return add_text(cv, LR_CELL_NUM, t, n);
+}
+
+static int row_close_text(struct lr_convert *cv)
+{
+	if (cv->in_row == 0)
+		return 0;
+	cv->in_row = 0;
+	cv->rows++;
+	if (cv->to_json && add_text(cv, LR_CELL_TEXT, "]", 1) < 0)
+		return -1;
+	if (!cv->to_json || cv->ndjson)
+		return end_line(cv);
+	return 0;
+}
+
+/* Binary target: the row is complete; its values join the output. */
+static int row_close_binary(struct lr_convert *cv)
+{
+	struct lr_block *b = cv->out;
+	size_t i;
+
+	if (cv->npending == 0)
+		return 0;
+	if (cv->rows == 0)
+		cv->width = cv->npending;
+	else if (cv->to == &lr_format_npy && cv->npending != cv->width) {
+		lr_error_at(cv->name, 0, 0,
+			    "row %llu has %zu value%s, but the first row has %zu: an .npy array "
+			    "needs rows of one width",
+			    (unsigned long long)cv->rows + 1, cv->npending,
+			    cv->npending == 1 ? "" : "s", cv->width);
+		return -1;
+	}
+	for (i = 0; i < cv->npending; i++) {
+		if (b->vtype == LR_VALUES_F64)
+			((double *)b->vals)[b->nvals++] = cv->pending[i];
+		else
+			((float *)b->vals)[b->nvals++] = (float)cv->pending[i];
+	}
+	cv->npending = 0;
+	cv->rows++;
+	return 0;
+}
+
+static int pend(struct lr_convert *cv, double v)
+{
+	if (cv->npending == CONV_VALUES) {
+		lr_error_at(cv->name, 0, 0, "a row wider than %d values cannot be written as binary",
+			    CONV_VALUES);
+		return -1;
+	}
+	cv->pending[cv->npending++] = v;
+	return 0;
+}
+
+static int row_end(struct lr_convert *cv)
+{
+	return cv->to_binary ? row_close_binary(cv) : row_close_text(cv);
+}
+
+static void prepare_out(struct lr_convert *cv, const struct lr_block *in)
+{
+	struct lr_block *b = cv->out;
+
+	cv->name = in->name;
+	b->name = in->name;
+	if (cv->to_binary) {
+		b->nvals = 0;
+		/* .npy from text is float64, or float32 with --dtype f32 */
+		int npy64 = cv->to == &lr_format_npy && cv->o->dtype != LR_DTYPE_F32;
+
+		b->vtype = cv->to == &lr_format_f64 || npy64 ? LR_VALUES_F64 : LR_VALUES_F32;
+		b->src_dtype = b->vtype == LR_VALUES_F64 ? 1 : 0;
+		b->ndim = -1;
+		b->total = -1;
+	} else
+		lr_block_reset(b);
+}
+
+/* The value of a number's result text in the binary target's type. */
+static double text_value(const struct lr_convert *cv, const char *t, size_t n)
+{
+	char buf[LR_DEC_MAXDIG + 64];
+	static struct lr_dec d;
+
+	if (lr_dec_parse(&d, t, n, 0) != LR_DEC_OK) {
+		/* trim blanks kept around CSV numbers */
+		while (n && (*t == ' ' || *t == '\t')) {
+			t++;
+			n--;
+		}
+		while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+			n--;
+		if (lr_dec_parse(&d, t, n, 0) != LR_DEC_OK)
+			return NAN;
+	}
+	if (d.kind == LR_DEC_NAN)
+		return NAN;
+	if (d.kind == LR_DEC_INF)
+		return d.neg ? -INFINITY : INFINITY;
+	if (d.ndig == 0)
+		return d.neg ? -0.0 : 0.0;
+	snprintf(buf, sizeof buf, "%s%.*se%lld", d.neg ? "-" : "", (int)d.ndig, d.dig,
+		 (long long)d.exp);
+	if (cv->to == &lr_format_f32)
+		return strtof(buf, NULL);
+	if (cv->to == &lr_format_f16 || cv->to == &lr_format_bf16)
+		return odd_float_from_text(buf);
+	if (cv->to == &lr_format_npy && cv->o->dtype == LR_DTYPE_F32)
+		return strtof(buf, NULL);
+	return strtod(buf, NULL);
+}
+
+int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr_block **out)
+{
+	size_t i;
+	char text[LR_DEC_MAXDIG + LR_DEC_SLACK];
+
+	prepare_out(cv, in);
+	*out = cv->out;
+	if (in->vtype != LR_VALUES_NONE) {
+		size_t width = 1;
+
+		cv->src_dtype = in->src_dtype;
+		if (in->ndim >= 2 && !in->fortran) {
+			int k;
+
+			for (k = 1; k < in->ndim; k++)
+				width *= (size_t)in->dims[k];
+		} else if (in->ndim < 0 && cv->o->channels)
+			width = cv->o->channels;
+		for (i = 0; i < in->nvals; i++) {
+			double v = in->vtype == LR_VALUES_F64 ? ((const double *)in->vals)[i]
+							      : ((const float *)in->vals)[i];
+
+			if (cv->to_binary) {
+				if (pend(cv, v) < 0)
+					return -1;
+			} else {
+				size_t n = value_text(v, in->src_dtype, text);
+
+				if (width == 1 && !cv->to_json) {
+					if (row_value(cv, text, n) < 0 || row_end(cv) < 0)
+						return -1;
+					continue;
+				}
+				if (width == 1) {
+					/* a flat array: scalars, not rows of one */
+					if (!cv->opened) {
+						cv->opened = 1;
+						if (!cv->ndjson && add_text(cv, LR_CELL_TEXT, "[", 1) < 0)
+							return -1;
+					} else if (!cv->ndjson && add_text(cv, LR_CELL_TEXT, ",", 1) < 0)
+						return -1;
+					if (add_text(cv, LR_CELL_NUM, text, n) < 0)
+						return -1;
+					if (cv->ndjson && end_line(cv) < 0)
+						return -1;
+					continue;
+				}
+				if (row_value(cv, text, n) < 0)
+					return -1;
+			}
+			if ((in->first + i + 1) % width == 0 && row_end(cv) < 0)
+				return -1;
+		}
+		cv->out->row_width = cv->width;
+		return 0;
+	}
+	for (i = 0; i < in->ncells; i++) {
+		const struct lr_cell *c = &in->cell[i];
+		const char *t = lr_cell_out(in, c);
+		size_t n = c->out_len;
+
+		if (c->kind == LR_CELL_END || c->kind == LR_CELL_ROW) {
+			if (row_end(cv) < 0)
+				return -1;
+			continue;
+		}
+		if (c->kind != LR_CELL_NUM)
+			continue;
+		if (cv->to_binary) {
+			if (pend(cv, text_value(cv, t, n)) < 0)
+				return -1;
+		} else if (cv->to_json) {
+			size_t k = json_text(t, n, text);
+
+			if (k && row_value(cv, text, k) < 0)
+				return -1;
+		} else if (row_value(cv, t, n) < 0)
+			return -1;
+	}
+	if (cv->to_binary)
+		cv->out->row_width = cv->width;
+	return 0;
+}
+
+int lr_convert_finish(struct lr_convert *cv, struct lr_block **out)
+{
+	struct lr_block *b = cv->out;
+
+	if (cv->to_binary) {
+		b->nvals = 0;
+		if (row_close_binary(cv) < 0)
+			return -1;
+		b->row_width = cv->width;
+	} else {
+		lr_block_reset(b);
+		if (row_close_text(cv) < 0)
+			return -1;
+		if (cv->to_json && !cv->ndjson) {
+			if (!cv->opened && add_text(cv, LR_CELL_TEXT, "[", 1) < 0)
+				return -1;
+			if (add_text(cv, LR_CELL_TEXT, "]", 1) < 0 || end_line(cv) < 0)
+				return -1;
+		}
+	}
+	*out = b;
+	return 0;
+}

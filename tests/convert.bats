@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# Conversion between format families: rows of numbers cross (a CSV row,
+# a JSON element, a slice along an array's first axis); headers, strings
+# and keys stay behind.
+
+load helper
+
+hex() { od -An -tx1 -v | tr -d ' \n'; }
+
+@test "CSV to JSON: rows become arrays, numbers are written as JSON numbers" {
+	run --separate-stderr lrelu -t json <<<$'a,b\n-1,007\n+2,.5\n-inf,nan'
+	expect_status 0
+	expect_output '[[-0.01,7],[2,0.5],[null,null]]'
+	expect_stderr_match '2 results were not finite and were written as null'
+}
+
+@test "CSV to NDJSON: one row per line" {
+	run lrelu -s 0.5 -t ndjson -c 2- <<<$'id,x,y\nr1,-2,4\nr2,6,-8'
+	expect_output $'[-1,4]\n[6,-4]'
+}
+
+@test "JSON to CSV: the numbers of each element make a row" {
+	run lrelu -s 0.2 -t csv <<<'[{"w":[-1.5,2],"name":"x","b":-0.5},[1,2,3],7]'
+	expect_output $'-0.3,2,-0.1\n1,2,3\n7'
+}
+
+@test "CSV to .npy: rows by transformed columns, float64" {
+	run lrelu -s 0.1 -t npy -o "$SCRATCH/f.npy" "$SAMPLES/features.csv"
+	expect_status 0
+	head -c 128 "$SCRATCH/f.npy" | grep -aq "'descr': '<f8', 'fortran_order': False, 'shape': ( *8, 4), }"
+	[ $(($(wc -c <"$SCRATCH/f.npy") - 128)) -eq $((8 * 4 * 8)) ]
+	# the first value: -1.5 * 0.1 as a little-endian float64
+	[ "$(tail -c +129 "$SCRATCH/f.npy" | head -c 8 | hex)" = "333333333333c3bf" ]
+}
+
+@test "CSV to .npy with --dtype f32 writes float32" {
+	run lrelu --dtype f32 -c 1 -t npy -o "$SCRATCH/f.npy" "$SAMPLES/features.csv"
+	expect_status 0
+	head -c 128 "$SCRATCH/f.npy" | grep -aq "'descr': '<f4'.*'shape': ( *8, 1), }"
+}
+
+@test "ragged rows to .npy are an error, and no file is left" {
+	run --separate-stderr lrelu -t npy -o "$SCRATCH/r.npy" <<<$'1,2\n3'
+	expect_status 1
+	expect_stderr_match 'row 2 has 1 value, but the first row has 2: an .npy array needs rows of one width$'
+	[ -z "$(ls -A "$SCRATCH")" ]
+}
+
+@test "a header-only CSV gives an empty .npy" {
+	run lrelu -t npy -o "$SCRATCH/e.npy" <<<'a,b'
+	expect_status 0
+	head -c 128 "$SCRATCH/e.npy" | grep -aq "'descr': '<f8', 'fortran_order': False, 'shape': (0,), }"
+}
+
+@test ".npy to CSV and JSON: rows along the first axis" {
+	run lrelu -m identity -t csv "$TESTS_DIR/fixtures/npy/v1_f4_2d.npy"
+	expect_status 0
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(printf '%s\n' "${lines[0]}" | tr ',' '\n' | wc -l)" -eq 4 ]
+	run lrelu -m identity -t json "$TESTS_DIR/fixtures/npy/f2_1d.npy"
+	[[ $output == '[0,-0,-1.5,2,'*']' ]]
+	[ "$(printf '%s\n' "$output" | awk -F, '{ print NF }')" -eq 7 ]
+}
+
+@test "float32 to text prints the shortest text that reads back as that float32" {
+	printf '\xcd\xcc\xcc\x3d\x00\x00\xc0\xbf' >"$SCRATCH/x.f32" # 0.1f, -1.5
+	run lrelu -m identity -t csv "$SCRATCH/x.f32"
+	expect_output $'0.1\n-1.5'
+	run lrelu -m identity -t json --channels 2 "$SCRATCH/x.f32"
+	expect_output '[[0.1,-1.5]]'
+}
+
+@test "float16 to text: shortest in float16, so 0.1 is 0.1" {
+	printf '\x66\x2e\x00\x7c\x01\x00' >"$SCRATCH/x.f16" # 0.1, inf, smallest subnormal
+	run lrelu -m identity -t csv "$SCRATCH/x.f16"
+	expect_output $'0.1\ninf\n0.00000006'
+}
+
+@test "text to float16 rounds once, to nearest even, also at ties" {
+	# 1 + 2^-11 is the tie between 1 and 1 + 2^-10: even is 1 (3c00);
+	# just above the tie goes up (3c01), even when a double would land on it
+	run bash -c "printf '%s\n' 0.1 1.00048828125 1.00048828125000000000001 65520 -0 | '$LRELU' -m identity -t f16 | od -An -tx1 -v | tr -d ' \n'"
+	expect_output '662e003c013c007c0080'
+}
+
+@test "text to bfloat16 rounds once, to nearest even" {
+	# 1 + 2^-8 is the tie between 1 and 1 + 2^-7
+	run bash -c "printf '%s\n' 1.00390625 1.0039062500000000000001 -2.5 | '$LRELU' -m identity -t bf16 | od -An -tx1 -v | tr -d ' \n'"
+	expect_output '803f813f20c0'
+}
+
+@test "text to float32 is correctly rounded" {
+	run bash -c "printf '%s\n' 16777217 0.1 | '$LRELU' -m identity -t f32 | od -An -tx1 -v | tr -d ' \n'"
+	expect_output '0000804bcdcccc3d'
+}
+
+@test "text to .npy on a pipe needs a file to write" {
+	run --separate-stderr bash -c "printf '1\n' | '$LRELU' -t npy | cat"
+	expect_stderr_match 'needs a seekable output; use -o FILE'
+}
+
+@test "conversion keeps streaming: a long CSV to float32 and back" {
+	seq -5000 5000 >"$SCRATCH/s.csv"
+	run bash -c "'$LRELU' -m identity -t f32 '$SCRATCH/s.csv' | '$LRELU' -m identity -f f32 -t csv | cmp - '$SCRATCH/s.csv'"
+	expect_status 0
+}
