@@ -202,7 +202,7 @@ static void quote_for_message(const char *s, size_t n, char *buf, size_t cap)
 int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 {
 	size_t i, len = 0;
-	int r;
+	int r, fast;
 
 	/* Binary values are computed in their own width, as PyTorch does. */
 	if (b->vtype == LR_VALUES_F32) {
@@ -214,14 +214,23 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 		return 0;
 	}
 
+	/* Exact forward without rounding: positives are copies, which a
+	 * scan without arithmetic can tell; negatives of the common shape go
+	 * straight to the product. Everything else takes lr_calc_text. */
+	fast = c->dtype == LR_DTYPE_EXACT && !c->precision &&
+	       (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU);
 	for (i = 0; i < b->ncells; i++) {
 		struct lr_cell *cell = &b->cell[i];
 		char *out = b->out + b->outlen;
+		const char *t = b->text + cell->off;
 
 		if (cell->kind != LR_CELL_NUM)
 			continue;
-		r = lr_calc_text(c, cell->channel, b->text + cell->off, cell->len, out, &len);
-		if (r == LR_CALC_NEW) {
+		if (fast && t[0] != '-' && lr_dec_is_plain_positive(t, cell->len)) {
+			cell->copied = 1;
+			continue;
+		}
+		r = lr_calc_text(c, cell->channel, t, cell->len, out, &len);		if (r == LR_CALC_NEW) {
 			cell->copied = 0;
 			cell->out_off = (uint32_t)(b->out - b->text + b->outlen);
 			cell->out_len = (uint32_t)len;

@@ -185,10 +185,9 @@ static int u64_digits(uint64_t v, char *out, int width)
 		return 0;
 	/* The digit count from the bit length, corrected by one compare. */
 	len = v ? ((64 - __builtin_clzll(v)) * 1233) >> 12 : 0;
-	if (len < 20 && v >= pow10[len])
-		len++;
-	if (len == 0)
-		len = 1;
+	/* without a branch: its outcome depends on the data */
+	len += len < 20 && v >= pow10[len < 20 ? len : 19];
+	len += len == 0;
 	if (len < width) {
 		memset(out, '0', (size_t)(width - len));
 		out += width - len;
@@ -299,6 +298,27 @@ int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp
 	*m = v;
 	*exp = -frac;
 	return 0;
+}
+
+int lr_dec_is_plain_positive(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	unsigned nonzero = 0, digits = 0, dots = 0;
+
+	if (p < end && *p == '+')
+		p++;
+	for (; p < end; p++) {
+		unsigned dv = (unsigned)*p - '0';
+
+		if (dv < 10) {
+			nonzero |= dv;
+			digits++;
+		} else if (*p == '.')
+			dots++;
+		else
+			return 0;
+	}
+	return nonzero && dots <= 1 && digits > 0;
 }
 
 size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out)

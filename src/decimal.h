@@ -67,6 +67,11 @@ int lr_dec_parse(struct lr_dec *d, const char *s, size_t n, unsigned flags);
  * lr_dec_parse then judges). */
 int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp);
 
+/* Non-zero if s[0..n) is "[+]digits[.digits]" with a non-zero digit:
+ * a positive number in the common shape, of any length. Zero otherwise,
+ * which says nothing either way. */
+int lr_dec_is_plain_positive(const char *s, size_t n);
+
 /* Writes (-1)^neg * m * 10^exp * a exactly, in plain notation as
  * lr_dec_format would, to out (at least 64 bytes); returns the length. */
 size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out);

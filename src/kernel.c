@@ -84,20 +84,39 @@ DEFINE_SPAN(span32, float)
 
 /* Rows of nslopes values (inner == 1): the slope changes every value, so
  * a table lookup per value instead of a span per value. */
-#define DEFINE_ROWS(NAME, ONE, T, SLOPES)                                     \
+#define DEFINE_ROWS(NAME, T, SLOPES)                                          \
 	static void NAME(const struct lr_kernel *k, T *v, size_t n, size_t c)  \
 	{                                                                     \
 		size_t i, ns = k->nslopes;                                    \
 		const T *a = k->SLOPES;                                       \
-		for (i = 0; i < n; i++) {                                     \
-			v[i] = ONE(k, v[i], a[c]);                            \
-			if (++c == ns)                                        \
-				c = 0;                                        \
+		switch (k->mode) {                                            \
+		case LR_MODE_IDENTITY:                                        \
+			return;                                               \
+		case LR_MODE_GRAD:                                            \
+			for (i = 0; i < n; i++) {                             \
+				int one = k->zero_grad_one ? v[i] >= 0 : v[i] > 0; \
+				v[i] = one ? (T)1 : a[c];                     \
+				c = c + 1 == ns ? 0 : c + 1;                  \
+			}                                                     \
+			return;                                               \
+		case LR_MODE_INVERSE:                                         \
+			for (i = 0; i < n; i++) {                             \
+				T q = v[i] / a[c];                            \
+				v[i] = v[i] > 0 ? v[i] : q;                   \
+				c = c + 1 == ns ? 0 : c + 1;                  \
+			}                                                     \
+			return;                                               \
+		default:                                                      \
+			for (i = 0; i < n; i++) {                             \
+				T m = v[i] * a[c];                            \
+				v[i] = v[i] > 0 ? v[i] : m;                   \
+				c = c + 1 == ns ? 0 : c + 1;                  \
+			}                                                     \
 		}                                                             \
 	}
 
-DEFINE_ROWS(rows64, lr_kernel_one64, double, slope64)
-DEFINE_ROWS(rows32, lr_kernel_one32, float, slope32)
+DEFINE_ROWS(rows64, double, slope64)
+DEFINE_ROWS(rows32, float, slope32)
 
 /* Walks v in runs of one channel: value i has channel
  * ((first + i) / inner) % nslopes. */
