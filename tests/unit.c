@@ -168,6 +168,20 @@ static void test_simple_parse(void)
 		      "simple parse leaves to the general parser", no[i]);
 }
 
+static void test_plain_positive(void)
+{
+	static const char *yes[] = { "1", "+2.5", "0.001", "007", "5.", ".5",
+				     "123456789012345678901234567890", NULL };
+	static const char *no[] = { "0", "0.000", "+0", "-1", "1e5", "1.2.3", ".", "", "+", "nan",
+				    " 1", NULL };
+	int i;
+
+	for (i = 0; yes[i]; i++)
+		check(lr_dec_is_plain_positive(yes[i], strlen(yes[i])), "plain positive", yes[i]);
+	for (i = 0; no[i]; i++)
+		check(!lr_dec_is_plain_positive(no[i], strlen(no[i])), "not a plain positive", no[i]);
+}
+
 static void test_mul(void)
 {
 	check_str("-1.5 * 0.2", mul("-1.5", "0.2"), "-0.3");
@@ -434,6 +448,7 @@ int main(void)
 {
 	test_parse();
 	test_simple_parse();
+	test_plain_positive();
 	test_mul();
 	test_mul_simple_property();
 	test_div();
