@@ -84,6 +84,7 @@ struct json_dec {
 	uint64_t eline, ecol;
 	uint64_t nelem;
 	/* the element being turned into cells */
+	int quick_ok;               /* it passed quick_check: numbers are valid */
 	int tokenizing;
 	size_t tpos;
 	uint64_t tline, tcol;
@@ -110,10 +111,13 @@ static void advance(uint64_t *line, uint64_t *col, const char *p, size_t n)
 	}
 }
 
-static int add_cell(struct json_dec *d, enum lr_cell_kind kind, const char *p, size_t n,
-		    uint64_t line, uint64_t col)
+/* Adds a cell; from_elem says p points into d->elem, which has
+ * LR_BLOCK_PAD bytes to spare, so short text is copied as one move. */
+static int add_cell_at(struct json_dec *d, enum lr_cell_kind kind, const char *p, size_t n,
+		       uint64_t line, uint64_t col, int from_elem)
 {
-	struct lr_cell *c = lr_block_add(d->blk, kind, p, n);
+	struct lr_cell *c = from_elem ? lr_block_add_padded(d->blk, kind, p, n)
+				      : lr_block_add(d->blk, kind, p, n);
 
 	if (!c) {
 		lr_error_at(d->blk->name, line, col, "internal error: block overflow");
@@ -123,6 +127,12 @@ static int add_cell(struct json_dec *d, enum lr_cell_kind kind, const char *p, s
 	c->line = line;
 	c->col = (uint32_t)col;
 	return 0;
+}
+
+static int add_cell(struct json_dec *d, enum lr_cell_kind kind, const char *p, size_t n,
+		    uint64_t line, uint64_t col)
+{
+	return add_cell_at(d, kind, p, n, line, col, 0);
 }
 
 static int add_end(struct json_dec *d)
@@ -195,6 +205,12 @@ static size_t number_length(const char *s, size_t n)
 		return 0;
 	return (size_t)(p - s);
 }
+
+/* Bytes that can be part of a number token. */
+static const unsigned char number_char[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+	['7'] = 1, ['8'] = 1, ['9'] = 1, ['.'] = 1, ['e'] = 1, ['E'] = 1, ['+'] = 1, ['-'] = 1,
+};
 
 /* Turns tokens of the current element into cells until the block is
  * full or the element is done. Returns 0, or -1 after reporting. */
@@ -272,7 +288,12 @@ static int tokenize(struct json_dec *d)
 			break;
 		default:
 			if (*p == '-' || (*p >= '0' && *p <= '9')) {
-				len = number_length(p, n - d->tpos);
+				if (d->quick_ok) {
+					/* checked already: only its end is needed */
+					while (d->tpos + len < n && number_char[(unsigned char)p[len]])
+						len++;
+				} else
+					len = number_length(p, n - d->tpos);
 				if (len == 0) {
 					lr_error_at(b->name, line, col, "invalid number");
 					return -1;
@@ -287,7 +308,7 @@ static int tokenize(struct json_dec *d)
 					len++;
 			}
 		}
-		if (add_cell(d, kind, p, len, line, col) < 0)
+		if (add_cell_at(d, kind, p, len, line, col, 1) < 0)
 			return -1;
 		if (kind == LR_CELL_NUM) {
 			struct lr_cell *c = &b->cell[b->ncells - 1];
@@ -448,7 +469,8 @@ static int validate(struct json_dec *d)
 	cJSON *tree;
 	size_t k;
 
-	if (!LR_JSON_CJSON_ALWAYS && quick_check(d->elem, d->elen))
+	d->quick_ok = !LR_JSON_CJSON_ALWAYS && quick_check(d->elem, d->elen);
+	if (d->quick_ok)
 		return 0;
 	budget_hit = 0;
 	arena_used = 0;
@@ -736,7 +758,7 @@ static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 		}
 	d = calloc(1, sizeof *d);
 
-	if (!d || !(d->elem = malloc(JSON_ELEM_MAX + 1))) {
+	if (!d || !(d->elem = calloc(1, JSON_ELEM_MAX + LR_BLOCK_PAD))) {
 		free(d);
 		lr_error_sys("out of memory");
 		return NULL;
