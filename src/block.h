@@ -39,6 +39,10 @@ enum lr_vtype { LR_VALUES_NONE, LR_VALUES_F32, LR_VALUES_F64 };
 
 #define LR_MAX_DIMS 32
 
+/* Most values (binary) or numbers (cells) a decoder puts in one block;
+ * the converter's buffers are sized by it. */
+#define LR_BLOCK_MAX_VALUES 16384
+
 struct lr_block {
 	const char *name; /* input name for messages */
 

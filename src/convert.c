@@ -17,7 +17,13 @@
 #include "diag.h"
 #include "floatfmt.h"
 
-#define CONV_VALUES 16384 /* values per output block; also the widest row to binary */
+#define CONV_VALUES 16384 /* the widest row to binary */
+
+/* An input block holds at most LR_BLOCK_MAX_VALUES numbers, and a CSV
+ * block a few more (its cell high-water mark plus one chunk); a binary
+ * output block also takes a row held back from the block before. */
+#define CONV_IN_MAX (LR_BLOCK_MAX_VALUES + 64)
+#define CONV_OUT_VALUES (CONV_IN_MAX + CONV_VALUES)
 
 struct lr_convert {
 	const struct lr_format *from, *to;
@@ -54,16 +60,16 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 		cv->out = lr_block_new(1, 16);
 		cv->pending = malloc(CONV_VALUES * sizeof *cv->pending);
 		if (cv->out)
-			cv->out->vals = malloc(CONV_VALUES * sizeof(double));
+			cv->out->vals = malloc(CONV_OUT_VALUES * sizeof(double));
 		if (!cv->out || !cv->pending || !cv->out->vals) {
 			lr_error_sys("out of memory");
 			lr_convert_close(cv);
 			return NULL;
 		}
-		cv->out->valcap = CONV_VALUES;
+		cv->out->valcap = CONV_OUT_VALUES;
 	} else {
-		/* a value is at most 64 bytes of text and three cells */
-		cv->out = lr_block_new(4 * CONV_VALUES + 8, 64 * CONV_VALUES + 64);
+		/* a value is at most 64 bytes of text and four cells */
+		cv->out = lr_block_new(4 * CONV_IN_MAX + 8, 64 * CONV_IN_MAX + 64);
 		if (!cv->out) {
 			free(cv);
 			return NULL;
@@ -246,6 +252,10 @@ static int row_close_binary(struct lr_convert *cv)
 			    "needs rows of one width",
 			    (unsigned long long)cv->rows + 1, cv->npending,
 			    cv->npending == 1 ? "" : "s", cv->width);
+		return -1;
+	}
+	if (cv->npending > b->valcap - b->nvals) {
+		lr_error_data("internal error: conversion block overflow");
 		return -1;
 	}
 	for (i = 0; i < cv->npending; i++) {

@@ -643,32 +643,20 @@ static void csv_enc_close(void *ve)
 	free(ve);
 }
 
-const struct lr_format lr_format_csv = {
-	.name = "csv",
-	.suffixes = { ".csv" },
-	.family = LR_FAMILY_TABLE,
-	.delimiter = ',',
-	.sniff = NULL,
-	.dec_open = csv_dec_open,
-	.dec_read = csv_dec_read,
-	.dec_close = csv_dec_close,
-	.enc_open = csv_enc_open,
-	.enc_write = csv_enc_write,
-	.enc_finish = csv_enc_finish,
-	.enc_close = csv_enc_close,
-};
+#define TABLE_FORMAT(VAR, NAME, SUFFIX1, SUFFIX2, DELIM)                         \
+	const struct lr_format VAR = {                                         \
+		.name = NAME,                                                  \
+		.suffixes = { SUFFIX1, SUFFIX2 },                              \
+		.family = LR_FAMILY_TABLE,                                     \
+		.delimiter = DELIM,                                            \
+		.dec_open = csv_dec_open,                                      \
+		.dec_read = csv_dec_read,                                      \
+		.dec_close = csv_dec_close,                                    \
+		.enc_open = csv_enc_open,                                      \
+		.enc_write = csv_enc_write,                                    \
+		.enc_finish = csv_enc_finish,                                  \
+		.enc_close = csv_enc_close,                                    \
+	}
 
-const struct lr_format lr_format_tsv = {
-	.name = "tsv",
-	.suffixes = { ".tsv", ".tab" },
-	.family = LR_FAMILY_TABLE,
-	.delimiter = '\t',
-	.sniff = NULL,
-	.dec_open = csv_dec_open,
-	.dec_read = csv_dec_read,
-	.dec_close = csv_dec_close,
-	.enc_open = csv_enc_open,
-	.enc_write = csv_enc_write,
-	.enc_finish = csv_enc_finish,
-	.enc_close = csv_enc_close,
-};
+TABLE_FORMAT(lr_format_csv, "csv", ".csv", NULL, ',');
+TABLE_FORMAT(lr_format_tsv, "tsv", ".tsv", ".tab", '\t');

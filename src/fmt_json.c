@@ -959,30 +959,20 @@ static int json_sniff(const unsigned char *p, size_t n)
 	return i < n && (p[i] == '[' || p[i] == '{');
 }
 
-const struct lr_format lr_format_json = {
-	.name = "json",
-	.suffixes = { ".json" },
-	.family = LR_FAMILY_JSON,
-	.sniff = json_sniff,
-	.dec_open = json_dec_open,
-	.dec_read = json_dec_read,
-	.dec_close = json_dec_close,
-	.enc_open = json_enc_open,
-	.enc_write = json_enc_write,
-	.enc_finish = json_enc_finish,
-	.enc_close = json_enc_close,
-};
+#define JSON_FORMAT(VAR, NAME, SUFFIX1, SUFFIX2, SNIFF)                         \
+	const struct lr_format VAR = {                                         \
+		.name = NAME,                                                  \
+		.suffixes = { SUFFIX1, SUFFIX2 },                              \
+		.family = LR_FAMILY_JSON,                                      \
+		.sniff = SNIFF,                                                \
+		.dec_open = json_dec_open,                                     \
+		.dec_read = json_dec_read,                                     \
+		.dec_close = json_dec_close,                                   \
+		.enc_open = json_enc_open,                                     \
+		.enc_write = json_enc_write,                                   \
+		.enc_finish = json_enc_finish,                                 \
+		.enc_close = json_enc_close,                                   \
+	}
 
-const struct lr_format lr_format_ndjson = {
-	.name = "ndjson",
-	.suffixes = { ".ndjson", ".jsonl" },
-	.family = LR_FAMILY_JSON,
-	.sniff = NULL,
-	.dec_open = json_dec_open,
-	.dec_read = json_dec_read,
-	.dec_close = json_dec_close,
-	.enc_open = json_enc_open,
-	.enc_write = json_enc_write,
-	.enc_finish = json_enc_finish,
-	.enc_close = json_enc_close,
-};
+JSON_FORMAT(lr_format_json, "json", ".json", NULL, json_sniff);
+JSON_FORMAT(lr_format_ndjson, "ndjson", ".ndjson", ".jsonl", NULL);

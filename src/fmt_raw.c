@@ -17,7 +17,7 @@
 #include "format.h"
 #include "half.h"
 
-#define RAW_VALUES 16384         /* values per block */
+#define RAW_VALUES LR_BLOCK_MAX_VALUES /* values per block */
 #define NPY_HEADER_MAX 65536     /* longest .npy header accepted */
 #define NPY_MAX_DIMS 32
 
@@ -429,6 +429,11 @@ static int raw_dec_read(void *vd, struct lr_block **out)
 		}
 		if (d->avail >= d->width && (uintptr_t)d->chunk % d->width == 0) {
 			size_t k = d->avail / d->width;
+
+			/* Blocks stay within RAW_VALUES, as the encoder's and the
+			 * converter's buffers expect. */
+			if (k > RAW_VALUES)
+				k = RAW_VALUES;
 
 			b->vals = (void *)(uintptr_t)d->chunk;
 			d->chunk += k * d->width;

@@ -104,3 +104,25 @@ hex() { od -An -tx1 -v | tr -d ' \n'; }
 	run bash -c "'$LRELU' -m identity -t f32 '$SCRATCH/s.csv' | '$LRELU' -m identity -f f32 -t csv | cmp - '$SCRATCH/s.csv'"
 	expect_status 0
 }
+
+@test "large binary inputs convert whole, to another type and to text" {
+	# more values than one block holds, in every direction (no NaN,
+	# whose payload float64 would quieten)
+	seq -131071 131072 | "$LRELU" -m identity -t f32 -s 0.5 >"$SCRATCH/r.f32"
+	run bash -c "'$LRELU' -m identity -t f64 '$SCRATCH/r.f32' | '$LRELU' -m identity -f f64 -t f32 | cmp - '$SCRATCH/r.f32'"
+	expect_status 0
+	run bash -c "'$LRELU' -m identity -t csv '$SCRATCH/r.f32' | wc -l"
+	expect_output 262144
+	run bash -c "'$LRELU' -m identity -t ndjson --channels 4 '$SCRATCH/r.f32' | wc -l"
+	expect_output 65536
+	run bash -c "'$LRELU' -m identity -t csv '$SCRATCH/r.f32' | cmp - <(seq -131071 131072)"
+	expect_status 0
+}
+
+@test "a long CSV column to .npy keeps every row" {
+	seq 1 100000 >"$SCRATCH/s.csv"
+	run lrelu -t npy -o "$SCRATCH/s.npy" "$SCRATCH/s.csv"
+	expect_status 0
+	head -c 128 "$SCRATCH/s.npy" | grep -aq "'shape': ( *100000, 1), }"
+	[ "$(wc -c <"$SCRATCH/s.npy")" -eq $((128 + 800000)) ]
+}
