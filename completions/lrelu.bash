@@ -19,7 +19,7 @@ _lrelu() {
 	-f | --from | -t | --to)
 		mapfile -t COMPREPLY < <(compgen -W 'csv tsv json ndjson f32 f64 f16 bf16 npy' -- "$cur")
 		return ;;
-	-s | --slope | --precision | --channels | -c | --columns | -d | --delimiter)
+	-s | --slope | --precision | --channels | --level | -c | --columns | -d | --delimiter)
 		return ;;
 	-o | --output)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -28,14 +28,15 @@ _lrelu() {
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--slope --mode --dtype --precision --zero-grad
 			--columns --delimiter --header --no-header --skip-invalid --pretty --endian --channels --from --to
-			--output --help --version -s -m -c -d -f -t -o -h -V' -- "$cur")
+			--output --gzip --level --help --version -s -m -c -d -f -t -o -z -h -V' -- "$cur")
 		return
 	fi
 	local f
 	COMPREPLY=()
 	while IFS= read -r f; do
 		if [[ -d $f || $f == *.csv || $f == *.tsv || $f == *.tab || $f == *.json || $f == *.ndjson || $f == *.jsonl ||
-			$f == *.f32 || $f == *.f64 || $f == *.f16 || $f == *.bf16 || $f == *.npy ]]; then
+			$f == *.f32 || $f == *.f64 || $f == *.f16 || $f == *.bf16 || $f == *.npy ||
+			$f == *.gz ]]; then
 			COMPREPLY+=("$f")
 		fi
 	done < <(compgen -f -- "$cur")

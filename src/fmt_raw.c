@@ -651,6 +651,12 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 		if (e->npy) {
 			e->header_guess = (b->ndim < 0 && b->total < 0) || e->row_width;
 			/* Refuse before writing anything that cannot be fixed up. */
+			if (e->header_guess && e->sink->gz) {
+				lr_error_usage("%s: an .npy of unknown length cannot be written "
+					       "compressed (its header is rewritten at the end)",
+					       e->sink->name);
+				return -1;
+			}
 			if (e->header_guess && lseek(e->sink->fd, 0, SEEK_CUR) < 0) {
 				lr_error_usage("%s: an .npy of unknown length needs a seekable "
 					       "output; use -o FILE",

@@ -35,10 +35,13 @@ const struct lr_format *lr_format_by_path(const char *path)
 {
 	size_t i, j, n = strlen(path), k;
 
+	/* data.csv.gz is CSV: compression is the stream's business */
+	if (n > 3 && strcasecmp(path + n - 3, ".gz") == 0)
+		n -= 3;
 	for (i = 0; i < NFORMATS; i++)
 		for (j = 0; j < 3 && table[i]->suffixes[j]; j++) {
 			k = strlen(table[i]->suffixes[j]);
-			if (n > k && strcasecmp(path + n - k, table[i]->suffixes[j]) == 0)
+			if (n > k && strncasecmp(path + n - k, table[i]->suffixes[j], k) == 0)
 				return table[i];
 		}
 	return NULL;

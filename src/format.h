@@ -56,7 +56,7 @@ extern const struct lr_format lr_format_npy;
 /* The format named name ("csv"), or NULL. */
 const struct lr_format *lr_format_by_name(const char *name);
 
-/* The format a path's suffix names, or NULL. */
+/* The format a path's suffix names (a final .gz aside), or NULL. */
 const struct lr_format *lr_format_by_path(const char *path);
 
 /* The format the first bytes of a stream suggest; CSV when nothing else

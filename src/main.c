@@ -102,6 +102,10 @@ int main(int argc, char **argv)
 	lr_stream_signals();
 	lr_options_calc(&o, &calc);
 	sink = o.output ? lr_sink_atomic(o.output) : lr_sink_stdout();
+	if (sink && o.gzip && lr_sink_gzip(sink, o.level) < 0) {
+		lr_sink_close(sink, 0);
+		sink = NULL;
+	}
 	if (!sink) {
 		lr_options_free(&o);
 		return lr_diag_take();

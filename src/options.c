@@ -25,7 +25,8 @@ enum {
 	OPT_SKIP_INVALID,
 	OPT_PRETTY,
 	OPT_ENDIAN,
-	OPT_CHANNELS
+	OPT_CHANNELS,
+	OPT_LEVEL
 };
 
 static const struct option longopts[] = {
@@ -42,6 +43,8 @@ static const struct option longopts[] = {
 	{ "pretty", no_argument, NULL, OPT_PRETTY },
 	{ "endian", required_argument, NULL, OPT_ENDIAN },
 	{ "channels", required_argument, NULL, OPT_CHANNELS },
+	{ "gzip", no_argument, NULL, 'z' },
+	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
@@ -75,6 +78,8 @@ static void usage(FILE *fp)
 		"  -f, --from FORMAT         input format: %s\n"
 		"  -t, --to FORMAT           output format (default: the input's)\n"
 		"  -o, --output FILE         write FILE, replacing it only on success\n"
+		"  -z, --gzip                compress the output (also when FILE ends in .gz)\n"
+		"      --level N             gzip level 1..9 (default 6)\n"
 		"  -h, --help                show this help and exit\n"
 		"  -V, --version             show the version and exit\n"
 		"\n"
@@ -230,8 +235,9 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	o->mode = LR_MODE_FORWARD;
 	o->dtype = LR_DTYPE_EXACT;
 	o->header = -1;
+	o->level = 6;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":s:m:c:d:f:t:o:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":s:m:c:d:f:t:o:zhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			slope_arg = optarg;
@@ -325,6 +331,16 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 				return LR_OPTIONS_ERROR;
 			}
 			break;
+		case 'z':
+			o->gzip = 1;
+			break;
+		case OPT_LEVEL:
+			if (parse_int(optarg, 1, 9, &v) < 0) {
+				lr_error_usage("invalid --level '%s': expected 1 to 9", optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			o->level = (int)v;
+			break;
 		case OPT_CHANNELS:
 			if (parse_int(optarg, 1, 1L << 30, &v) < 0) {
 				lr_error_usage("invalid --channels '%s': expected a whole number from 1",
@@ -389,6 +405,9 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 					       o->cols[i].name);
 				return LR_OPTIONS_ERROR;
 			}
+	if (o->output && strlen(o->output) > 3 &&
+	    strcmp(o->output + strlen(o->output) - 3, ".gz") == 0)
+		o->gzip = 1;
 	if (optind < argc) {
 		o->inputs = argv + optind;
 		o->ninputs = (size_t)(argc - optind);

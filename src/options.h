@@ -39,6 +39,8 @@ struct lr_options {
 	int pretty;       /* indented JSON output */
 	enum lr_endian endian; /* raw binary byte order */
 	size_t channels;  /* raw binary: values per row, 0 if not given */
+	int gzip;         /* compress the output (-z, or -o NAME.gz) */
+	int level;        /* gzip level, 1-9 */
 	const char *output; /* NULL: standard output */
 	const struct lr_format *from, *to;
 	char **inputs;    /* at least one; "-" is standard input */

@@ -1,18 +1,21 @@
 /*
- * stream.c - plain descriptor sources and sinks, and atomic output files:
- * written under a temporary name in the target directory, renamed into
- * place only on success, removed on failure or interruption.
+ * stream.c - plain descriptor sources and sinks, gzip on either side
+ * (the only user of zlib), and atomic output files: written under a
+ * temporary name in the target directory, renamed into place only on
+ * success, removed on failure or interruption.
  */
 #include "stream.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "diag.h"
 
@@ -43,6 +46,8 @@ void lr_stream_signals(void)
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		signal(sigs[i], on_fatal_signal);
 }
+
+static int detect_gzip(struct lr_source *s);
 
 struct lr_source *lr_source_open(const char *path)
 {
@@ -81,7 +86,76 @@ struct lr_source *lr_source_open(const char *path)
 		if (S_ISREG(st.st_mode))
 			s->size = st.st_size;
 	}
+	if (detect_gzip(s) < 0) {
+		lr_source_close(s);
+		return NULL;
+	}
 	return s;
+}
+
+struct lr_gzin {
+	z_stream z;
+	unsigned char *in;  /* compressed bytes read from the descriptor */
+	int in_eof;
+	int member_done;    /* the last member ended; more may follow */
+};
+
+static ssize_t read_fd(struct lr_source *s, unsigned char *p, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(s->fd, p, n);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		lr_error_sys("%s", s->name);
+	return r;
+}
+
+/* Inflates into p[0..n): returns bytes made, 0 at the end of the last
+ * member, -1 after reporting. */
+static ssize_t read_gzip(struct lr_source *s, unsigned char *p, size_t n)
+{
+	struct lr_gzin *g = s->gz;
+
+	g->z.next_out = p;
+	g->z.avail_out = (uInt)n;
+	while (g->z.avail_out == n) {
+		int r;
+
+		if (g->z.avail_in == 0 && !g->in_eof) {
+			ssize_t k = read_fd(s, g->in, LR_STREAM_BUFSIZE);
+
+			if (k < 0)
+				return -1;
+			if (k == 0)
+				g->in_eof = 1;
+			g->z.next_in = g->in;
+			g->z.avail_in = (uInt)k;
+		}
+		if (g->member_done) {
+			/* Concatenated members (cat a.gz b.gz, pigz) continue. */
+			if (g->z.avail_in == 0)
+				return 0;
+			if (inflateReset(&g->z) != Z_OK)
+				goto corrupt;
+			g->member_done = 0;
+		}
+		if (g->z.avail_in == 0 && g->in_eof) {
+			lr_error_at(s->name, 0, 0, "truncated gzip stream");
+			return -1;
+		}
+		r = inflate(&g->z, Z_NO_FLUSH);
+		if (r == Z_STREAM_END)
+			g->member_done = 1;
+		else if (r != Z_OK && r != Z_BUF_ERROR)
+			goto corrupt;
+	}
+	return (ssize_t)(n - g->z.avail_out);
+corrupt:
+	lr_error_at(s->name, 0, 0, "corrupt gzip stream: %s",
+		    g->z.msg ? g->z.msg : "invalid data");
+	return -1;
 }
 
 /* Reads more input after the unread bytes, moving them to the front. */
@@ -94,16 +168,52 @@ static int fill(struct lr_source *s)
 		s->len -= s->pos;
 		s->pos = 0;
 	}
-	do
-		n = read(s->fd, s->buf + s->len, LR_STREAM_BUFSIZE - s->len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		lr_error_sys("%s", s->name);
+	if (s->gz)
+		n = read_gzip(s, s->buf + s->len, LR_STREAM_BUFSIZE - s->len);
+	else
+		n = read_fd(s, s->buf + s->len, LR_STREAM_BUFSIZE - s->len);
+	if (n < 0)
 		return -1;
-	}
 	if (n == 0)
 		s->eof = 1;
 	s->len += (size_t)n;
+	return 0;
+}
+
+/* Looks at the first bytes; on the gzip magic, moves them into the
+ * compressed-side buffer and inflates from then on. */
+static int detect_gzip(struct lr_source *s)
+{
+	struct lr_gzin *g;
+	ssize_t n = read_fd(s, s->buf, LR_STREAM_BUFSIZE);
+
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		s->eof = 1;
+	s->len = (size_t)n;
+	if (n < 2 || s->buf[0] != 0x1f || s->buf[1] != 0x8b)
+		return 0;
+	g = calloc(1, sizeof *g);
+	if (!g || !(g->in = malloc(LR_STREAM_BUFSIZE))) {
+		free(g);
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	memcpy(g->in, s->buf, (size_t)n);
+	g->z.next_in = g->in;
+	g->z.avail_in = (uInt)n;
+	/* 15 + 16: a gzip wrapper, the largest window */
+	if (inflateInit2(&g->z, 15 + 16) != Z_OK) {
+		free(g->in);
+		free(g);
+		lr_error_sys("%s: zlib", s->name);
+		return -1;
+	}
+	s->gz = g;
+	s->len = 0;
+	s->eof = 0;
+	s->size = -1; /* the inflated size is not known */
 	return 0;
 }
 
@@ -139,6 +249,11 @@ void lr_source_close(struct lr_source *s)
 {
 	if (!s)
 		return;
+	if (s->gz) {
+		inflateEnd(&s->gz->z);
+		free(s->gz->in);
+		free(s->gz);
+	}
 	if (s->owns_fd)
 		close(s->fd);
 	free(s->buf);
@@ -241,13 +356,64 @@ static int write_all(struct lr_sink *s, const unsigned char *p, size_t n)
 	return 0;
 }
 
+struct lr_gzout {
+	z_stream z;
+	unsigned char *out; /* compressed bytes on their way to the descriptor */
+};
+
+/* Deflates p[0..n) (flush: Z_NO_FLUSH or Z_FINISH) and writes what comes
+ * out. */
+static int write_gzip(struct lr_sink *s, const unsigned char *p, size_t n, int flush)
+{
+	struct lr_gzout *g = s->gz;
+	int r;
+
+	g->z.next_in = (unsigned char *)(uintptr_t)p;
+	g->z.avail_in = (uInt)n;
+	do {
+		g->z.next_out = g->out;
+		g->z.avail_out = LR_STREAM_BUFSIZE;
+		r = deflate(&g->z, flush);
+		if (r == Z_STREAM_ERROR) {
+			lr_error_data("%s: zlib deflate failed", s->name);
+			s->failed = 1;
+			return -1;
+		}
+		if (write_all(s, g->out, LR_STREAM_BUFSIZE - g->z.avail_out) < 0)
+			return -1;
+	} while (g->z.avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END));
+	return 0;
+}
+
+int lr_sink_gzip(struct lr_sink *s, int level)
+{
+	struct lr_gzout *g = calloc(1, sizeof *g);
+
+	if (!g || !(g->out = malloc(LR_STREAM_BUFSIZE))) {
+		free(g);
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	if (deflateInit2(&g->z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(g->out);
+		free(g);
+		lr_error_sys("zlib");
+		return -1;
+	}
+	s->gz = g;
+	return 0;
+}
+
 int lr_sink_flush(struct lr_sink *s)
 {
 	int r;
 
 	if (s->failed)
 		return -1;
-	r = write_all(s, s->buf, s->len);
+	if (s->gz)
+		r = s->len ? write_gzip(s, s->buf, s->len, Z_NO_FLUSH) : 0;
+	else
+		r = write_all(s, s->buf, s->len);
 	s->len = 0;
 	return r;
 }
@@ -257,7 +423,7 @@ int lr_sink_put_slow(struct lr_sink *s, const void *p, size_t n)
 	if (lr_sink_flush(s) < 0)
 		return -1;
 	if (n >= s->cap)
-		return write_all(s, p, n);
+		return s->gz ? write_gzip(s, p, n, Z_NO_FLUSH) : write_all(s, p, n);
 	memcpy(s->buf, p, n);
 	s->len = n;
 	return 0;
@@ -271,6 +437,15 @@ int lr_sink_close(struct lr_sink *s, int commit)
 		return 0;
 	if (commit || !s->tmp_path)
 		r = lr_sink_flush(s);
+	if (s->gz) {
+		/* The gzip trailer, unless the output is being thrown away. */
+		if (r == 0 && (commit || !s->tmp_path))
+			r = write_gzip(s, NULL, 0, Z_FINISH);
+		deflateEnd(&s->gz->z);
+		free(s->gz->out);
+		free(s->gz);
+		s->gz = NULL;
+	}
 	if (s->tmp_path) {
 		if (r == 0 && commit && fsync(s->fd) < 0 && errno != EINVAL) {
 			lr_error_sys("%s", s->final_path);

@@ -18,6 +18,9 @@
  * so that short copies can move whole words. */
 #define LR_STREAM_PAD 16
 
+struct lr_gzin;
+struct lr_gzout;
+
 struct lr_source {
 	const char *name; /* for messages: the path, or "<stdin>" */
 	int fd;
@@ -26,9 +29,12 @@ struct lr_source {
 	size_t pos, len; /* unread bytes are buf[pos..len) */
 	int eof;
 	off_t size;      /* total size if known (regular file), else -1 */
+	struct lr_gzin *gz; /* set when the input is gzip: buf holds inflated bytes */
 };
 
-/* Opens path for reading ("-" is stdin). Returns NULL after reporting. */
+/* Opens path for reading ("-" is stdin). Input that starts with the gzip
+ * magic is inflated on the way, every member of it; a truncated or
+ * corrupt stream is a data error. Returns NULL after reporting. */
 struct lr_source *lr_source_open(const char *path);
 
 /* Makes up to want bytes of the unread input visible without consuming
@@ -52,6 +58,7 @@ struct lr_sink {
 	int failed;
 	char *tmp_path;   /* atomic file: where it is written */
 	char *final_path; /* atomic file: where it goes on commit */
+	struct lr_gzout *gz; /* set when the output is gzip-compressed */
 };
 
 /* A sink on standard output. */
@@ -61,6 +68,11 @@ struct lr_sink *lr_sink_stdout(void);
  * renames it over path in lr_sink_close(s, 1); on lr_sink_close(s, 0),
  * on a fatal signal or at an early exit it is removed. */
 struct lr_sink *lr_sink_atomic(const char *path);
+
+/* Makes the sink compress what it is given, as one gzip stream at the
+ * given level (1-9), finished by lr_sink_close. Call before the first
+ * write. Returns 0, or -1 after reporting. */
+int lr_sink_gzip(struct lr_sink *s, int level);
 
 /* Sends the buffer to the back end. Returns 0, or -1 after reporting. */
 int lr_sink_flush(struct lr_sink *s);

@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# gzip in and out: compressed input is found by its magic bytes in every
+# format, all members are read, a truncated or corrupt stream is an
+# error; output is compressed with -z or an -o name ending in .gz.
+# Compressed bytes are never compared, only what they inflate to.
+
+load helper
+
+@test "a .csv.gz round-trips: zcat of the output equals the plain run" {
+	gzip -c "$SAMPLES/features.csv" >"$SCRATCH/d.csv.gz"
+	run lrelu -s 0.2 "$SCRATCH/d.csv.gz" -o "$SCRATCH/out.csv.gz"
+	expect_status 0
+	zcat "$SCRATCH/out.csv.gz" | cmp - <("$LRELU" -s 0.2 "$SAMPLES/features.csv")
+	[ "$(ls -A "$SCRATCH" | sort | tr '\n' ' ')" = 'd.csv.gz out.csv.gz ' ]
+}
+
+@test "gzip input is recognised by content on stdin, in every format" {
+	run bash -c "gzip -c '$SAMPLES/features.csv' | '$LRELU' -s 0.2 | cmp - <('$LRELU' -s 0.2 '$SAMPLES/features.csv')"
+	expect_status 0
+	run bash -c "gzip -c '$SAMPLES/layers.json' | '$LRELU' -s 0.2 | cmp - <('$LRELU' -s 0.2 '$SAMPLES/layers.json')"
+	expect_status 0
+	run bash -c "gzip -c '$SAMPLES/batch.npy' | '$LRELU' -m identity -t csv | cmp - <('$LRELU' -m identity -t csv '$SAMPLES/batch.npy')"
+	expect_status 0
+}
+
+@test "the suffix under .gz names the format" {
+	printf -- '-1\t-2\n' | gzip >"$SCRATCH/x.tsv.gz"
+	run lrelu "$SCRATCH/x.tsv.gz"
+	expect_output $'-0.01\t-0.02'
+	gzip -c "$SAMPLES/activations.f32" >"$SCRATCH/a.f32.gz"
+	run bash -c "'$LRELU' -m identity '$SCRATCH/a.f32.gz' | cmp - '$SAMPLES/activations.f32'"
+	expect_status 0
+}
+
+@test "a two-member gzip file is read whole" {
+	{ seq -3 -1 | gzip; seq -6 -4 | gzip; } >"$SCRATCH/two.csv.gz"
+	run lrelu -s 1 "$SCRATCH/two.csv.gz"
+	expect_output "$(seq -3 -1; seq -6 -4)"
+}
+
+@test "a truncated gzip stream is an error naming the file, and leaves no output" {
+	seq 1 100000 | gzip >"$SCRATCH/full.csv.gz"
+	head -c 2000 "$SCRATCH/full.csv.gz" >"$SCRATCH/cut.csv.gz"
+	run --separate-stderr lrelu "$SCRATCH/cut.csv.gz" -o "$SCRATCH/out.csv"
+	expect_status 1
+	expect_stderr_match "cut.csv.gz: truncated gzip stream\$"
+	[ ! -e "$SCRATCH/out.csv" ]
+	[ "$(ls -A "$SCRATCH" | sort | tr '\n' ' ')" = 'cut.csv.gz full.csv.gz ' ]
+}
+
+@test "a corrupt gzip stream is an error naming the file" {
+	seq 1 1000 | gzip >"$SCRATCH/c.csv.gz"
+	printf '\377\377\377\377' | dd of="$SCRATCH/c.csv.gz" bs=1 seek=20 conv=notrunc 2>/dev/null
+	run --separate-stderr lrelu "$SCRATCH/c.csv.gz"
+	expect_status 1
+	expect_stderr_match 'c.csv.gz: corrupt gzip stream'
+}
+
+@test "-z compresses standard output; --level is checked" {
+	run bash -c "'$LRELU' -z -s 0.2 '$SAMPLES/features.csv' | zcat | cmp - <('$LRELU' -s 0.2 '$SAMPLES/features.csv')"
+	expect_status 0
+	run --separate-stderr lrelu -z --level 10 "$SAMPLES/features.csv"
+	expect_status 2
+	expect_stderr_match "invalid --level '10'"
+	run bash -c "'$LRELU' -z --level 1 '$SAMPLES/features.csv' | gzip -t"
+	expect_status 0
+}
+
+@test "several inputs make one gzip stream on standard output" {
+	run bash -c "'$LRELU' -z '$SAMPLES/features.csv' '$SAMPLES/features.csv' | gzip -dc | wc -l"
+	expect_output 18
+}
+
+@test "an .npy of unknown length cannot be written compressed" {
+	run --separate-stderr bash -c "printf '\0\0\0\0' | '$LRELU' -f f32 -t npy -o '$SCRATCH/x.npy.gz'"
+	expect_status 2
+	expect_stderr_match 'cannot be written compressed'
+	[ -z "$(ls -A "$SCRATCH")" ]
+}
+
+@test "a known-length .npy compresses fine" {
+	run lrelu -s 0.1 "$SAMPLES/batch.npy" -o "$SCRATCH/b.npy.gz"
+	expect_status 0
+	run bash -c "zcat '$SCRATCH/b.npy.gz' | cmp - <('$LRELU' -s 0.1 '$SAMPLES/batch.npy')"
+	expect_status 0
+}
