@@ -51,6 +51,7 @@ struct csv_dec {
 	int in_quotes;     /* quote parity from the start of libcsv's row */
 	unsigned char special[256]; /* delimiter, CR and LF */
 	int in_first_row;  /* no row with fields has ended yet */
+	int dropping;      /* leaving out the header row's line end */
 	enum first_row first;
 	size_t first_cell; /* index in blk of the first row's first cell */
 	/* --columns resolved to 1-based index ranges */
@@ -228,9 +229,9 @@ static inline __attribute__((always_inline)) void add_field(struct csv_dec *d, c
 	c->col = ++d->col;
 	c->plain = (uint8_t)plain;
 	if (__builtin_expect(d->in_first_row, 0)) {
+		if (d->col == 1)
+			d->first_cell = d->blk->ncells - 1;
 		if (d->first == FIRST_PENDING) {
-			if (d->col == 1)
-				d->first_cell = d->blk->ncells - 1;
 			c->kind = LR_CELL_PENDING;
 		} else if (d->first == FIRST_DATA)
 			classify(d, c);
@@ -256,6 +257,13 @@ static void on_row(int term, void *ctx)
 
 	if (d->failed)
 		return;
+	if (d->dropping && d->col == 0 && term == '\n' && d->prev_cr) {
+		/* the LF of the dropped header's CRLF; its line was counted */
+		d->dropping = 0;
+		d->prev_cr = 0;
+		return;
+	}
+	d->dropping = 0;
 	/* A '\n' right after a '\r' with no field between is the second
 	 * half of CRLF: the line was already counted. */
 	if (term == '\r' || (term == '\n' && !(d->prev_cr && d->col == 0)))
@@ -269,6 +277,15 @@ static void on_row(int term, void *ctx)
 				resolve_first_row(d);
 			data_row = d->first == FIRST_DATA;
 			d->in_first_row = 0;
+			/* A later input's header, when inputs are concatenated. */
+			if (!data_row && d->o->skip_header && !d->failed &&
+			    d->first_cell < d->blk->ncells) {
+				d->blk->ncells = d->first_cell;
+				d->col = 0;
+				d->channel = 0;
+				d->dropping = term == '\r';
+				return;
+			}
 		}
 		if (d->failed)
 			return;
@@ -450,7 +467,9 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 				return -1;
 			d->avail = (size_t)n - 3;
 			d->chunk += 3;
-			lr_block_add(b, LR_CELL_RAW, "\xEF\xBB\xBF", 3);
+			/* kept, except in the middle of concatenated output */
+			if (!d->o->skip_header)
+				lr_block_add(b, LR_CELL_RAW, "\xEF\xBB\xBF", 3);
 		}
 	}
 	while (b->ncells < CSV_CELLS_HIGH && b->textlen < CSV_TEXT_HIGH) {

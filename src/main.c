@@ -3,8 +3,12 @@
  * the formats, pump blocks decoder -> calc -> encoder -> sink, close;
  * the worst problem becomes the exit status.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "calc.h"
 #include "convert.h"
@@ -13,18 +17,59 @@
 #include "options.h"
 #include "stream.h"
 
-/* Processes one input into sink. Returns 0, or -1 after reporting. */
+/* Where outputs go: all into one sink (stdout or one -o file), one file
+ * per input in a directory (-o DIR/), or over each input (-i). */
+struct plan {
+	struct lr_sink *shared;
+	const char *dir;
+	int inplace;
+};
+
+/* The output path for input path in dir: the name without its format
+ * suffix and .gz, then the output format's suffix, and .gz if compressed.
+ * Returns a malloc'd string, or NULL after reporting. */
+static char *output_name(const char *dir, const char *path, const struct lr_format *in,
+			 const struct lr_format *out, int compress)
+{
+	const char *base = strcmp(path, "-") == 0 ? "stdin" : path;
+	const char *slash = strrchr(base, '/');
+	size_t n, k, dl = strlen(dir);
+	char *name;
+	int j;
+
+	base = slash ? slash + 1 : base;
+	n = strlen(base);
+	if (n > 3 && strcasecmp(base + n - 3, ".gz") == 0)
+		n -= 3;
+	for (j = 0; j < 3 && in->suffixes[j]; j++) {
+		k = strlen(in->suffixes[j]);
+		if (n > k && strncasecmp(base + n - k, in->suffixes[j], k) == 0) {
+			n -= k;
+			break;
+		}
+	}
+	name = malloc(dl + 1 + n + strlen(out->suffixes[0]) + 4);
+	if (!name) {
+		lr_error_sys("out of memory");
+		return NULL;
+	}
+	sprintf(name, "%s%s%.*s%s%s", dir, dl && dir[dl - 1] != '/' ? "/" : "", (int)n, base,
+		out->suffixes[0], compress ? ".gz" : "");
+	return name;
+}
+
+/* Processes one input. Returns 0, or -1 after reporting. */
 static int run_one(const struct lr_options *o, const struct lr_calc *calc, const char *path,
-		   struct lr_sink *sink)
+		   const struct plan *plan)
 {
 	struct lr_source *src = lr_source_open(path);
 	const struct lr_format *in, *out;
+	struct lr_sink *sink = plan->shared;
 	void *dec = NULL, *enc = NULL;
 	struct lr_convert *cv = NULL;
 	struct lr_block *b, *w;
 	uint64_t invalid = 0;
 	int r = -1;
-
 	if (!src)
 		return -1;
 	in = o->from;
@@ -41,9 +86,26 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	out = o->to ? o->to : in;
 	if (out->family != in->family && !(cv = lr_convert_open(in, out, o)))
 		goto done;
-	if (out == &lr_format_npy && o->ninputs > 1) {
-		lr_error_usage("an .npy output holds one array: give one input");
+	if (out == &lr_format_npy && o->ninputs > 1 && plan->shared) {
+		lr_error_usage("an .npy output holds one array: give one input, or -o DIR/");
 		goto done;
+	}
+	if (!sink) {
+		/* A file of its own, compressed if asked or if the input was. */
+		int compress = o->gzip || src->gz != NULL;
+		char *name = plan->inplace ? strdup(path)
+					   : output_name(plan->dir, path, in, out, compress);
+
+		if (!name) {
+			lr_error_sys("out of memory");
+			goto done;
+		}
+		sink = plan->inplace ? lr_sink_atomic_over(name, src->fd) : lr_sink_atomic(name);
+		free(name);
+		if (!sink)
+			goto done;
+		if (compress && lr_sink_gzip(sink, o->level) < 0)
+			goto done;
 	}
 	dec = in->dec_open(in, src, o);
 	if (!dec)
@@ -81,6 +143,9 @@ done:
 		out->enc_close(enc);
 	if (dec)
 		in->dec_close(dec);
+	/* A file of this input's own: in place only if all went well. */
+	if (sink && sink != plan->shared && lr_sink_close(sink, r == 0) < 0)
+		r = -1;
 	lr_source_close(src);
 	return r;
 }
@@ -89,7 +154,8 @@ int main(int argc, char **argv)
 {
 	struct lr_options o;
 	struct lr_calc calc;
-	struct lr_sink *sink;
+	struct plan plan;
+	struct stat st;
 	enum lr_exit worst = LR_EXIT_OK, e;
 	size_t i;
 	int r;
@@ -101,26 +167,44 @@ int main(int argc, char **argv)
 	}
 	lr_stream_signals();
 	lr_options_calc(&o, &calc);
-	sink = o.output ? lr_sink_atomic(o.output) : lr_sink_stdout();
-	if (sink && o.gzip && lr_sink_gzip(sink, o.level) < 0) {
-		lr_sink_close(sink, 0);
-		sink = NULL;
-	}
-	if (!sink) {
-		lr_options_free(&o);
-		return lr_diag_take();
+	memset(&plan, 0, sizeof plan);
+	if (o.inplace)
+		plan.inplace = 1;
+	else if (o.output && (o.output[strlen(o.output) - 1] == '/' ||
+			      (stat(o.output, &st) == 0 && S_ISDIR(st.st_mode)))) {
+		if (stat(o.output, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			if (errno == 0)
+				errno = ENOTDIR;
+			lr_error_sys("%s", o.output);
+			lr_options_free(&o);
+			return lr_diag_take();
+		}
+		plan.dir = o.output;
+	} else {
+		plan.shared = o.output ? lr_sink_atomic(o.output) : lr_sink_stdout();
+		if (plan.shared && o.gzip && lr_sink_gzip(plan.shared, o.level) < 0) {
+			lr_sink_close(plan.shared, 0);
+			plan.shared = NULL;
+		}
+		if (!plan.shared) {
+			lr_options_free(&o);
+			return lr_diag_take();
+		}
 	}
 	for (i = 0; i < o.ninputs; i++) {
-		r = run_one(&o, &calc, o.inputs[i], sink);
+		/* Concatenated CSV gets one header, the first input's. */
+		o.skip_header = plan.shared && i > 0 && !o.keep_headers;
+		r = run_one(&o, &calc, o.inputs[i], &plan);
 		e = lr_diag_take();
 		if (e > worst)
 			worst = e;
 		/* Into one output file, a failed input spoils the whole file;
-		 * on standard output the next inputs still go out, as with cat. */
-		if (r < 0 && o.output)
+		 * on standard output, or to files of their own, the next inputs
+		 * still go out, as with cat. */
+		if (r < 0 && plan.shared && o.output)
 			break;
 	}
-	if (lr_sink_close(sink, worst == LR_EXIT_OK) < 0) {
+	if (plan.shared && lr_sink_close(plan.shared, worst == LR_EXIT_OK) < 0) {
 		e = lr_diag_take();
 		if (e > worst)
 			worst = e;

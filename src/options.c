@@ -26,7 +26,8 @@ enum {
 	OPT_PRETTY,
 	OPT_ENDIAN,
 	OPT_CHANNELS,
-	OPT_LEVEL
+	OPT_LEVEL,
+	OPT_KEEP_HEADERS
 };
 
 static const struct option longopts[] = {
@@ -44,6 +45,8 @@ static const struct option longopts[] = {
 	{ "endian", required_argument, NULL, OPT_ENDIAN },
 	{ "channels", required_argument, NULL, OPT_CHANNELS },
 	{ "gzip", no_argument, NULL, 'z' },
+	{ "in-place", no_argument, NULL, 'i' },
+	{ "keep-headers", no_argument, NULL, OPT_KEEP_HEADERS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
@@ -77,7 +80,11 @@ static void usage(FILE *fp)
 		"      --channels C          raw binary: rows of C values, one slope each\n"
 		"  -f, --from FORMAT         input format: %s\n"
 		"  -t, --to FORMAT           output format (default: the input's)\n"
-		"  -o, --output FILE         write FILE, replacing it only on success\n"
+		"  -o, --output FILE         write FILE, replacing it only on success;\n"
+		"                            with DIR/, one file per input in DIR\n"
+		"  -i, --in-place            replace each input with its result\n"
+		"      --keep-headers        repeat the CSV header of every input when\n"
+		"                            concatenating (default: the first only)\n"
 		"  -z, --gzip                compress the output (also when FILE ends in .gz)\n"
 		"      --level N             gzip level 1..9 (default 6)\n"
 		"  -h, --help                show this help and exit\n"
@@ -237,7 +244,7 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	o->header = -1;
 	o->level = 6;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":s:m:c:d:f:t:o:zhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":s:m:c:d:f:t:o:zihV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			slope_arg = optarg;
@@ -334,6 +341,12 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 		case 'z':
 			o->gzip = 1;
 			break;
+		case 'i':
+			o->inplace = 1;
+			break;
+		case OPT_KEEP_HEADERS:
+			o->keep_headers = 1;
+			break;
 		case OPT_LEVEL:
 			if (parse_int(optarg, 1, 9, &v) < 0) {
 				lr_error_usage("invalid --level '%s': expected 1 to 9", optarg);
@@ -408,6 +421,10 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	if (o->output && strlen(o->output) > 3 &&
 	    strcmp(o->output + strlen(o->output) - 3, ".gz") == 0)
 		o->gzip = 1;
+	if (o->inplace && o->output) {
+		lr_error_usage("--in-place and --output do not go together");
+		return LR_OPTIONS_ERROR;
+	}
 	if (optind < argc) {
 		o->inputs = argv + optind;
 		o->ninputs = (size_t)(argc - optind);
@@ -415,6 +432,11 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 		o->inputs = stdin_only;
 		o->ninputs = 1;
 	}
+	for (i = 0; o->inplace && i < o->ninputs; i++)
+		if (strcmp(o->inputs[i], "-") == 0) {
+			lr_error_usage("--in-place needs files, not standard input");
+			return LR_OPTIONS_ERROR;
+		}
 	return LR_OPTIONS_RUN;
 }
 

@@ -40,6 +40,9 @@ struct lr_options {
 	enum lr_endian endian; /* raw binary byte order */
 	size_t channels;  /* raw binary: values per row, 0 if not given */
 	int gzip;         /* compress the output (-z, or -o NAME.gz) */
+	int inplace;      /* -i: replace each input */
+	int keep_headers; /* repeat later inputs' CSV headers when concatenating */
+	int skip_header;  /* set by main: leave out this input's header row */
 	int level;        /* gzip level, 1-9 */
 	const char *output; /* NULL: standard output */
 	const struct lr_format *from, *to;

@@ -280,7 +280,19 @@ struct lr_sink *lr_sink_stdout(void)
 	return sink_new("<stdout>", 1);
 }
 
+static struct lr_sink *atomic(const char *path, int keep_fd);
+
 struct lr_sink *lr_sink_atomic(const char *path)
+{
+	return atomic(path, -1);
+}
+
+struct lr_sink *lr_sink_atomic_over(const char *path, int fd)
+{
+	return atomic(path, fd);
+}
+
+static struct lr_sink *atomic(const char *path, int keep_fd)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
@@ -308,14 +320,22 @@ struct lr_sink *lr_sink_atomic(const char *path)
 		free(tmp);
 		return NULL;
 	}
+	/* The usual mode of a new file, or the mode of the file replaced. */
 	mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0) {
-		lr_error_sys("%s", path);
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return NULL;
+	{
+		struct stat st;
+		mode_t mode = 0666 & ~mask;
+
+		if (keep_fd >= 0 && fstat(keep_fd, &st) == 0)
+			mode = st.st_mode & 07777;
+		if (fchmod(fd, mode) < 0) {
+			lr_error_sys("%s", path);
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			return NULL;
+		}
 	}
 	s = sink_new(path, fd);
 	if (!s) {

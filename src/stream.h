@@ -97,6 +97,11 @@ static inline int lr_sink_putc(struct lr_sink *s, int c)
 	return lr_sink_put(s, &ch, 1);
 }
 
+/* As lr_sink_atomic, for replacing the input open on fd: the new file
+ * gets its permission bits. The rename replaces a symbolic link at path
+ * itself, never the file it points to. */
+struct lr_sink *lr_sink_atomic_over(const char *path, int fd);
+
 /* Flushes and closes. For an atomic file, commit says whether to rename
  * it into place (after fsync) or to remove it. Returns 0, or -1 after
  * reporting (the file is then removed). */

@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# Many files at once: -o DIR/ writes one output per input, -i replaces
+# each input atomically, plain runs concatenate with one CSV header; a
+# bad input is reported and skipped, the worst status wins.
+
+load helper
+
+@test "-o DIR/ writes one file per input, suffixes following the output format" {
+	cp "$SAMPLES/features.csv" "$SCRATCH/a.csv"
+	cp "$SAMPLES/layers.json" "$SCRATCH/b.json"
+	cp "$SAMPLES/batch.npy" "$SCRATCH/c.npy"
+	mkdir "$SCRATCH/out"
+	run lrelu -s 0.2 -o "$SCRATCH/out/" "$SCRATCH/a.csv" "$SCRATCH/b.json" "$SCRATCH/c.npy"
+	expect_status 0
+	[ "$(ls "$SCRATCH/out" | tr '\n' ' ')" = 'a.csv b.json c.npy ' ]
+	cmp "$SCRATCH/out/a.csv" <("$LRELU" -s 0.2 "$SCRATCH/a.csv")
+	cmp "$SCRATCH/out/b.json" <("$LRELU" -s 0.2 "$SCRATCH/b.json")
+	cmp "$SCRATCH/out/c.npy" <("$LRELU" -s 0.2 "$SCRATCH/c.npy")
+}
+
+@test "-o DIR (an existing directory, no slash) is batch too; -t and -z set the suffix" {
+	cp "$SAMPLES/features.csv" "$SCRATCH/a.csv"
+	gzip -c "$SAMPLES/features.csv" >"$SCRATCH/g.csv.gz"
+	mkdir "$SCRATCH/out"
+	run lrelu -t json -o "$SCRATCH/out" "$SCRATCH/a.csv" "$SCRATCH/g.csv.gz"
+	expect_status 0
+	[ "$(ls "$SCRATCH/out" | tr '\n' ' ')" = 'a.json g.json.gz ' ]
+	run lrelu -z -o "$SCRATCH/out/" "$SCRATCH/a.csv"
+	[ -e "$SCRATCH/out/a.csv.gz" ]
+	zcat "$SCRATCH/out/a.csv.gz" | cmp - <("$LRELU" "$SCRATCH/a.csv")
+}
+
+@test "-o DIR/ that does not exist is an I/O error" {
+	run --separate-stderr lrelu -o "$SCRATCH/nope/" "$SAMPLES/features.csv"
+	expect_status 3
+	expect_stderr_match 'nope/: No such file or directory'
+}
+
+@test "a bad file among good ones: good outputs written, bad one not, exit 1" {
+	cp "$SAMPLES/features.csv" "$SCRATCH/a.csv"
+	printf 'x\n1\nabc\n' >"$SCRATCH/bad.csv"
+	cp "$SAMPLES/features.tsv" "$SCRATCH/c.tsv"
+	mkdir "$SCRATCH/out"
+	run --separate-stderr lrelu -o "$SCRATCH/out/" "$SCRATCH/a.csv" "$SCRATCH/bad.csv" "$SCRATCH/c.tsv"
+	expect_status 1
+	expect_stderr_match 'bad.csv:3:1: not a number: "abc"'
+	[ "$(ls -A "$SCRATCH/out" | tr '\n' ' ')" = 'a.csv c.tsv ' ]
+}
+
+@test "--in-place replaces each file atomically and keeps its permissions" {
+	cp "$SAMPLES/features.csv" "$SCRATCH/a.csv"
+	cp "$SAMPLES/layers.json" "$SCRATCH/b.json"
+	chmod 640 "$SCRATCH/a.csv"
+	"$LRELU" -s 0.5 "$SAMPLES/features.csv" >"$SCRATCH/want.csv"
+	run lrelu -i -s 0.5 "$SCRATCH/a.csv" "$SCRATCH/b.json"
+	expect_status 0
+	cmp "$SCRATCH/a.csv" "$SCRATCH/want.csv"
+	[ "$(stat -c %a "$SCRATCH/a.csv")" = 640 ]
+	[ "$(ls -A "$SCRATCH" | tr '\n' ' ')" = 'a.csv b.json want.csv ' ]
+}
+
+@test "--in-place on bad input leaves the file byte-identical" {
+	printf 'x\n-1\nabc\n' >"$SCRATCH/bad.csv"
+	cp "$SCRATCH/bad.csv" "$SCRATCH/orig"
+	run --separate-stderr lrelu -i "$SCRATCH/bad.csv"
+	expect_status 1
+	cmp "$SCRATCH/bad.csv" "$SCRATCH/orig"
+	[ "$(ls -A "$SCRATCH" | tr '\n' ' ')" = 'bad.csv orig ' ]
+}
+
+@test "--in-place in a read-only directory fails with exit 3, file unchanged" {
+	mkdir "$SCRATCH/ro"
+	cp "$SAMPLES/features.csv" "$SCRATCH/ro/a.csv"
+	chmod 755 "$SCRATCH"
+	chmod 644 "$SCRATCH/ro/a.csv"
+	chmod 555 "$SCRATCH/ro"
+	if [ "$(id -u)" -eq 0 ]; then
+		# root writes anywhere: run as nobody
+		command -v setpriv >/dev/null || skip "needs setpriv to drop root"
+		run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$LRELU" -i "$SCRATCH/ro/a.csv"
+	else
+		run --separate-stderr lrelu -i "$SCRATCH/ro/a.csv"
+	fi
+	expect_status 3
+	expect_stderr_match 'a.csv: Permission denied'
+	cmp "$SCRATCH/ro/a.csv" "$SAMPLES/features.csv"
+	[ "$(ls -A "$SCRATCH/ro")" = a.csv ]
+}
+
+@test "--in-place keeps a compressed file compressed" {
+	gzip -c "$SAMPLES/features.csv" >"$SCRATCH/a.csv.gz"
+	run lrelu -i -s 0.2 "$SCRATCH/a.csv.gz"
+	expect_status 0
+	zcat "$SCRATCH/a.csv.gz" | cmp - <("$LRELU" -s 0.2 "$SAMPLES/features.csv")
+}
+
+@test "--in-place refuses stdin and -o" {
+	run --separate-stderr lrelu -i
+	expect_status 2
+	expect_stderr_match 'needs files, not standard input'
+	run --separate-stderr lrelu -i -o x "$SAMPLES/features.csv"
+	expect_status 2
+	expect_stderr_match 'do not go together'
+}
+
+@test "concatenated CSV keeps the first header only, unless --keep-headers" {
+	run lrelu "$SAMPLES/features.csv" "$SAMPLES/features.csv"
+	[ "${#lines[@]}" -eq 17 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^x0,')" -eq 1 ]
+	run lrelu --keep-headers "$SAMPLES/features.csv" "$SAMPLES/features.csv"
+	[ "$(printf '%s\n' "$output" | grep -c '^x0,')" -eq 2 ]
+}
+
+@test "a later input's CRLF header goes without leaving a blank line; data-first inputs lose nothing" {
+	printf 'a,b\r\n-1,-2\r\n' >"$SCRATCH/c.csv"
+	run bash -c "'$LRELU' '$SCRATCH/c.csv' '$SCRATCH/c.csv' | od -An -c -w64 | tr -s ' '"
+	expect_output ' a , b \r \n - 0 . 0 1 , - 0 . 0 2 \r \n - 0 . 0 1 , - 0 . 0 2 \r \n'
+	printf -- '-1\n' >"$SCRATCH/n.csv"
+	run lrelu "$SCRATCH/n.csv" "$SCRATCH/n.csv"
+	expect_output $'-0.01\n-0.01'
+}
