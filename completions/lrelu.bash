@@ -28,7 +28,8 @@ _lrelu() {
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--slope --mode --dtype --precision --zero-grad
 			--columns --delimiter --header --no-header --skip-invalid --pretty --endian --channels --from --to
-			--output --in-place --keep-headers --gzip --level --help --version
+			--output --in-place --keep-headers --gzip --level --stats --stats=json
+			--progress --no-progress --help --version
 			-s -m -c -d -f -t -o -i -z -h -V' -- "$cur")
 		return
 	fi

@@ -204,6 +204,10 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 	size_t i, len = 0;
 	int r, fast;
 
+	if (c->stats && b->vtype != LR_VALUES_NONE)
+		for (i = 0; i < b->nvals; i++)
+			lr_stats_add(c->stats, b->vtype == LR_VALUES_F64 ? ((double *)b->vals)[i]
+									 : ((float *)b->vals)[i]);
 	/* Binary values are computed in their own width, as PyTorch does. */
 	if (b->vtype == LR_VALUES_F32) {
 		lr_kernel_run32(&c->k, b->vals, b->nvals, b->first, b->inner);
@@ -226,6 +230,8 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 
 		if (cell->kind != LR_CELL_NUM)
 			continue;
+		if (c->stats && lr_calc_is_number(t, cell->len))
+			lr_stats_add_text(c->stats, t, cell->len);
 		if (fast && t[0] != '-' && lr_dec_is_plain_positive(t, cell->len)) {
 			cell->copied = 1;
 			continue;

@@ -12,6 +12,7 @@
 #include "block.h"
 #include "decimal.h"
 #include "kernel.h"
+#include "stats.h"
 
 enum lr_dtype { LR_DTYPE_EXACT, LR_DTYPE_F64, LR_DTYPE_F32 };
 
@@ -28,6 +29,7 @@ struct lr_calc {
 	int precision;              /* significant digits, 0 for all */
 	unsigned parse_flags;       /* LR_DEC_JSON for JSON tokens */
 	int skip_invalid;           /* pass bad numbers through instead of failing */
+	struct lr_stats *stats;     /* counts the input values, or NULL */
 };
 
 #define LR_CALC_COPY 0 /* the result is the input text, unchanged */

@@ -9,11 +9,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "calc.h"
 #include "convert.h"
 #include "diag.h"
 #include "format.h"
+#include "progress.h"
+#include "stats.h"
 #include "options.h"
 #include "stream.h"
 
@@ -68,10 +71,13 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	void *dec = NULL, *enc = NULL;
 	struct lr_convert *cv = NULL;
 	struct lr_block *b, *w;
+	struct lr_progress bar;
 	uint64_t invalid = 0;
-	int r = -1;
+	int r = -1, show;
 	if (!src)
 		return -1;
+	if (calc->stats)
+		lr_stats_reset(calc->stats);
 	in = o->from;
 	if (!in)
 		in = lr_format_by_path(path);
@@ -113,6 +119,10 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	enc = out->enc_open(out, sink, o, in);
 	if (!enc)
 		goto done;
+	/* Never in pipes or logs unless asked: a terminal and a known size. */
+	show = o->progress == 1 || (o->progress < 0 && isatty(2) && src->size >= 0);
+	if (show)
+		lr_progress_start(&bar, src->name, src->size);
 	for (;;) {
 		int got = in->dec_read(dec, &b);
 
@@ -128,7 +138,11 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 			goto done;
 		if (out->enc_write(enc, w) < 0)
 			goto done;
+		if (show)
+			lr_progress_update(&bar, src->consumed);
 	}
+	if (show)
+		lr_progress_end(&bar, src->consumed);
 	if (cv && (lr_convert_finish(cv, &w) < 0 || out->enc_write(enc, w) < 0))
 		goto done;
 	if (out->enc_finish(enc) < 0)
@@ -136,6 +150,8 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	if (invalid)
 		lr_warn("%s: %llu invalid values passed through", src->name,
 			(unsigned long long)invalid);
+	if (calc->stats)
+		lr_stats_print(calc->stats, src->name, o->stats == 2);
 	r = 0;
 done:
 	lr_convert_close(cv);
@@ -154,6 +170,7 @@ int main(int argc, char **argv)
 {
 	struct lr_options o;
 	struct lr_calc calc;
+	struct lr_stats stats;
 	struct plan plan;
 	struct stat st;
 	enum lr_exit worst = LR_EXIT_OK, e;
@@ -167,6 +184,7 @@ int main(int argc, char **argv)
 	}
 	lr_stream_signals();
 	lr_options_calc(&o, &calc);
+	calc.stats = o.stats ? &stats : NULL;
 	memset(&plan, 0, sizeof plan);
 	if (o.inplace)
 		plan.inplace = 1;

@@ -27,7 +27,10 @@ enum {
 	OPT_ENDIAN,
 	OPT_CHANNELS,
 	OPT_LEVEL,
-	OPT_KEEP_HEADERS
+	OPT_KEEP_HEADERS,
+	OPT_STATS,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS
 };
 
 static const struct option longopts[] = {
@@ -47,6 +50,9 @@ static const struct option longopts[] = {
 	{ "gzip", no_argument, NULL, 'z' },
 	{ "in-place", no_argument, NULL, 'i' },
 	{ "keep-headers", no_argument, NULL, OPT_KEEP_HEADERS },
+	{ "stats", optional_argument, NULL, OPT_STATS },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
@@ -85,6 +91,10 @@ static void usage(FILE *fp)
 		"  -i, --in-place            replace each input with its result\n"
 		"      --keep-headers        repeat the CSV header of every input when\n"
 		"                            concatenating (default: the first only)\n"
+		"      --stats[=json]        a summary of each input on standard error\n"
+		"      --progress            a progress bar on standard error (default: when\n"
+		"                            it is a terminal and the input size is known)\n"
+		"      --no-progress         no progress bar\n"
 		"  -z, --gzip                compress the output (also when FILE ends in .gz)\n"
 		"      --level N             gzip level 1..9 (default 6)\n"
 		"  -h, --help                show this help and exit\n"
@@ -243,6 +253,7 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	o->dtype = LR_DTYPE_EXACT;
 	o->header = -1;
 	o->level = 6;
+	o->progress = -1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":s:m:c:d:f:t:o:zihV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -346,6 +357,22 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			break;
 		case OPT_KEEP_HEADERS:
 			o->keep_headers = 1;
+			break;
+		case OPT_PROGRESS:
+			o->progress = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = 0;
+			break;
+		case OPT_STATS:
+			if (!optarg || strcmp(optarg, "text") == 0)
+				o->stats = 1;
+			else if (strcmp(optarg, "json") == 0)
+				o->stats = 2;
+			else {
+				lr_error_usage("invalid --stats '%s': expected text or json", optarg);
+				return LR_OPTIONS_ERROR;
+			}
 			break;
 		case OPT_LEVEL:
 			if (parse_int(optarg, 1, 9, &v) < 0) {

@@ -43,6 +43,8 @@ struct lr_options {
 	int inplace;      /* -i: replace each input */
 	int keep_headers; /* repeat later inputs' CSV headers when concatenating */
 	int skip_header;  /* set by main: leave out this input's header row */
+	int stats;        /* --stats: 0 none, 1 text, 2 JSON */
+	int progress;     /* -1: when stderr is a terminal and the size known */
 	int level;        /* gzip level, 1-9 */
 	const char *output; /* NULL: standard output */
 	const struct lr_format *from, *to;

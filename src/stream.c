@@ -109,6 +109,8 @@ static ssize_t read_fd(struct lr_source *s, unsigned char *p, size_t n)
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		lr_error_sys("%s", s->name);
+	else
+		s->consumed += (uint64_t)r;
 	return r;
 }
 
@@ -213,7 +215,6 @@ static int detect_gzip(struct lr_source *s)
 	s->gz = g;
 	s->len = 0;
 	s->eof = 0;
-	s->size = -1; /* the inflated size is not known */
 	return 0;
 }
 

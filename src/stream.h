@@ -9,6 +9,7 @@
 #define LR_STREAM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -29,6 +30,7 @@ struct lr_source {
 	size_t pos, len; /* unread bytes are buf[pos..len) */
 	int eof;
 	off_t size;      /* total size if known (regular file), else -1 */
+	uint64_t consumed; /* bytes read from the file (compressed, if gzip) */
 	struct lr_gzin *gz; /* set when the input is gzip: buf holds inflated bytes */
 };
 

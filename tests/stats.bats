@@ -1,0 +1,54 @@
+#!/usr/bin/env bats
+# --stats summaries and the progress bar: on a terminal by default, never
+# in a pipe unless asked.
+
+load helper
+
+@test "--stats counts the input values, checked against awk" {
+	local want
+	want=$(awk -F, 'NR > 1 { for (i = 1; i <= NF; i++) { v = $i + 0; n++
+		if (v < 0) neg++; if (v == 0) z++
+		if (n == 1 || v < min) min = v; if (n == 1 || v > max) max = v } }
+		END { printf "%d values, %d negative, %d zero, 0 NaN, min %s, max %s", n, neg, z, min, max }' \
+		"$SAMPLES/features.csv")
+	run --separate-stderr lrelu --stats "$SAMPLES/features.csv"
+	expect_status 0
+	[ "$stderr" = "lrelu: $SAMPLES/features.csv: $want" ] || { echo "got: $stderr / want: $want" >&2; return 1; }
+}
+
+@test "--stats=json is one object per input, for scripts" {
+	run --separate-stderr lrelu --stats=json -o "$SCRATCH/" "$SAMPLES/features.csv" "$SAMPLES/batch.npy"
+	expect_status 0
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 2 ]
+	printf '%s\n' "$stderr" | sed -n 1p | grep -q '^{"file":".*features.csv","values":32,"negatives":15,"zeros":2,"nan":0,"min":-12.75,"max":6.5}$'
+	printf '%s\n' "$stderr" | sed -n 2p | grep -q '"values":24,'
+}
+
+@test "--stats counts NaN and leaves min and max to the others" {
+	run --separate-stderr lrelu --stats --no-header <<<$'nan\n-2\ninf'
+	expect_stderr_match '3 values, 1 negative, 0 zero, 1 NaN, min -2, max inf$'
+	run --separate-stderr lrelu --stats=json --no-header <<<'nan'
+	expect_stderr_match '"nan":1,"min":null,"max":null}$'
+	run --separate-stderr lrelu --stats=yaml </dev/null
+	expect_status 2
+}
+
+@test "the progress bar shows on a terminal" {
+	command -v script >/dev/null || skip "no script(1)"
+	run script -qec "'$LRELU' '$SAMPLES/features.csv' >/dev/null" /dev/null
+	[[ $output == *'features.csv ['*'] 100%'* ]] || { echo "no bar in: $output" >&2; return 1; }
+}
+
+@test "no progress bar in a pipe, nor with --no-progress on a terminal" {
+	run --separate-stderr lrelu "$SAMPLES/features.csv"
+	[ -z "$stderr" ]
+	command -v script >/dev/null || skip "no script(1)"
+	run script -qec "'$LRELU' --no-progress '$SAMPLES/features.csv' >/dev/null" /dev/null
+	[[ $output != *'100%'* ]]
+}
+
+@test "--progress forces the bar into a pipe" {
+	run --separate-stderr lrelu --progress "$SAMPLES/features.csv"
+	expect_status 0
+	[[ $stderr == *'features.csv ['*'] 100%'* ]]
+}
