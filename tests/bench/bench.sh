@@ -7,7 +7,7 @@
 #   VALUES=10000000  values in the generated CSV
 #   RSS_GB=0      if > 0, also stream this many GB of each format through
 #                 lrelu and report its peak RSS
-#   ONLY=         csv, json or ndjson: time that section alone
+#   ONLY=         csv, json, ndjson, binary or gzip: time that section alone
 set -u
 cd "$(dirname "$0")/../.." || exit 3
 LRELU=${LRELU:-./lrelu}
@@ -138,6 +138,17 @@ x = np.fromfile('$f32', dtype=np.float32)
 np.where(x > 0, x, x * np.float32(0.01)).tofile(sys.stdout.buffer)\""
 fi
 report "float32 forward, slope 0.01: $VALUES values, $(wc -c <"$f32") bytes"
+fi
+
+if want gzip; then
+gz=$DATA/values-$VALUES.csv.gz
+plainout=$DATA/values-$VALUES.out.csv
+[ -s "$gz" ] || gzip -6 -c "$csv" >"$gz"
+[ -s "$plainout" ] || "$LRELU" -s 0.01 "$csv" >"$plainout"
+time_cmd "gzip -6 (of the output)" "gzip -6 -c '$plainout'"
+time_cmd "lrelu" "'$LRELU' -s 0.01 -z --level 6 '$gz'"
+time_cmd "zcat | mawk | gzip -6" "zcat '$gz' | mawk -F, -v OFS=, 'NR > 1 { for (i = 1; i <= NF; i++) if (\$i < 0) \$i = \$i * 0.01 } { print }' | gzip -6"
+report "csv.gz to csv.gz (level 6), slope 0.01: $VALUES values, $(wc -c <"$gz") bytes compressed"
 fi
 
 # rss NAME ARGS: streams RSS_GB of generated input (on stdin) through
