@@ -24,13 +24,14 @@ LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) -lm
 ALL_CFLAGS = $(WARN) $(DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 CORE_SRC = src/diag.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/stats.c src/calc.c src/block.c
-SRC      = $(CORE_SRC) src/stream.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/fmt_raw.c src/convert.c src/progress.c src/main.c
+SRC      = $(CORE_SRC) src/stream.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/fmt_raw.c src/convert.c src/progress.c src/range.c src/main.c
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
 
-DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev pkg-config bats mandoc
+DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev pkg-config bats mandoc \
+              gnuplot-nox parallel zsh fish
 
-.PHONY: all deps demo check test unit bats check-oracle bench install uninstall clean
+.PHONY: all deps demo check test unit bats check-oracle bench plot install uninstall clean
 
 all: lrelu
 
@@ -87,6 +88,10 @@ check-oracle: lrelu
 
 bench: lrelu
 	LRELU=$(CURDIR)/lrelu sh tests/bench/bench.sh
+
+# samples/curves.png, shown in the README, from lrelu --range and gnuplot.
+plot: lrelu
+	LRELU=$(CURDIR)/lrelu sh samples/curves.sh
 
 install: lrelu
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \

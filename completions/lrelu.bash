@@ -19,7 +19,7 @@ _lrelu() {
 	-f | --from | -t | --to)
 		mapfile -t COMPREPLY < <(compgen -W 'csv tsv json ndjson f32 f64 f16 bf16 npy' -- "$cur")
 		return ;;
-	-s | --slope | --precision | --channels | --level | -c | --columns | -d | --delimiter)
+	-s | --slope | --precision | --channels | --level | --range | -c | --columns | -d | --delimiter)
 		return ;;
 	-o | --output)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -29,7 +29,7 @@ _lrelu() {
 		mapfile -t COMPREPLY < <(compgen -W '--slope --mode --dtype --precision --zero-grad
 			--columns --delimiter --header --no-header --skip-invalid --pretty --endian --channels --from --to
 			--output --in-place --keep-headers --gzip --level --stats --stats=json
-			--progress --no-progress --help --version
+			--progress --no-progress --range --help --version
 			-s -m -c -d -f -t -o -i -z -h -V' -- "$cur")
 		return
 	fi

@@ -32,6 +32,7 @@ struct lr_cell {
 	uint8_t term;              /* END: '\n', '\r', or 0 at end of input */
 	uint8_t copied;            /* NUM: result is the input text unchanged */
 	uint8_t plain;             /* text has no quote, CR, LF or source delimiter */
+	uint8_t fixed;             /* NUM: already computed (--range); calc skips it */
 };
 
 /* What a binary block holds instead of cells. */

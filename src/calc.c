@@ -228,7 +228,7 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 		char *out = b->out + b->outlen;
 		const char *t = b->text + cell->off;
 
-		if (cell->kind != LR_CELL_NUM)
+		if (cell->kind != LR_CELL_NUM || cell->fixed)
 			continue;
 		if (c->stats && lr_calc_is_number(t, cell->len))
 			lr_stats_add_text(c->stats, t, cell->len);

@@ -30,7 +30,8 @@ enum {
 	OPT_KEEP_HEADERS,
 	OPT_STATS,
 	OPT_PROGRESS,
-	OPT_NO_PROGRESS
+	OPT_NO_PROGRESS,
+	OPT_RANGE
 };
 
 static const struct option longopts[] = {
@@ -52,6 +53,7 @@ static const struct option longopts[] = {
 	{ "keep-headers", no_argument, NULL, OPT_KEEP_HEADERS },
 	{ "stats", optional_argument, NULL, OPT_STATS },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "from", required_argument, NULL, 'f' },
@@ -72,6 +74,8 @@ static void usage(FILE *fp)
 		"  -s, --slope A[,A...]      negative slope, or one per channel (default 0.01;\n"
 		"                            0.25 for prelu)\n"
 		"  -m, --mode MODE           forward|grad|prelu|inverse|identity (default forward)\n"
+		"      --range A:B:N         write N evenly spaced x from A to B and a column\n"
+		"                            per mode (-m forward,grad) for plotting\n"
 		"      --dtype TYPE          exact|f64|f32 arithmetic on text (default exact)\n"
 		"      --precision N         round computed values to N significant digits\n"
 		"      --zero-grad WHICH     gradient at 0: slope|one (default slope)\n"
@@ -227,6 +231,66 @@ static int parse_columns(struct lr_options *o, char *arg)
 	return 0;
 }
 
+static const char *const mode_names[] = { "forward", "grad", "prelu", "inverse", "identity" };
+
+const char *lr_mode_name(enum lr_mode m)
+{
+	return mode_names[m];
+}
+
+/* Parses -m: one mode, or several separated by commas (for --range). */
+static int parse_modes(struct lr_options *o, char *arg)
+{
+	char *p = arg, *q;
+
+	o->nmodes = 0;
+	for (;;) {
+		size_t len, j;
+
+		q = strchr(p, ',');
+		len = q ? (size_t)(q - p) : strlen(p);
+		for (j = 0; j < sizeof mode_names / sizeof mode_names[0]; j++)
+			if (strlen(mode_names[j]) == len && strncmp(p, mode_names[j], len) == 0)
+				break;
+		if (j == sizeof mode_names / sizeof mode_names[0] || o->nmodes == LR_MAX_MODES) {
+			lr_error_usage("invalid --mode '%s': expected forward, grad, prelu, inverse "
+				       "or identity (several, with commas, for --range)",
+				       arg);
+			return -1;
+		}
+		o->modes[o->nmodes++] = (enum lr_mode)j;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	o->mode = o->modes[0];
+	return 0;
+}
+
+/* Parses --range START:STOP:COUNT. */
+static int parse_range(struct lr_options *o, const char *arg)
+{
+	const char *c1 = strchr(arg, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	char *end;
+	unsigned long long n;
+
+	if (!c1 || !c2 || lr_small_parse(&o->range_start, arg, (size_t)(c1 - arg)) != 0 ||
+	    lr_small_parse(&o->range_stop, c1 + 1, (size_t)(c2 - c1 - 1)) != 0) {
+		lr_error_usage("invalid --range '%s': expected START:STOP:COUNT, such as -5:5:11",
+			       arg);
+		return -1;
+	}
+	errno = 0;
+	n = strtoull(c2 + 1, &end, 10);
+	if (errno || *end || end == c2 + 1 || n < 1 || n > 100000000) {
+		lr_error_usage("invalid --range count '%s': expected 1 to 100000000", c2 + 1);
+		return -1;
+	}
+	o->range = 1;
+	o->range_count = n;
+	return 0;
+}
+
 static int parse_int(const char *arg, long lo, long hi, long *out)
 {
 	char *end;
@@ -245,11 +309,13 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	static char *stdin_only[] = { "-" };
 	const char *slope_arg = NULL;
 	long v;
-	int ch;
+	int ch, inverse = 0;
 	size_t i;
 
 	memset(o, 0, sizeof *o);
 	o->mode = LR_MODE_FORWARD;
+	o->modes[0] = LR_MODE_FORWARD;
+	o->nmodes = 1;
 	o->dtype = LR_DTYPE_EXACT;
 	o->header = -1;
 	o->level = 6;
@@ -261,22 +327,8 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			slope_arg = optarg;
 			break;
 		case 'm':
-			if (strcmp(optarg, "forward") == 0)
-				o->mode = LR_MODE_FORWARD;
-			else if (strcmp(optarg, "grad") == 0)
-				o->mode = LR_MODE_GRAD;
-			else if (strcmp(optarg, "prelu") == 0)
-				o->mode = LR_MODE_PRELU;
-			else if (strcmp(optarg, "inverse") == 0)
-				o->mode = LR_MODE_INVERSE;
-			else if (strcmp(optarg, "identity") == 0)
-				o->mode = LR_MODE_IDENTITY;
-			else {
-				lr_error_usage("invalid --mode '%s': expected forward, grad, prelu, "
-					       "inverse or identity",
-					       optarg);
+			if (parse_modes(o, optarg) < 0)
 				return LR_OPTIONS_ERROR;
-			}
 			break;
 		case OPT_DTYPE:
 			if (strcmp(optarg, "exact") == 0)
@@ -361,6 +413,10 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 		case OPT_PROGRESS:
 			o->progress = 1;
 			break;
+		case OPT_RANGE:
+			if (parse_range(o, optarg) < 0)
+				return LR_OPTIONS_ERROR;
+			break;
 		case OPT_NO_PROGRESS:
 			o->progress = 0;
 			break;
@@ -431,7 +487,9 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	}
 	if (parse_slopes(o, slope_arg ? slope_arg : o->mode == LR_MODE_PRELU ? "0.25" : "0.01") < 0)
 		return LR_OPTIONS_ERROR;
-	if (o->mode == LR_MODE_INVERSE)
+	for (i = 0; i < o->nmodes; i++)
+		inverse |= o->modes[i] == LR_MODE_INVERSE;
+	if (inverse)
 		for (i = 0; i < o->nslopes; i++)
 			if (o->slope_dec[i].neg || o->slope_dec[i].m == 0) {
 				lr_error_usage("--mode inverse needs slopes greater than 0");
@@ -448,6 +506,14 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	if (o->output && strlen(o->output) > 3 &&
 	    strcmp(o->output + strlen(o->output) - 3, ".gz") == 0)
 		o->gzip = 1;
+	if (o->nmodes > 1 && !o->range) {
+		lr_error_usage("several modes go with --range only");
+		return LR_OPTIONS_ERROR;
+	}
+	if (o->range && optind < argc) {
+		lr_error_usage("--range makes its own input: give no FILE");
+		return LR_OPTIONS_ERROR;
+	}
 	if (o->inplace && o->output) {
 		lr_error_usage("--in-place and --output do not go together");
 		return LR_OPTIONS_ERROR;

@@ -7,6 +7,7 @@
 #define LR_OPTIONS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "calc.h"
 #include "decimal.h"
@@ -22,8 +23,15 @@ struct lr_colspec {
 
 enum lr_endian { LR_ENDIAN_LITTLE, LR_ENDIAN_BIG };
 
+#define LR_MAX_MODES 5
+
 struct lr_options {
-	enum lr_mode mode;
+	enum lr_mode mode;       /* the first of modes */
+	enum lr_mode modes[LR_MAX_MODES];
+	size_t nmodes;           /* more than one only with --range */
+	int range;               /* --range START:STOP:COUNT given */
+	struct lr_small range_start, range_stop;
+	uint64_t range_count;
 	enum lr_dtype dtype;
 	int precision;     /* 0: keep every digit */
 	int zero_grad_one; /* --zero-grad one */
@@ -58,6 +66,9 @@ struct lr_options {
 
 /* Fills *o from argv. Returns one of the LR_OPTIONS_ values. */
 int lr_options_parse(struct lr_options *o, int argc, char **argv);
+
+/* "forward", "grad", ... */
+const char *lr_mode_name(enum lr_mode m);
 
 /* The calc parameters the options describe; valid while o lives. */
 void lr_options_calc(const struct lr_options *o, struct lr_calc *c);

@@ -54,9 +54,9 @@ load helper
 		COMP_WORDS=(lrelu --mo); COMP_CWORD=1; _lrelu; echo \"\${COMPREPLY[*]}\"
 		COMP_WORDS=(lrelu -m g); COMP_CWORD=2; _lrelu; echo \"\${COMPREPLY[*]}\"
 		cd '$ROOT/samples'
-		COMP_WORDS=(lrelu feat); COMP_CWORD=1; _lrelu; echo \"\${COMPREPLY[*]}\""
+		COMP_WORDS=(lrelu feat); COMP_CWORD=1; _lrelu; printf '%s\\n' \"\${COMPREPLY[@]}\" | sort | paste -sd ' '"
 	expect_status 0
-	expect_output $'complete -o filenames -F _lrelu lrelu\n--mode\ngrad\nfeatures.csv features.tsv'
+	expect_output $'complete -o filenames -F _lrelu lrelu\n--mode\ngrad\nfeatures.csv features.csv.gz features.tsv'
 }
 
 @test "the zsh and fish completions parse" {
