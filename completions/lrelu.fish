@@ -2,6 +2,7 @@
 complete -c lrelu -s s -l slope -x -d 'negative slope, or one per channel'
 complete -c lrelu -s m -l mode -x -a 'forward grad prelu inverse identity' -d 'mode'
 complete -c lrelu -l range -x -d 'evenly spaced x START:STOP:COUNT for plotting'
+complete -c lrelu -l with-input -d 'write each input beside its result'
 complete -c lrelu -l dtype -x -a 'exact f64 f32' -d 'arithmetic on text'
 complete -c lrelu -l precision -x -d 'significant digits of computed values'
 complete -c lrelu -l zero-grad -x -a 'slope one' -d 'gradient at zero'

@@ -33,6 +33,7 @@ struct lr_cell {
 	uint8_t copied;            /* NUM: result is the input text unchanged */
 	uint8_t plain;             /* text has no quote, CR, LF or source delimiter */
 	uint8_t fixed;             /* NUM: already computed (--range); calc skips it */
+	uint8_t selhead;           /* TEXT: header above a transformed column */
 };
 
 /* What a binary block holds instead of cells. */

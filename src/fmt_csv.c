@@ -244,6 +244,17 @@ static inline __attribute__((always_inline)) void add_field(struct csv_dec *d, c
 }
 
 /* libcsv's field callback. */
+/* Marks the header cells above transformed columns, for --with-input. */
+static void mark_header(struct csv_dec *d)
+{
+	struct lr_block *b = d->blk;
+	size_t i;
+
+	for (i = d->first_cell; i < b->ncells; i++)
+		if (b->cell[i].kind == LR_CELL_TEXT && is_selected(d, b->cell[i].col))
+			b->cell[i].selhead = 1;
+}
+
 static void on_field(void *s, size_t n, void *ctx)
 {
 	add_field(ctx, s ? s : "", n, 0);
@@ -275,7 +286,11 @@ static void on_row(int term, void *ctx)
 		if (d->in_first_row) {
 			if (d->first == FIRST_PENDING)
 				resolve_first_row(d);
+			else if (d->first == FIRST_HEADER && resolve_columns(d, 1) < 0)
+				d->failed = 1;
 			data_row = d->first == FIRST_DATA;
+			if (!data_row && !d->failed)
+				mark_header(d);
 			d->in_first_row = 0;
 			/* A later input's header, when inputs are concatenated. */
 			if (!data_row && d->o->skip_header && !d->failed &&
@@ -552,6 +567,8 @@ struct csv_enc {
 	int same_delim;    /* output separator is the input's: plain cells need no check */
 	int at_row_start;  /* nothing of the current row written yet */
 	int pending_empty; /* the row so far is one empty field */
+	int with_input;    /* write each input number before its result */
+	const char *mode_name;
 };
 
 static void *csv_enc_open(const struct lr_format *f, struct lr_sink *sink,
@@ -570,6 +587,9 @@ static void *csv_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	e->same_delim = from->family == LR_FAMILY_TABLE &&
 			e->delim == (o->delimiter ? o->delimiter : from->delimiter);
 	e->at_row_start = 1;
+	/* Inputs are known only for numbers that came as text. */
+	e->with_input = o->with_input && from->family == LR_FAMILY_TABLE;
+	e->mode_name = lr_mode_name(o->mode);
 	return e;
 }
 
@@ -603,6 +623,14 @@ static int put_quoted(struct lr_sink *s, const char *t, size_t n)
 	if (lr_sink_put(s, t, n) < 0)
 		return -1;
 	return lr_sink_putc(s, '"');
+}
+
+/* One field, quoted if it needs to be. */
+static int put_field(struct csv_enc *e, const char *t, size_t n, int plain)
+{
+	if (!(plain && e->same_delim) && needs_quotes(t, n, e->delim))
+		return put_quoted(e->sink, t, n);
+	return lr_sink_put(e->sink, t, n);
 }
 
 static int csv_enc_write(void *ve, const struct lr_block *b)
@@ -642,10 +670,24 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 			return -1;
 		e->pending_empty = e->at_row_start && n == 0;
 		e->at_row_start = 0;
-		if (!(c->plain && e->same_delim) && needs_quotes(t, n, e->delim)) {
-			if (put_quoted(s, t, n) < 0)
+		/* --with-input: the input, then the result beside it */
+		if (e->with_input && (c->kind == LR_CELL_NUM || c->selhead)) {
+			const char *in = b->text + c->off;
+
+			if (put_field(e, in, c->len, c->plain) < 0 ||
+			    lr_sink_putc(s, e->delim) < 0)
 				return -1;
-		} else if (lr_sink_put(s, t, n) < 0)
+			if (c->selhead) {
+				char name[4096];
+				int k = snprintf(name, sizeof name, "%.*s_%s", (int)(c->len < 4000 ? c->len : 4000),
+						 in, e->mode_name);
+
+				if (put_field(e, name, (size_t)k, 0) < 0)
+					return -1;
+				continue;
+			}
+		}
+		if (put_field(e, t, n, c->plain) < 0)
 			return -1;
 	}
 	return 0;

@@ -839,6 +839,7 @@ struct json_enc {
 	int pretty;
 	int depth;
 	int after_open;    /* the last token opened a container */
+	int with_input;    /* numbers become [input, result] */
 	uint64_t nonfinite;
 };
 
@@ -847,13 +848,13 @@ static void *json_enc_open(const struct lr_format *f, struct lr_sink *sink,
 {
 	struct json_enc *e = calloc(1, sizeof *e);
 
-	(void)from;
 	if (!e) {
 		lr_error_sys("out of memory");
 		return NULL;
 	}
 	e->sink = sink;
 	e->pretty = o->pretty && f == &lr_format_json;
+	e->with_input = o->with_input && from->family == LR_FAMILY_JSON;
 	return e;
 }
 
@@ -872,6 +873,20 @@ static int newline_indent(struct json_enc *e)
 		n -= k;
 	}
 	return 0;
+}
+
+/* A token's text; with --with-input a number becomes [input, result]. */
+static int put_token(struct json_enc *e, const struct lr_block *b, const struct lr_cell *c,
+		     const char *t, size_t n)
+{
+	struct lr_sink *s = e->sink;
+
+	if (!e->with_input || c->kind != LR_CELL_NUM)
+		return lr_sink_put(s, t, n);
+	if (lr_sink_putc(s, '[') < 0 || lr_sink_put(s, b->text + c->off, c->len) < 0 ||
+	    lr_sink_putc(s, ',') < 0 || lr_sink_put(s, t, n) < 0)
+		return -1;
+	return lr_sink_putc(s, ']');
 }
 
 static int json_enc_write(void *ve, const struct lr_block *b)
@@ -903,7 +918,7 @@ static int json_enc_write(void *ve, const struct lr_block *b)
 			e->nonfinite++;
 		}
 		if (!e->pretty) {
-			if (lr_sink_put(s, t, n) < 0)
+			if (put_token(e, b, c, t, n) < 0)
 				return -1;
 			continue;
 		}
@@ -917,7 +932,7 @@ static int json_enc_write(void *ve, const struct lr_block *b)
 				return -1;
 			e->after_open = 0;
 		}
-		if (lr_sink_put(s, t, n) < 0)
+		if (put_token(e, b, c, t, n) < 0)
 			return -1;
 		if (ch == '{' || ch == '[') {
 			e->depth++;

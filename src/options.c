@@ -31,7 +31,8 @@ enum {
 	OPT_STATS,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
-	OPT_RANGE
+	OPT_RANGE,
+	OPT_WITH_INPUT
 };
 
 static const struct option longopts[] = {
@@ -54,6 +55,7 @@ static const struct option longopts[] = {
 	{ "stats", optional_argument, NULL, OPT_STATS },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "range", required_argument, NULL, OPT_RANGE },
+	{ "with-input", no_argument, NULL, OPT_WITH_INPUT },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "from", required_argument, NULL, 'f' },
@@ -76,6 +78,7 @@ static void usage(FILE *fp)
 		"  -m, --mode MODE           forward|grad|prelu|inverse|identity (default forward)\n"
 		"      --range A:B:N         write N evenly spaced x from A to B and a column\n"
 		"                            per mode (-m forward,grad) for plotting\n"
+		"      --with-input          write each input number beside its result\n"
 		"      --dtype TYPE          exact|f64|f32 arithmetic on text (default exact)\n"
 		"      --precision N         round computed values to N significant digits\n"
 		"      --zero-grad WHICH     gradient at 0: slope|one (default slope)\n"
@@ -412,6 +415,9 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			break;
 		case OPT_PROGRESS:
 			o->progress = 1;
+			break;
+		case OPT_WITH_INPUT:
+			o->with_input = 1;
 			break;
 		case OPT_RANGE:
 			if (parse_range(o, optarg) < 0)

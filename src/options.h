@@ -53,6 +53,7 @@ struct lr_options {
 	int skip_header;  /* set by main: leave out this input's header row */
 	int stats;        /* --stats: 0 none, 1 text, 2 JSON */
 	int progress;     /* -1: when stderr is a terminal and the size known */
+	int with_input;   /* write each input number beside its result */
 	int level;        /* gzip level, 1-9 */
 	const char *output; /* NULL: standard output */
 	const struct lr_format *from, *to;

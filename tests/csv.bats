@@ -136,3 +136,17 @@ load helper
 	run bash -c "'$LRELU' -s 1 '$SCRATCH/seq.csv' | cmp - '$SCRATCH/seq.csv'"
 	expect_status 0
 }
+
+@test "regression: --header with --columns transforms only the chosen columns" {
+	run lrelu --header -c b <<<$'a,b\n-1,-2'
+	expect_output $'a,b\n-1,-0.02'
+	run lrelu --header -c 1 <<<$'1,2\n-1,-2'
+	expect_output $'1,2\n-0.01,-2'
+}
+
+@test "--with-input writes each input beside its result, header named after the mode" {
+	run lrelu --with-input -c 2- -m grad <<<$'id,a,b\nr,-1,2'
+	expect_output $'id,a,a_grad,b,b_grad\nr,-1,0.01,2,1'
+	run lrelu --with-input --no-header <<<'-1,"-2"'
+	expect_output '-1,-0.01,-2,-0.02'
+}

@@ -170,3 +170,18 @@ load helper
 	run bash -c "'$LRELU' -s 1 '$SCRATCH/seq.json' | cmp - '$SCRATCH/seq.json'"
 	expect_status 0
 }
+
+@test "--with-input makes each number [input, result]" {
+	run lrelu --with-input -s 0.2 <<<'{"w":[-1.5,2],"s":"x"}'
+	expect_output '{"w":[[-1.5,-0.3],[2,2]],"s":"x"}'
+	run lrelu --with-input --pretty <<<'[-1]'
+	expect_output $'[\n  [-1,-0.01]\n]'
+}
+
+@test "--with-input is refused where there is no input text to show" {
+	run --separate-stderr lrelu --with-input "$SAMPLES/batch.npy"
+	expect_status 2
+	expect_stderr_match 'with-input works on CSV/TSV and JSON/NDJSON'
+	run --separate-stderr lrelu --with-input -t json "$SAMPLES/features.csv"
+	expect_status 2
+}

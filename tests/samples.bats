@@ -31,3 +31,16 @@ load helper
 	expect_status 0
 	[ -n "$output" ]
 }
+
+@test "the gzip'd sample gives what the plain one gives" {
+	run bash -c "'$LRELU' -s 0.2 '$SAMPLES/features.csv.gz' | cmp - '$TESTS_DIR/expected/features.s0.2.csv'"
+	expect_status 0
+}
+
+@test "every sample file is read without error" {
+	local f
+	for f in "$SAMPLES"/*; do
+		case $f in *.sh | *.png) continue ;; esac
+		"$LRELU" -m identity "$f" >/dev/null || { echo "failed: $f" >&2; return 1; }
+	done
+}
