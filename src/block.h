@@ -60,6 +60,7 @@ struct lr_block {
 	int fortran;
 	int64_t total;    /* values in the whole input, -1 if unknown */
 	uint64_t row_width; /* rows of this many values, when not ndim's (0: flat) */
+	void *in_vals;    /* --with-input: the values before the kernel, else NULL */
 
 	struct lr_cell *cell;
 	size_t ncells, cellcap;

@@ -208,6 +208,9 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 		for (i = 0; i < b->nvals; i++)
 			lr_stats_add(c->stats, b->vtype == LR_VALUES_F64 ? ((double *)b->vals)[i]
 									 : ((float *)b->vals)[i]);
+	if (b->in_vals && b->vtype != LR_VALUES_NONE)
+		memcpy(b->in_vals, b->vals,
+		       b->nvals * (b->vtype == LR_VALUES_F64 ? sizeof(double) : sizeof(float)));
 	/* Binary values are computed in their own width, as PyTorch does. */
 	if (b->vtype == LR_VALUES_F32) {
 		lr_kernel_run32(&c->k, b->vals, b->nvals, b->first, b->inner);

@@ -223,6 +223,27 @@ static int row_value(struct lr_convert *cv, const char *t, size_t n)
 	return add_text(cv, LR_CELL_NUM, t, n);
 }
 
+/* --with-input on binary input: the input and the result as two values
+ * of the row (CSV) or as an [input, result] pair (JSON). */
+static int pair_value(struct lr_convert *cv, double x, double y, int src_dtype, size_t width)
+{
+	char a[64], b[64];
+	size_t na = value_text(x, src_dtype, a), nb = value_text(y, src_dtype, b);
+
+	/* rows of one value: the pair is the row */
+	if (!cv->to_json || width == 1)
+		return row_value(cv, a, na) < 0 ? -1 : row_value(cv, b, nb);
+	if (cv->in_row == 0 && row_open(cv) < 0)
+		return -1;
+	if (cv->in_row > 0 && add_text(cv, LR_CELL_TEXT, ",", 1) < 0)
+		return -1;
+	cv->in_row++;
+	if (add_text(cv, LR_CELL_TEXT, "[", 1) < 0 || add_text(cv, LR_CELL_NUM, a, na) < 0 ||
+	    add_text(cv, LR_CELL_TEXT, ",", 1) < 0 || add_text(cv, LR_CELL_NUM, b, nb) < 0)
+		return -1;
+	return add_text(cv, LR_CELL_TEXT, "]", 1);
+}
+
 static int row_close_text(struct lr_convert *cv)
 {
 	if (cv->in_row == 0)
@@ -362,6 +383,14 @@ int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr
 
 			if (cv->to_binary) {
 				if (pend(cv, v) < 0)
+					return -1;
+			} else if (in->in_vals) {
+				/* --with-input: input and result side by side */
+				double x = in->vtype == LR_VALUES_F64
+						   ? ((const double *)in->in_vals)[i]
+						   : ((const float *)in->in_vals)[i];
+
+				if (pair_value(cv, x, v, in->src_dtype, width) < 0)
 					return -1;
 			} else {
 				size_t n = value_text(v, in->src_dtype, text);

@@ -319,6 +319,10 @@ static void *raw_dec_open(const struct lr_format *f, struct lr_source *src,
 		return NULL;
 	}
 	d->blk->valcap = RAW_VALUES;
+	if (o->with_input && !(d->blk->in_vals = malloc(RAW_VALUES * 8))) {
+		lr_error_sys("out of memory");
+		goto fail;
+	}
 	d->blk->inner = 1;
 	if (d->npy) {
 		int i;
@@ -368,6 +372,7 @@ static void *raw_dec_open(const struct lr_format *f, struct lr_source *src,
 	return d;
 fail:
 	free(d->own_vals);
+	free(d->blk->in_vals);
 	d->blk->vals = NULL;
 	lr_block_free(d->blk);
 	free(d);
@@ -537,6 +542,7 @@ static void raw_dec_close(void *vd)
 	if (!d)
 		return;
 	free(d->own_vals);
+	free(d->blk->in_vals);
 	lr_block_free(d->blk);
 	free(d);
 }
@@ -589,7 +595,14 @@ static int write_npy_header(struct raw_enc *e, const struct lr_block *b, uint64_
 	int i;
 	const char *descr = e->dtype == DT_F64 ? "<f8" : e->dtype == DT_F16 ? "<f2" : "<f4";
 
-	if (e->row_width) {
+	if (b->in_vals && b->ndim >= 0 && b->ndim < NPY_MAX_DIMS) {
+		/* --with-input: a trailing axis of 2, input and result */
+		n += (size_t)snprintf(shape + n, sizeof shape - n, "(");
+		for (i = 0; i < b->ndim; i++)
+			n += (size_t)snprintf(shape + n, sizeof shape - n, "%" PRIu64 ", ",
+					      b->dims[i]);
+		snprintf(shape + n, sizeof shape - n, "2)");
+	} else if (e->row_width) {
 		/* rows from a conversion: the row count is fixed up at the end,
 		 * in a field as wide as any count */
 		snprintf(shape, sizeof shape, "(%20" PRIu64 ", %" PRIu64 ")",
@@ -635,10 +648,11 @@ static int write_npy_header(struct raw_enc *e, const struct lr_block *b, uint64_
 	return lr_sink_putc(e->sink, '\n');
 }
 
+static int put_converted(struct raw_enc *e, const struct lr_block *b, size_t start, size_t k);
+
 static int raw_enc_write(void *ve, const struct lr_block *b)
 {
 	struct raw_enc *e = ve;
-	size_t i, w;
 
 	/* .npy keeps the input's type; it has none for bfloat16. */
 	if (e->npy && !e->started)
@@ -647,7 +661,7 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 		return 0; /* the header waits for the first values and their shape */
 	if (!e->started) {
 		e->started = 1;
-		e->row_width = b->row_width;
+		e->row_width = b->in_vals && b->ndim < 0 ? 2 : b->row_width;
 		if (e->npy) {
 			e->header_guess = (b->ndim < 0 && b->total < 0) || e->row_width;
 			/* Refuse before writing anything that cannot be fixed up. */
@@ -667,16 +681,40 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 				return -1;
 		}
 	}
-	w = dtype_width(e->dtype);
-	e->written += b->nvals;
+	e->written += b->nvals * (b->in_vals ? 2 : 1);
+	if (b->in_vals) {
+		/* --with-input: input and result side by side, half a block
+		 * at a time so that the pairs fit the buffer */
+		size_t start;
+
+		for (start = 0; start < b->nvals; start += RAW_VALUES / 2) {
+			size_t k = b->nvals - start < RAW_VALUES / 2 ? b->nvals - start : RAW_VALUES / 2;
+
+			if (put_converted(e, b, start, k) < 0)
+				return -1;
+		}
+		return 0;
+	}
 	if (b->vtype == LR_VALUES_F32 && e->dtype == DT_F32 && !e->swap)
 		return lr_sink_put(e->sink, b->vals, b->nvals * 4);
 	if (b->vtype == LR_VALUES_F64 && e->dtype == DT_F64 && !e->swap)
 		return lr_sink_put(e->sink, b->vals, b->nvals * 8);
-	for (i = 0; i < b->nvals; i++) {
-		unsigned char *p = e->tmp + i * w;
-		double v = b->vtype == LR_VALUES_F64 ? ((const double *)b->vals)[i]
-						     : (double)((const float *)b->vals)[i];
+	return put_converted(e, b, 0, b->nvals);
+}
+
+/* Writes values start..start+k of b in the target type and byte order,
+ * each after its input with --with-input. */
+static int put_converted(struct raw_enc *e, const struct lr_block *b, size_t start, size_t k)
+{
+	size_t i, j = 0, w = dtype_width(e->dtype);
+	int pass;
+
+	for (i = start; i < start + k; i++)
+		for (pass = b->in_vals ? 0 : 1; pass < 2; pass++) {
+		const void *src = pass == 0 ? b->in_vals : b->vals;
+		unsigned char *p = e->tmp + j++ * w;
+		double v = b->vtype == LR_VALUES_F64 ? ((const double *)src)[i]
+						     : (double)((const float *)src)[i];
 		float f = (float)v;
 		uint16_t h;
 
@@ -698,8 +736,8 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 		}
 		if (e->swap)
 			swap_bytes(p, w);
-	}
-	return lr_sink_put(e->sink, e->tmp, b->nvals * w);
+		}
+	return lr_sink_put(e->sink, e->tmp, j * w);
 }
 
 /* An .npy written from a stream of unknown length gets its shape now:

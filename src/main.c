@@ -130,10 +130,10 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		in = lr_format_sniff(p, (size_t)n);
 	}
 	out = o->to ? o->to : in;
-	if (o->with_input && (out->family != in->family || in->family == LR_FAMILY_BINARY)) {
-		lr_error_usage("%s: --with-input works on CSV/TSV and JSON/NDJSON, within "
-			       "their family",
-			       src->name);
+	/* Text inputs keep their text only within their family. */
+	if (o->with_input && in->family != LR_FAMILY_BINARY && out->family != in->family) {
+		lr_error_usage("%s: --with-input from %s writes %s's family only", src->name,
+			       in->name, in->name);
 		goto done;
 	}
 	if (out->family != in->family && !(cv = lr_convert_open(in, out, o)))

@@ -177,3 +177,24 @@ hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
 	run bash -c "'$LRELU' -m identity '$SCRATCH/r.f32' | cmp - '$SCRATCH/r.f32'"
 	expect_status 0
 }
+
+@test "--with-input on binary: pairs side by side in every output" {
+	printf '\x00\x00\xc0\xbf\x00\x00\x80\x3f' >"$SCRATCH/w.f32" # -1.5, 1
+	run bash -c "'$LRELU' --with-input -s 0.5 '$SCRATCH/w.f32' | od -An -tx1 | tr -d ' '"
+	expect_output '0000c0bf000040bf0000803f0000803f'
+	run lrelu --with-input -s 0.5 -t csv "$SCRATCH/w.f32"
+	expect_output $'-1.5,-0.75\n1,1'
+	run lrelu --with-input -s 0.5 -t json "$SCRATCH/w.f32"
+	expect_output '[[-1.5,-0.75],[1,1]]'
+	run lrelu --with-input -s 0.5 -t json --channels 2 "$SCRATCH/w.f32"
+	expect_output '[[[-1.5,-0.75],[1,1]]]'
+}
+
+@test "--with-input on .npy adds a trailing axis of 2" {
+	run lrelu --with-input -s 0.5 -o "$SCRATCH/o.npy" "$NPY/v1_f4_2d.npy"
+	expect_status 0
+	head -c 128 "$SCRATCH/o.npy" | grep -aq "'shape': (3, 4, 2), }"
+	[ "$(npy_data "$SCRATCH/o.npy" | wc -c)" -eq 96 ]
+	# the first pair: the input 0.0 and its result
+	[ "$(npy_data "$SCRATCH/o.npy" | head -c 8 | od -An -tx1 | tr -d ' ')" = 0000000000000000 ]
+}

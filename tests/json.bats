@@ -178,10 +178,8 @@ load helper
 	expect_output $'[\n  [-1,-0.01]\n]'
 }
 
-@test "--with-input is refused where there is no input text to show" {
-	run --separate-stderr lrelu --with-input "$SAMPLES/batch.npy"
-	expect_status 2
-	expect_stderr_match 'with-input works on CSV/TSV and JSON/NDJSON'
+@test "--with-input from text to another family is refused" {
 	run --separate-stderr lrelu --with-input -t json "$SAMPLES/features.csv"
 	expect_status 2
+	expect_stderr_match 'with-input from csv writes csv.s family only'
 }
