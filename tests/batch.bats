@@ -77,7 +77,10 @@ load helper
 	if [ "$(id -u)" -eq 0 ]; then
 		# root writes anywhere: run as nobody
 		command -v setpriv >/dev/null || skip "needs setpriv to drop root"
-		run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$LRELU" -i "$SCRATCH/ro/a.csv"
+		# a copy nobody may run, wherever the checkout lives
+		cp "$LRELU" "$SCRATCH/lrelu" && chmod 755 "$SCRATCH/lrelu"
+		run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$SCRATCH/lrelu" -i "$SCRATCH/ro/a.csv"
 	else
 		run --separate-stderr lrelu -i "$SCRATCH/ro/a.csv"
 	fi
