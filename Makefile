@@ -31,7 +31,8 @@ HDR      = $(wildcard src/*.h)
 DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev pkg-config bats mandoc \
               gnuplot-nox parallel zsh fish
 
-.PHONY: all deps demo check test unit bats check-oracle bench plot install uninstall clean
+.PHONY: all deps demo check test unit bats check-oracle check-asan check-valgrind bench plot \
+	install uninstall clean
 
 all: lrelu
 
@@ -82,6 +83,22 @@ check: deps
 
 test: check
 
+# The whole suite again on a build with AddressSanitizer and UBSan (in
+# build-asan/), and under Valgrind.
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check-asan: deps
+	rm -rf build-asan && mkdir -p build-asan
+	$(CC) $(WARN) $(DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -o build-asan/lrelu $(SRC) $(LIBS)
+	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o build-asan/unit tests/unit.c $(CORE_SRC) -lm
+	./build-asan/unit
+	ASAN_OPTIONS=detect_leaks=1 LRELU=$(CURDIR)/build-asan/lrelu bats tests/
+
+check-valgrind: deps
+	$(MAKE) lrelu tests/unit
+	valgrind -q --error-exitcode=99 ./tests/unit
+	LRELU_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+		LRELU=$(CURDIR)/lrelu bats tests/
+
 # Optional: bit-for-bit comparison with PyTorch where python3-torch is installed.
 check-oracle: lrelu
 	LRELU=$(CURDIR)/lrelu sh tests/oracle/run.sh
@@ -109,3 +126,4 @@ uninstall:
 
 clean:
 	rm -f lrelu $(OBJ) tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-cjson
+	rm -rf build-asan
