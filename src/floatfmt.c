@@ -132,7 +132,8 @@ static int neighbour(double v, int is32, int p, char *dig, int *exp)
 
 static int shortest(double v, int is32, char *dig, int *exp)
 {
-	int lo = 1, hi = is32 == W64 ? 17 : is32 == W32 ? 9 : 5, n;
+	int lo = 1, hi = is32 == W64 ? 17 : is32 == W32 ? 9 : 5, n, e2;
+	int last_ok = 0; /* the last probe read back: dig holds lo's digits */
 
 	v = fabs(v);
 	if (v == 0) {
@@ -141,19 +142,35 @@ static int shortest(double v, int is32, char *dig, int *exp)
 	}
 	/* If the nearest p-digit string reads back, so does the nearest
 	 * (p+1)-digit one, which is at least as close: search for the
-	 * least such p. */
+	 * least such p. Most doubles that come out of arithmetic need 16 or
+	 * 17 digits, so for them the search looks at 15 first. */
+	if (is32 == W64) {
+		if ((n = nearest(v, is32, 15, dig, exp)) != 0)
+			hi = 15;
+		else
+			lo = 16;
+	}
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
 
-		if (nearest(v, is32, mid, dig, exp))
+		if ((n = nearest(v, is32, mid, dig, exp)) != 0) {
 			hi = mid;
-		else
+			last_ok = n;
+		} else {
 			lo = mid + 1;
+			last_ok = 0;
+		}
 	}
 	/* One digit fewer may still do where a power of two makes the
-	 * rounding interval wider above than below. */
-	if (lo > 1 && (n = neighbour(v, is32, lo - 1, dig, exp)) != 0)
-		return n;
+	 * rounding interval wider above than below; elsewhere it cannot. */
+	if (lo > 1 && frexp(v, &e2) == 0.5) {
+		if ((n = neighbour(v, is32, lo - 1, dig, exp)) != 0)
+			return n;
+		last_ok = 0; /* neighbour() wrote over dig */
+	}
+	/* A search that ended on a success left lo's digits in dig. */
+	if (last_ok)
+		return last_ok;
 	return nearest(v, is32, lo, dig, exp);
 }
 
