@@ -551,8 +551,6 @@ static void raw_dec_close(void *vd)
 
 struct raw_enc {
 	struct lr_sink *sink;
-	const struct lr_format *f;
-	const struct lr_options *o;
 	enum dtype dtype;
 	int swap;
 	int npy;
@@ -576,8 +574,6 @@ static void *raw_enc_open(const struct lr_format *f, struct lr_sink *sink,
 		return NULL;
 	}
 	e->sink = sink;
-	e->f = f;
-	e->o = o;
 	e->npy = f == &lr_format_npy;
 	e->dtype = format_dtype(f);
 	e->swap = !e->npy && (o->endian == LR_ENDIAN_BIG) != host_big_endian();
@@ -596,12 +592,15 @@ static int write_npy_header(struct raw_enc *e, const struct lr_block *b, uint64_
 	const char *descr = e->dtype == DT_F64 ? "<f8" : e->dtype == DT_F16 ? "<f2" : "<f4";
 
 	if (b->in_vals && b->ndim >= 0 && b->ndim < NPY_MAX_DIMS) {
-		/* --with-input: a trailing axis of 2, input and result */
-		n += (size_t)snprintf(shape + n, sizeof shape - n, "(");
+		/* --with-input: an axis of 2, input and result, interleaved in
+		 * memory, so the last axis in C order and the first in Fortran
+		 * order (the one that varies fastest) */
+		n += (size_t)snprintf(shape + n, sizeof shape - n, b->fortran ? "(2, " : "(");
 		for (i = 0; i < b->ndim; i++)
-			n += (size_t)snprintf(shape + n, sizeof shape - n, "%" PRIu64 ", ",
-					      b->dims[i]);
-		snprintf(shape + n, sizeof shape - n, "2)");
+			n += (size_t)snprintf(shape + n, sizeof shape - n, "%" PRIu64 "%s",
+					      b->dims[i],
+					      i + 1 < b->ndim || !b->fortran ? ", " : "");
+		snprintf(shape + n, sizeof shape - n, b->fortran ? ")" : "2)");
 	} else if (e->row_width) {
 		/* rows from a conversion: the row count is fixed up at the end,
 		 * in a field as wide as any count */

@@ -198,3 +198,11 @@ hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
 	# the first pair: the input 0.0 and its result
 	[ "$(npy_data "$SCRATCH/o.npy" | head -c 8 | od -An -tx1 | tr -d ' ')" = 0000000000000000 ]
 }
+
+@test "regression: --with-input on a Fortran-order .npy puts the pair axis first" {
+	# memory holds input, result, input, result...: the axis that varies
+	# fastest, the first one in Fortran order
+	run lrelu --with-input -s 0.5 -o "$SCRATCH/o.npy" "$NPY/fortran_f4_2d.npy"
+	expect_status 0
+	head -c 128 "$SCRATCH/o.npy" | grep -aq "'fortran_order': True, 'shape': (2, 3, 4), }"
+}

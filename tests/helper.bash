@@ -47,3 +47,18 @@ expect_stderr_match() {
 		return 1
 	fi
 }
+
+# lrelu_unprivileged ARGS: lrelu as a user without root's way past file
+# permissions. As root it runs a copy of the binary from the scratch
+# directory (reachable wherever the checkout lives) as nobody; skips the
+# test when that cannot be done.
+lrelu_unprivileged() {
+	if [ "$(id -u)" -ne 0 ]; then
+		lrelu "$@"
+		return
+	fi
+	command -v setpriv >/dev/null || skip "needs setpriv to drop root"
+	chmod 755 "$SCRATCH"
+	cp "$LRELU" "$SCRATCH/.lrelu" && chmod 755 "$SCRATCH/.lrelu"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$SCRATCH/.lrelu" "$@"
+}

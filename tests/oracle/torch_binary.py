@@ -158,5 +158,20 @@ with tempfile.TemporaryDirectory() as tmp:
                     case("npy %s %s v%d.%d %s" % (shape, descr, version[0], version[1],
                                                   "F" if fortran else "C"), ok)
 
+# --with-input on .npy: the pair axis, last in C order, first in Fortran
+with tempfile.TemporaryDirectory() as tmp:
+    for fortran in (False, True):
+        x = (rng.standard_normal((3, 4, 2)) * 3).astype("<f4")
+        if fortran:
+            x = np.asfortranarray(x)
+        src, out = os.path.join(tmp, "in.npy"), os.path.join(tmp, "out.npy")
+        np.save(src, x)
+        subprocess.run([LRELU, "--with-input", "-s", "0.5", src, "-o", out], check=True)
+        y = np.load(out)
+        ref = torch.nn.functional.leaky_relu(torch.from_numpy(np.ascontiguousarray(x)), 0.5).numpy()
+        pin, pout = (y[0], y[1]) if fortran else (y[..., 0], y[..., 1])
+        case("--with-input npy %s order" % ("F" if fortran else "C"),
+             np.array_equal(pin, x) and np.array_equal(pout, ref))
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
