@@ -23,7 +23,7 @@ LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) -lm
 
 ALL_CFLAGS = $(WARN) $(DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
-CORE_SRC = src/diag.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/stats.c src/calc.c src/block.c
+CORE_SRC = src/diag.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/shortest.c src/stats.c src/calc.c src/block.c
 SRC      = $(CORE_SRC) src/stream.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/fmt_raw.c src/convert.c src/progress.c src/range.c src/main.c
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
@@ -31,7 +31,7 @@ HDR      = $(wildcard src/*.h)
 DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev pkg-config bats mandoc \
               gnuplot-nox parallel zsh fish
 
-.PHONY: all deps demo check test unit bats check-oracle check-asan check-valgrind bench plot \
+.PHONY: pow10 check-shortest all deps demo check test unit bats check-oracle check-asan check-valgrind bench plot \
 	install uninstall clean
 
 all: lrelu
@@ -56,8 +56,8 @@ tests/lrelu-cjson: $(SRC) $(HDR)
 tests/lrelu-portable: $(SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -U__SSE2__ $(LDFLAGS) -o $@ $(SRC) $(LIBS)
 
-tests/unit: tests/unit.c $(CORE_SRC) $(HDR)
-	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/unit.c $(CORE_SRC) -lm
+tests/unit: tests/unit.c tests/shortest_ref.c $(CORE_SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
 
 # Installs the Debian packages the build and tests need, when missing.
 deps:
@@ -89,7 +89,7 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 check-asan: deps
 	rm -rf build-asan && mkdir -p build-asan
 	$(CC) $(WARN) $(DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -o build-asan/lrelu $(SRC) $(LIBS)
-	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o build-asan/unit tests/unit.c $(CORE_SRC) -lm
+	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o build-asan/unit tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
 	./build-asan/unit
 	ASAN_OPTIONS=detect_leaks=1 LRELU=$(CURDIR)/build-asan/lrelu bats tests/
 
@@ -103,12 +103,29 @@ check-valgrind: deps
 check-oracle: lrelu
 	LRELU=$(CURDIR)/lrelu sh tests/oracle/run.sh
 
+# The long check of the shortest-digit printer (about half an hour on two
+# cores): every float32 and 10^8 random float64 patterns against strtof,
+# strtod and the C library's %.*e, and every integer below 10^8. Not part
+# of make check.
+SHORTEST_F64 ?= 100000000
+tests/shortest_check: tests/shortest_check.c src/shortest.c src/half.c $(HDR)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/shortest_check.c src/shortest.c src/half.c -lm
+
+check-shortest: tests/shortest_check
+	./tests/shortest_check ints
+	./tests/shortest_check f64 $(SHORTEST_F64)
+	./tests/shortest_check f32
+
 bench: lrelu
 	LRELU=$(CURDIR)/lrelu sh tests/bench/bench.sh
 
 # samples/curves.png, shown in the README, from lrelu --range and gnuplot.
 plot: lrelu
 	LRELU=$(CURDIR)/lrelu sh samples/curves.sh
+
+# src/pow10.h, the table of powers of ten for shortest.c (committed).
+pow10:
+	python3 src/mkpow10.py > src/pow10.h.tmp && mv src/pow10.h.tmp src/pow10.h
 
 install: lrelu
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
@@ -125,5 +142,5 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
-	rm -f lrelu $(OBJ) tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-cjson
+	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-cjson
 	rm -rf build-asan

@@ -12,6 +12,8 @@
 #include "calc.h"
 #include "decimal.h"
 #include "floatfmt.h"
+#include "half.h"
+#include "shortest_ref.h"
 #include "kernel.h"
 
 static int passed, failed;
@@ -394,6 +396,91 @@ static void test_shortest(void)
 	}
 }
 
+/* The same digits and exponent from shortest.c and the reference search. */
+static int same_digits(int n1, const char *d1, int e1, int n2, const char *d2, int e2)
+{
+	return n1 == n2 && (n1 == 0 || (e1 == e2 && memcmp(d1, d2, (size_t)n1) == 0));
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static int cmp64(double v)
+{
+	char a[32], b[32];
+	int ea, eb, na = lr_shortest64(v, a, &ea), nb = ref_shortest64(v, b, &eb);
+
+	return same_digits(na, a, ea, nb, b, eb);
+}
+
+static int cmp32(float v)
+{
+	char a[32], b[32];
+	int ea, eb, na = lr_shortest32(v, a, &ea), nb = ref_shortest32(v, b, &eb);
+
+	return same_digits(na, a, ea, nb, b, eb);
+}
+
+/* shortest.c against the slow search over %.*e and strtod: every
+ * float16 and bfloat16, random float32 and float64 bit patterns, and the
+ * places where the method has special cases (binade edges, subnormals
+ * with few bits, integers). */
+static void test_shortest_vs_reference(void)
+{
+	int bad16 = 0, badb16 = 0, bad32 = 0, bad64 = 0, badedge = 0, i;
+
+	for (i = 0; i < 0x7c00; i++) {
+		float f = lr_f16_to_f32((uint16_t)i), fb = lr_bf16_to_f32((uint16_t)(i * 2 + 1));
+		char a[32], b[32];
+		int ea, eb, na, nb;
+
+		na = lr_shortest_narrow(f, 0, a, &ea);
+		nb = ref_shortest_narrow(f, 0, b, &eb);
+		bad16 += !same_digits(na, a, ea, nb, b, eb);
+		if (i * 2 + 1 < 0x7f80) {
+			na = lr_shortest_narrow(fb, 1, a, &ea);
+			nb = ref_shortest_narrow(fb, 1, b, &eb);
+			badb16 += !same_digits(na, a, ea, nb, b, eb);
+		}
+	}
+	for (i = 0; i < 200000; i++) {
+		uint64_t r = rng();
+		uint32_t b32 = (uint32_t)r & 0x7fffffffu;
+		double d;
+		float f;
+
+		memcpy(&f, &b32, sizeof f);
+		if (isfinite(f))
+			bad32 += !cmp32(f);
+		r = rng() & 0x7fffffffffffffffu;
+		memcpy(&d, &r, sizeof d);
+		if (isfinite(d))
+			bad64 += !cmp64(d);
+	}
+	for (i = -1074; i <= 1023; i++) {
+		double p = ldexp(1.0, i);
+
+		badedge += !cmp64(p) + !cmp64(nextafter(p, 0)) + !cmp64(nextafter(p, INFINITY));
+	}
+	for (i = 1; i < 3000; i++) {
+		badedge += !cmp64(ldexp((double)i, -1074)) + !cmp32(ldexpf((float)i, -149));
+		badedge += !cmp64((double)i * 1e15) + !cmp32((float)i * 1e5f);
+	}
+	badedge += !cmp64(1.7976931348623157e308) + !cmp32(3.4028235e38f);
+	check(bad16 == 0, "float16 digits agree with the reference", NULL);
+	check(badb16 == 0, "bfloat16 digits agree with the reference", NULL);
+	check(bad32 == 0, "float32 digits agree with the reference", NULL);
+	check(bad64 == 0, "float64 digits agree with the reference", NULL);
+	check(badedge == 0, "binade edges, subnormals and integers agree", NULL);
+}
+
 static const char *calc(struct lr_calc *c, const char *s)
 {
 	static char out[4096];
@@ -455,6 +542,7 @@ int main(void)
 	test_round();
 	test_kernel();
 	test_shortest();
+	test_shortest_vs_reference();
 	test_calc();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
