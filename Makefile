@@ -116,7 +116,10 @@ check-shortest: tests/shortest_check
 	./tests/shortest_check f64 $(SHORTEST_F64)
 	./tests/shortest_check f32
 
-bench: lrelu
+tests/bench/shortest_bench: tests/bench/shortest_bench.c tests/shortest_ref.c src/shortest.c src/half.c $(HDR)
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests $(LDFLAGS) -o $@ tests/bench/shortest_bench.c tests/shortest_ref.c src/shortest.c src/half.c -lm
+
+bench: lrelu tests/bench/shortest_bench
 	LRELU=$(CURDIR)/lrelu sh tests/bench/bench.sh
 
 # samples/curves.png, shown in the README, from lrelu --range and gnuplot.
@@ -142,5 +145,5 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
-	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-cjson
+	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-cjson
 	rm -rf build-asan

@@ -7,7 +7,8 @@
 #   VALUES=10000000  values in the generated CSV
 #   RSS_GB=0      if > 0, also stream this many GB of each format through
 #                 lrelu and report its peak RSS
-#   ONLY=         csv, json, ndjson, binary or gzip: time that section alone
+#   ONLY=         csv, json, ndjson, binary, gzip or print: time that
+#                 section alone
 set -u
 cd "$(dirname "$0")/../.." || exit 3
 LRELU=${LRELU:-./lrelu}
@@ -130,6 +131,7 @@ fi
 time_cmd "cat" "cat '$f32'"
 time_cmd "lrelu" "'$LRELU' -s 0.01 '$f32'"
 time_cmd "lrelu .npy" "'$LRELU' -s 0.01 '$npy'"
+time_cmd "lrelu -t csv (shortest text)" "'$LRELU' -m identity -t csv '$f32'"
 time_cmd "lrelu -m prelu, 5 channels" "'$LRELU' -m prelu -s 0.1,0.2,0.3,0.4,0.5 --channels 5 '$f32'"
 if $PY -c 'import numpy' 2>/dev/null; then
 	time_cmd "numpy fromfile/tofile" "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY -c \"
@@ -149,6 +151,17 @@ time_cmd "gzip -6 (of the output)" "gzip -6 -c '$plainout'"
 time_cmd "lrelu" "'$LRELU' -s 0.01 -z --level 6 '$gz'"
 time_cmd "zcat | mawk | gzip -6" "zcat '$gz' | mawk -F, -v OFS=, 'NR > 1 { for (i = 1; i <= NF; i++) if (\$i < 0) \$i = \$i * 0.01 } { print }' | gzip -6"
 report "csv.gz to csv.gz (level 6), slope 0.01: $VALUES values, $(wc -c <"$gz") bytes compressed"
+fi
+
+# Printing floats: the C library against shortest.c, per value.
+if want print && [ -x tests/bench/shortest_bench ]; then
+	echo
+	echo "printing floats as text (median of 5 runs):"
+	tests/bench/shortest_bench 1000000 | awk '
+		/printf %.17g/ { p64 = $(NF - 1) } /printf %.9g/ { p32 = $(NF - 1) }
+		/float64 shortest \(lrelu\)/ { l64 = $(NF - 1) } /float32 shortest \(lrelu\)/ { l32 = $(NF - 1) }
+		{ print "  " $0 }
+		END { printf "  float64: %.1fx faster than %%.17g; float32: %.1fx faster than %%.9g\n", p64 / l64, p32 / l32 }'
 fi
 
 # rss NAME ARGS: streams RSS_GB of generated input (on stdin) through

@@ -1,0 +1,98 @@
+/*
+ * shortest_bench.c - time to print N doubles (and floats) as text: the
+ * C library's %.17g and %.9g, lrelu's shortest digits (shortest.c, with
+ * the digits turned into text as lrelu's encoders do), and the slow
+ * search it replaced (tests/shortest_ref.c). Values are products of
+ * random six-decimal numbers in [-10, 10] and 0.01, as forward makes
+ * them. Prints nanoseconds per value, the median of RUNS runs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "floatfmt.h"
+#include "shortest_ref.h"
+
+enum { RUNS = 5 };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* digits and exponent into a "d.ddde-x" string, as the encoders do */
+static size_t text(char *out, const char *dig, int n, int e)
+{
+	size_t k = 0;
+
+	out[k++] = dig[0];
+	if (n > 1) {
+		out[k++] = '.';
+		memcpy(out + k, dig + 1, (size_t)n - 1);
+		k += (size_t)n - 1;
+	}
+	e += n - 1;
+	out[k++] = 'e';
+	if (e < 0) {
+		out[k++] = '-';
+		e = -e;
+	}
+	if (e >= 100)
+		out[k++] = (char)('0' + e / 100);
+	if (e >= 10)
+		out[k++] = (char)('0' + e / 10 % 10);
+	out[k++] = (char)('0' + e % 10);
+	return k;
+}
+
+static volatile size_t sink;
+
+#define TIME(label, n, body) do { \
+	double t[RUNS]; \
+	for (int r = 0; r < RUNS; r++) { \
+		double t0 = now(); \
+		size_t acc = 0; \
+		for (size_t i = 0; i < (n); i++) { body; } \
+		sink += acc; \
+		t[r] = now() - t0; \
+	} \
+	qsort(t, RUNS, sizeof t[0], cmpd); \
+	printf("%-34s %8.1f ns/value\n", label, t[RUNS / 2] * 1e9 / (double)(n)); \
+} while (0)
+
+int main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 1000000, nref = n / 20;
+	double *v = malloc(n * sizeof *v);
+	float *f = malloc(n * sizeof *f);
+	char buf[64], dig[32];
+	int e;
+
+	srand(42);
+	for (size_t i = 0; i < n; i++) {
+		double x = (double)(rand() % 20000001 - 10000000) / 1e6;
+
+		v[i] = x * 0.01;
+		f[i] = (float)x * 0.01f;
+	}
+	printf("%zu values (the slow search on %zu)\n", n, nref);
+	TIME("float64 printf %.17g", n, acc += (size_t)snprintf(buf, sizeof buf, "%.17g", v[i]));
+	TIME("float64 shortest (lrelu)", n, { int k = lr_shortest64(v[i], dig, &e); acc += text(buf, dig, k, e); });
+	TIME("float64 shortest (old search)", nref, { int k = ref_shortest64(v[i], dig, &e); acc += text(buf, dig, k, e); });
+	TIME("float32 printf %.9g", n, acc += (size_t)snprintf(buf, sizeof buf, "%.9g", (double)f[i]));
+	TIME("float32 shortest (lrelu)", n, { int k = lr_shortest32(f[i], dig, &e); acc += text(buf, dig, k, e); });
+	free(v);
+	free(f);
+	return 0;
+}
