@@ -346,7 +346,19 @@ static struct lr_sink *atomic(const char *path, int keep_fd)
 		return NULL;
 	}
 	s->tmp_path = tmp;
+	/* The sink's own copy: the caller's path may not outlive it. */
 	s->final_path = strdup(path);
+	if (!s->final_path) {
+		lr_error_sys("out of memory");
+		s->final_path = NULL;
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		free(s->buf);
+		free(s);
+		return NULL;
+	}
+	s->name = s->final_path;
 	strcpy(pending_tmp, tmp);
 	have_pending = 1;
 	return s;
