@@ -31,7 +31,7 @@ HDR      = $(wildcard src/*.h)
 DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev pkg-config bats mandoc \
               gnuplot-nox parallel zsh fish
 
-.PHONY: pow10 check-shortest all deps demo check test unit bats check-oracle check-asan check-valgrind bench plot \
+.PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-oracle check-asan check-valgrind bench plot \
 	install uninstall clean
 
 all: lrelu
@@ -94,10 +94,43 @@ check-asan: deps
 	ASAN_OPTIONS=detect_leaks=1 LRELU=$(CURDIR)/build-asan/lrelu bats tests/
 
 check-valgrind: deps
+	@sh tests/deps.sh valgrind
 	$(MAKE) lrelu tests/unit
 	valgrind -q --error-exitcode=99 ./tests/unit
 	LRELU_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 		LRELU=$(CURDIR)/lrelu bats tests/
+
+# libFuzzer harnesses (clang): the whole program on one input per decoder,
+# and decimal.c's arithmetic. `make fuzz FUZZ_SECONDS=N` runs each for N
+# seconds (tests/fuzz/run.sh says how to replay a crash).
+FUZZ_SECONDS ?= 60
+FUZZ_CC    ?= clang
+FUZZ_FLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+# Small buffers: buffer edges come every few hundred bytes, and a run
+# allocates little, so the harness runs thousands of times a second.
+SMALL_BUFS  = -DLR_STREAM_BUFSIZE=8192 -DLR_BLOCK_MAX_VALUES=1024 -DCSV_FEED=256 \
+              -DCSV_CELLS_HIGH=256 -DCSV_TEXT_HIGH=4096 -DCSV_FIELD_MAX=65536 \
+              -DJSON_ELEM_MAX=65536 -DJSON_CELLS_HIGH=256 -DJSON_TEXT_HIGH=4096 \
+              -DJSON_TREE_BUDGET=1048576 -DCONV_VALUES=1024
+FUZZ_PIPE   = csv:1 json:2 ndjson:3 binary:4 gzip:5
+FUZZ_BINS   = $(foreach p,$(FUZZ_PIPE),build-fuzz/fuzz_$(firstword $(subst :, ,$(p)))) \
+              build-fuzz/fuzz_decimal
+
+fuzz: deps
+	@sh tests/deps.sh clang libclang-rt-dev
+	rm -f $(FUZZ_BINS)
+	$(MAKE) $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_pipeline.c $(SRC) $(HDR)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(WARN) -Wno-missing-prototypes $(DEFS) $(CJSON_CFLAGS) $(FUZZ_FLAGS) $(SMALL_BUFS) -Dmain=lrelu_main -Isrc \
+		-DFUZZ_TARGET=$(patsubst $*:%,%,$(filter $*:%,$(FUZZ_PIPE))) \
+		-o $@ tests/fuzz/fuzz_pipeline.c $(SRC) $(LIBS)
+
+build-fuzz/fuzz_decimal: tests/fuzz/fuzz_decimal.c src/decimal.c $(HDR)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_FLAGS) -Isrc -o $@ tests/fuzz/fuzz_decimal.c src/decimal.c
 
 # Optional: bit-for-bit comparison with PyTorch where python3-torch is installed.
 check-oracle: lrelu
@@ -146,4 +179,4 @@ uninstall:
 
 clean:
 	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-cjson
-	rm -rf build-asan
+	rm -rf build-asan build-fuzz

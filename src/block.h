@@ -42,8 +42,12 @@ enum lr_vtype { LR_VALUES_NONE, LR_VALUES_F32, LR_VALUES_F64 };
 #define LR_MAX_DIMS 32
 
 /* Most values (binary) or numbers (cells) a decoder puts in one block;
- * the converter's buffers are sized by it. */
+ * the converter's buffers are sized by it. This and the other sizes
+ * marked "#ifndef" may be set smaller at build time: the fuzzing build
+ * does, so that buffer edges come often. */
+#ifndef LR_BLOCK_MAX_VALUES
 #define LR_BLOCK_MAX_VALUES 16384
+#endif
 
 struct lr_block {
 	const char *name; /* input name for messages */

@@ -17,7 +17,9 @@
 #include "diag.h"
 #include "floatfmt.h"
 
+#ifndef CONV_VALUES
 #define CONV_VALUES 16384 /* the widest row to binary */
+#endif
 
 /* An input block holds at most LR_BLOCK_MAX_VALUES numbers, and a CSV
  * block a few more (its cell high-water mark plus one chunk); a binary

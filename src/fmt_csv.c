@@ -23,15 +23,26 @@
 #define LR_CSV_LIBCSV_ONLY 0
 #endif
 
+#ifndef CSV_FEED
 #define CSV_FEED 4096                /* bytes handed to libcsv per call */
+#endif
+#ifndef CSV_FIELD_MAX
 #define CSV_FIELD_MAX (1024 * 1024)  /* longest field accepted */
+#endif
+#ifndef CSV_CELLS_HIGH
 #define CSV_CELLS_HIGH 8192          /* stop filling a block here ... */
+#endif
+#ifndef CSV_TEXT_HIGH
 #define CSV_TEXT_HIGH (256 * 1024)   /* ... or here */
+#endif
 
 /* One CSV_FEED chunk adds at most CSV_FEED + 1 fields and row ends, and
  * at most CSV_FEED bytes plus one field begun in an earlier chunk. */
 #define CSV_CELLCAP (CSV_CELLS_HIGH + 2 * CSV_FEED + 4)
 #define CSV_TEXTCAP (CSV_TEXT_HIGH + CSV_FEED + CSV_FIELD_MAX)
+
+/* The converter takes a block of up to LR_BLOCK_MAX_VALUES + 64 numbers. */
+_Static_assert(CSV_CELLCAP <= LR_BLOCK_MAX_VALUES + 64, "CSV block larger than the converter takes");
 
 enum first_row { FIRST_PENDING, FIRST_HEADER, FIRST_DATA };
 

@@ -16,13 +16,22 @@
 #include "diag.h"
 #include "format.h"
 
+#ifndef JSON_ELEM_MAX
 #define JSON_ELEM_MAX (1024 * 1024)       /* longest element, in bytes */
+#endif
+#ifndef JSON_TREE_BUDGET
 #define JSON_TREE_BUDGET (8 * 1024 * 1024) /* cJSON's memory for one element */
+#endif
 #define JSON_DEPTH_MAX 1000               /* deepest nesting, as cJSON's */
+#ifndef JSON_CELLS_HIGH
 #define JSON_CELLS_HIGH 8192
+#endif
+#ifndef JSON_TEXT_HIGH
 #define JSON_TEXT_HIGH (256 * 1024)
+#endif
 /* One token beyond the marks always fits: it is at most one element. */
 #define JSON_CELLCAP (JSON_CELLS_HIGH + 4)
+_Static_assert(JSON_CELLCAP <= LR_BLOCK_MAX_VALUES + 64, "JSON block larger than the converter takes");
 #define JSON_TEXTCAP (JSON_TEXT_HIGH + JSON_ELEM_MAX + 16)
 
 /*

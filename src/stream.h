@@ -13,7 +13,9 @@
 #include <string.h>
 #include <sys/types.h>
 
+#ifndef LR_STREAM_BUFSIZE
 #define LR_STREAM_BUFSIZE (128 * 1024)
+#endif
 
 /* Bytes after the end of a source's data that may be read (never used),
  * so that short copies can move whole words. */

@@ -1,0 +1,68 @@
+#!/bin/sh
+# run.sh - runs each libFuzzer harness in build-fuzz/ for FUZZ_SECONDS
+# seconds on a corpus seeded from samples/ and tests/fixtures/, then
+# prints one line per harness (executions, corpus size, crashes) and a
+# summary. Crashing inputs are kept as build-fuzz/crash-*; reproduce one
+# with `build-fuzz/fuzz_NAME build-fuzz/crash-...`.
+#   FUZZ_SECONDS=60   time per harness
+#   FUZZERS="csv json ndjson binary gzip decimal"
+set -u
+cd "$(dirname "$0")/../.." || exit 3
+B=build-fuzz
+SECONDS_EACH=${FUZZ_SECONDS:-60}
+FUZZERS=${FUZZERS:-csv json ndjson binary gzip decimal}
+
+# seed DIR FILE...: copies each file into DIR behind a few option bytes
+# (the harness reads two bytes of options first).
+seed() {
+	dir=$1
+	shift
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		b=$(basename "$f")
+		for o in '\000\000' '\022\000' '\047\001' '\103\200' '\361\100'; do
+			{ printf "$o"; cat "$f"; } >"$dir/$b-$(printf "$o" | od -An -tx1 | tr -d ' ')"
+		done
+	done
+}
+
+fail=0
+total=0
+for name in $FUZZERS; do
+	corpus=$B/corpus-$name
+	if [ ! -d "$corpus" ]; then
+		mkdir -p "$corpus"
+		case $name in
+		csv) seed "$corpus" samples/*.csv samples/*.tsv tests/fixtures/*.tsv ;;
+		json) seed "$corpus" samples/*.json ;;
+		ndjson) seed "$corpus" samples/*.ndjson ;;
+		binary) seed "$corpus" samples/*.f32 samples/*.npy tests/fixtures/npy/*.npy ;;
+		gzip)
+			seed "$corpus" samples/*.gz
+			for f in samples/layers.json samples/batch.npy; do
+				gzip -c "$f" >"$B/$(basename "$f").gz"
+			done
+			seed "$corpus" "$B"/*.gz
+			rm -f "$B"/*.gz ;;
+		decimal)
+			for t in '0.01\n-1.5' '0.2\n-1.234567e-3' '3\n-0' '-0.5\n1E+400' \
+			    '1e-5\n-123456789012345678901234567890.5e-10' '0.25\nNaN' '7\n.5' '1\n-00012.3400'; do
+				printf '%b' "$t" >"$corpus/seed-$(printf '%b' "$t" | cksum | cut -d' ' -f1)"
+			done ;;
+		esac
+	fi
+	log=$B/fuzz-$name.log
+	"$B/fuzz_$name" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+		-close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$B/" \
+		"$corpus" >"$log" 2>&1
+	st=$?
+	execs=$(awk '/stat::number_of_executed_units/ { print $2 }' "$log")
+	crashes=0
+	[ "$st" -eq 0 ] || crashes=1
+	total=$((total + ${execs:-0}))
+	printf '%-16s %12s executions %8s inputs in corpus   %s\n' "fuzz_$name" "${execs:-?}" \
+		"$(ls "$corpus" | wc -l)" "$([ "$st" -eq 0 ] && echo "no crash" || echo "CRASH (see $log)")"
+	[ "$st" -eq 0 ] || { fail=1; grep -m 5 -E 'ERROR|SUMMARY|Test unit written' "$log"; }
+done
+echo "fuzz: $total executions in all, $([ "$fail" -eq 0 ] && echo "0 crashes" || echo "crashes found")"
+exit $fail
