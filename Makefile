@@ -19,12 +19,12 @@ PKG_CONFIG ?= pkg-config
 CJSON_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 ZLIB_LIBS    = $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
 CJSON_LIBS   = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
-LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) -lm
+LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) -lm -pthread
 
 ALL_CFLAGS = $(WARN) $(DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 CORE_SRC = src/diag.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/shortest.c src/stats.c src/calc.c src/block.c
-SRC      = $(CORE_SRC) src/stream.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/fmt_raw.c src/convert.c src/progress.c src/range.c src/main.c
+SRC      = $(CORE_SRC) src/stream.c src/pgzip.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/fmt_raw.c src/convert.c src/progress.c src/range.c src/main.c
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
 
@@ -97,7 +97,7 @@ check-valgrind: deps
 	@sh tests/deps.sh valgrind
 	$(MAKE) lrelu tests/unit
 	valgrind -q --error-exitcode=99 ./tests/unit
-	LRELU_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	TORTURE_STRIDE=25 LRELU_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 		LRELU=$(CURDIR)/lrelu bats tests/
 
 # libFuzzer harnesses (clang): the whole program on one input per decoder,

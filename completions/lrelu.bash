@@ -19,7 +19,7 @@ _lrelu() {
 	-f | --from | -t | --to)
 		mapfile -t COMPREPLY < <(compgen -W 'csv tsv json ndjson f32 f64 f16 bf16 npy' -- "$cur")
 		return ;;
-	-s | --slope | --precision | --channels | --level | --range | -c | --columns | -d | --delimiter)
+	-s | --slope | --precision | --channels | --level | -j | --threads | --range | -c | --columns | -d | --delimiter)
 		return ;;
 	-o | --output)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -28,9 +28,9 @@ _lrelu() {
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--slope --mode --dtype --precision --zero-grad
 			--columns --delimiter --header --no-header --skip-invalid --pretty --endian --channels --from --to
-			--output --in-place --keep-headers --gzip --level --stats --stats=json
+			--output --in-place --keep-headers --gzip --level --threads --stats --stats=json
 			--progress --no-progress --range --with-input --help --version
-			-s -m -c -d -f -t -o -i -z -h -V' -- "$cur")
+			-s -m -c -d -f -t -o -i -z -j -h -V' -- "$cur")
 		return
 	fi
 	local f

@@ -156,7 +156,7 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		free(name);
 		if (!sink)
 			goto done;
-		if (compress && lr_sink_gzip(sink, o->level) < 0)
+		if (compress && lr_sink_gzip(sink, o->level, o->threads) < 0)
 			goto done;
 	}
 	dec = in->dec_open(in, src, o);
@@ -246,7 +246,7 @@ int main(int argc, char **argv)
 		plan.dir = o.output;
 	} else {
 		plan.shared = o.output ? lr_sink_atomic(o.output) : lr_sink_stdout();
-		if (plan.shared && o.gzip && lr_sink_gzip(plan.shared, o.level) < 0) {
+		if (plan.shared && o.gzip && lr_sink_gzip(plan.shared, o.level, o.threads) < 0) {
 			lr_sink_close(plan.shared, 0);
 			plan.shared = NULL;
 		}

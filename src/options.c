@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "format.h"
@@ -58,6 +59,7 @@ static const struct option longopts[] = {
 	{ "with-input", no_argument, NULL, OPT_WITH_INPUT },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
+	{ "threads", required_argument, NULL, 'j' },
 	{ "from", required_argument, NULL, 'f' },
 	{ "to", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
@@ -104,6 +106,8 @@ static void usage(FILE *fp)
 		"      --no-progress         no progress bar\n"
 		"  -z, --gzip                compress the output (also when FILE ends in .gz)\n"
 		"      --level N             gzip level 1..9 (default 6)\n"
+		"  -j, --threads N           compress gzip output with N threads (1..256,\n"
+		"                            default 1); 0: one per processor\n"
 		"  -h, --help                show this help and exit\n"
 		"  -V, --version             show the version and exit\n"
 		"\n"
@@ -322,9 +326,10 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	o->dtype = LR_DTYPE_EXACT;
 	o->header = -1;
 	o->level = 6;
+	o->threads = 1;
 	o->progress = -1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":s:m:c:d:f:t:o:zihV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":s:m:c:d:f:t:o:j:zihV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			slope_arg = optarg;
@@ -434,6 +439,18 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			else {
 				lr_error_usage("invalid --stats '%s': expected text or json", optarg);
 				return LR_OPTIONS_ERROR;
+			}
+			break;
+		case 'j':
+			if (parse_int(optarg, 0, 256, &v) < 0) {
+				lr_error_usage("invalid --threads '%s': expected 0 to 256", optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			o->threads = (int)v;
+			if (o->threads == 0) {
+				long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+				o->threads = n < 1 ? 1 : n > 256 ? 256 : (int)n;
 			}
 			break;
 		case OPT_LEVEL:

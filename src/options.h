@@ -55,6 +55,7 @@ struct lr_options {
 	int progress;     /* -1: when stderr is a terminal and the size known */
 	int with_input;   /* write each input number beside its result */
 	int level;        /* gzip level, 1-9 */
+	int threads;      /* threads compressing gzip output, 1-256 */
 	const char *output; /* NULL: standard output */
 	const struct lr_format *from, *to;
 	char **inputs;    /* at least one; "-" is standard input */

@@ -6,6 +6,8 @@
  */
 #include "stream.h"
 
+#include "pgzip.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -392,7 +394,13 @@ static int write_all(struct lr_sink *s, const unsigned char *p, size_t n)
 struct lr_gzout {
 	z_stream z;
 	unsigned char *out; /* compressed bytes on their way to the descriptor */
+	struct lr_pgz *pz;  /* instead, when compressing with threads */
 };
+
+static int pgz_out(void *ctx, const unsigned char *p, size_t n)
+{
+	return write_all(ctx, p, n);
+}
 
 /* Deflates p[0..n) (flush: Z_NO_FLUSH or Z_FINISH) and writes what comes
  * out. */
@@ -401,6 +409,12 @@ static int write_gzip(struct lr_sink *s, const unsigned char *p, size_t n, int f
 	struct lr_gzout *g = s->gz;
 	int r;
 
+	if (g->pz) {
+		r = flush == Z_FINISH ? lr_pgz_finish(g->pz) : lr_pgz_write(g->pz, p, n);
+		if (r < 0)
+			s->failed = 1;
+		return r;
+	}
 	g->z.next_in = (unsigned char *)(uintptr_t)p;
 	g->z.avail_in = (uInt)n;
 	do {
@@ -418,10 +432,19 @@ static int write_gzip(struct lr_sink *s, const unsigned char *p, size_t n, int f
 	return 0;
 }
 
-int lr_sink_gzip(struct lr_sink *s, int level)
+int lr_sink_gzip(struct lr_sink *s, int level, int threads)
 {
 	struct lr_gzout *g = calloc(1, sizeof *g);
 
+	if (g && threads > 1) {
+		g->pz = lr_pgz_open(level, threads, pgz_out, s, s->name);
+		if (!g->pz) {
+			free(g);
+			return -1;
+		}
+		s->gz = g;
+		return 0;
+	}
 	if (!g || !(g->out = malloc(LR_STREAM_BUFSIZE))) {
 		free(g);
 		lr_error_sys("out of memory");
@@ -474,7 +497,10 @@ int lr_sink_close(struct lr_sink *s, int commit)
 		/* The gzip trailer, unless the output is being thrown away. */
 		if (r == 0 && (commit || !s->tmp_path))
 			r = write_gzip(s, NULL, 0, Z_FINISH);
-		deflateEnd(&s->gz->z);
+		if (s->gz->pz)
+			lr_pgz_free(s->gz->pz);
+		else
+			deflateEnd(&s->gz->z);
 		free(s->gz->out);
 		free(s->gz);
 		s->gz = NULL;

@@ -74,9 +74,10 @@ struct lr_sink *lr_sink_stdout(void);
 struct lr_sink *lr_sink_atomic(const char *path);
 
 /* Makes the sink compress what it is given, as one gzip stream at the
- * given level (1-9), finished by lr_sink_close. Call before the first
- * write. Returns 0, or -1 after reporting. */
-int lr_sink_gzip(struct lr_sink *s, int level);
+ * given level (1-9), finished by lr_sink_close; with threads > 1, that
+ * many threads deflate chunks of it in parallel (pgzip.h). Call before
+ * the first write. Returns 0, or -1 after reporting. */
+int lr_sink_gzip(struct lr_sink *s, int level, int threads);
 
 /* Sends the buffer to the back end. Returns 0, or -1 after reporting. */
 int lr_sink_flush(struct lr_sink *s);

@@ -23,7 +23,7 @@ lrelu_small_disk() {
 # inputs below would need if held whole), where the binary allows it: a sanitizer
 # build reserves terabytes of address space and Valgrind has its own.
 lrelu_bounded_memory() {
-	if [ -n "${LRELU_WRAP:-}" ] || nm -D "$LRELU" 2>/dev/null | grep -q __asan_init; then
+	if [ -n "${LRELU_WRAP:-}" ] || nm -D "$LRELU" 2>/dev/null | grep __asan_init >/dev/null; then
 		lrelu "$@"
 	else
 		bash -c 'ulimit -v 65536; exec "$LRELU" "$@"' lrelu "$@"

@@ -84,3 +84,54 @@ load helper
 	run bash -c "zcat '$SCRATCH/b.npy.gz' | cmp - <('$LRELU' -s 0.1 '$SAMPLES/batch.npy')"
 	expect_status 0
 }
+
+# identity_of SIZE FILE: a CSV of SIZE bytes ("1\n" lines, then "2" if
+# SIZE is odd) that -m identity copies byte for byte.
+identity_of() {
+	{ yes 1 | head -n $(($1 / 2)); [ $(($1 % 2)) -eq 0 ] || printf 2; } >"$2"
+	[ "$(wc -c <"$2")" -eq "$1" ]
+}
+
+@test "-j N: one valid gzip stream with the same content, at every chunk edge" {
+	local size j
+	# empty, short, one 128 KiB chunk exactly, one byte over, several chunks
+	for size in 0 1 131071 131072 131073 262144 700001; do
+		identity_of "$size" "$SCRATCH/in.csv"
+		for j in 2 3; do
+			"$LRELU" -m identity -j "$j" -z "$SCRATCH/in.csv" >"$SCRATCH/out.gz"
+			gzip -t "$SCRATCH/out.gz"
+			zcat "$SCRATCH/out.gz" | cmp - "$SCRATCH/in.csv"
+		done
+	done
+}
+
+@test "-j N with -o FILE.gz and with -i on a compressed input" {
+	yes -- -2 | head -n 200000 >"$SCRATCH/a.csv"
+	run lrelu -j 2 -s 0.5 -o "$SCRATCH/a.csv.gz" "$SCRATCH/a.csv"
+	expect_status 0
+	[ "$(zcat "$SCRATCH/a.csv.gz" | sort -u)" = "-1" ]
+	[ "$(zcat "$SCRATCH/a.csv.gz" | wc -l)" -eq 200000 ]
+	run lrelu -j 4 -s 0.5 -i "$SCRATCH/a.csv.gz"
+	expect_status 0
+	gzip -t "$SCRATCH/a.csv.gz"
+	[ "$(zcat "$SCRATCH/a.csv.gz" | sort -u)" = "-0.5" ]
+}
+
+@test "-j is checked; -j 0 means one thread per processor" {
+	run --separate-stderr lrelu -j 257 -z "$SAMPLES/features.csv"
+	expect_status 2
+	expect_stderr_match "^lrelu: invalid --threads '257': expected 0 to 256$"
+	run --separate-stderr lrelu --threads x "$SAMPLES/features.csv"
+	expect_status 2
+	run bash -c "'$LRELU' -j 0 -z -s 0.2 '$SAMPLES/features.csv' | zcat | cmp - <('$LRELU' -s 0.2 '$SAMPLES/features.csv')"
+	expect_status 0
+}
+
+@test "-j on a disk that fills up: exit 3, no file left" {
+	seq -300000 -1 >"$SCRATCH/a.csv"   # about 600 KB compressed
+	run --separate-stderr bash -c 'trap "" XFSZ; ulimit -f 20; exec "$0" -j 2 -o "$1" "$2"' \
+		"$LRELU" "$SCRATCH/out.csv.gz" "$SCRATCH/a.csv"
+	expect_status 3
+	expect_stderr_match 'out.csv.gz: File too large$'
+	[ ! -e "$SCRATCH/out.csv.gz" ]
+}
