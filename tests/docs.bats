@@ -29,7 +29,7 @@ load helper
 	syn=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$ROOT/man/lrelu.1")
 	for o in $("$LRELU" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
 		case $o in
-		--slope | --mode | --columns | --delimiter | --from | --to | --output | --gzip | --in-place | --help | --version)
+		--slope | --mode | --columns | --delimiter | --from | --to | --output | --gzip | --in-place | --threads | --help | --version)
 			continue ;; # given by their short forms
 		esac
 		printf '%s\n' "$syn" | grep -qE -- "${o#--}" || { echo "SYNOPSIS lacks $o" >&2; bad=1; }
