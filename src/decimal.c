@@ -137,6 +137,11 @@ int lr_dec_parse(struct lr_dec *d, const char *s, size_t n, unsigned flags)
 		return LR_DEC_EINVAL;
 	d->exp = e - frac;
 	normalise(d);
+	/* The limit is on the value's own exponent (d.ddd x 10^E), which is
+	 * what lr_dec_format writes: every number read can be written and
+	 * read back. */
+	if (d->ndig && (d->exp + d->ndig - 1 > LR_DEC_MAXEXP || d->exp + d->ndig - 1 < -LR_DEC_MAXEXP))
+		return LR_DEC_ERANGE;
 	return LR_DEC_OK;
 }
 
@@ -319,6 +324,93 @@ int lr_dec_is_plain_positive(const char *s, size_t n)
 			return 0;
 	}
 	return nonzero && dots <= 1 && digits > 0;
+}
+
+size_t lr_dec_mul_pow10(const char *s, size_t n, const struct lr_small *a, char *out)
+{
+	const char *p = s, *end = s + n, *ip, *fp = NULL, *d0, *d1;
+	size_t ni, nf = 0, k = 0;
+	int neg = 0;
+	int64_t e, point, nd;
+
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	ip = p;
+	while (p < end && (unsigned)(*p - '0') < 10)
+		p++;
+	ni = (size_t)(p - ip);
+	if (p < end && *p == '.') {
+		fp = ++p;
+		while (p < end && (unsigned)(*p - '0') < 10)
+			p++;
+		nf = (size_t)(p - fp);
+	}
+	if (p != end || ni + nf == 0 || ni + nf > 19)
+		return 0;
+	/* The significant digits run from the first non-zero one to the last
+	 * non-zero one, across the point; the value is those digits times
+	 * 10^e. */
+	d0 = NULL;
+	for (p = ip; p < ip + ni; p++)
+		if (*p != '0') {
+			d0 = p;
+			break;
+		}
+	if (!d0 && fp)
+		for (p = fp; p < fp + nf; p++)
+			if (*p != '0') {
+				d0 = p;
+				break;
+			}
+	if (neg ^ a->neg)
+		out[k++] = '-';
+	if (!d0) {
+		out[k++] = '0';
+		return k;
+	}
+	d1 = fp && nf ? fp + nf : ip + ni;          /* one past the last digit */
+	while (d1[-1] == '0' || d1[-1] == '.')
+		d1--;
+	/* e: the power of ten of the last significant digit */
+	if (fp && d1 > fp)
+		e = -(int64_t)(d1 - fp);
+	else
+		e = (int64_t)((ip + ni) - d1);
+	nd = (int64_t)(d1 - d0) - (fp && d0 < fp && d1 > fp);
+	e += a->exp;
+	point = nd + e;
+	/* The digits without the point, then the same layouts as
+	 * lr_dec_mul_simple; the rest is left to it. */
+	if (e >= 0 && e <= LR_DEC_PLAIN_ZEROS) {
+		for (p = d0; p < d1; p++)
+			if (*p != '.')
+				out[k++] = *p;
+		memset(out + k, '0', (size_t)e);
+		return k + (size_t)e;
+	}
+	if (e < 0 && point > 0) {
+		int64_t left = point;
+
+		for (p = d0; p < d1; p++) {
+			if (*p == '.')
+				continue;
+			if (left-- == 0)
+				out[k++] = '.';
+			out[k++] = *p;
+		}
+		return k;
+	}
+	if (point <= 0 && -point <= LR_DEC_PLAIN_ZEROS) {
+		out[k++] = '0';
+		out[k++] = '.';
+		memset(out + k, '0', (size_t)-point);
+		k += (size_t)-point;
+		for (p = d0; p < d1; p++)
+			if (*p != '.')
+				out[k++] = *p;
+		return k;
+	}
+	return 0;
 }
 
 size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out)

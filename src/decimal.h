@@ -13,7 +13,8 @@
  * trailing zeros of the significand do not count). */
 #define LR_DEC_MAXDIG 1024
 
-/* Largest exponent magnitude accepted in number text. */
+/* Largest magnitude of a number's exponent E, written d.ddd x 10^E, accepted
+ * in number text. */
 #define LR_DEC_MAXEXP 999999999
 
 /* Room a result may need beyond the input's digits: slope digits, the
@@ -75,6 +76,13 @@ int lr_dec_is_plain_positive(const char *s, size_t n);
 /* Writes (-1)^neg * m * 10^exp * a exactly, in plain notation as
  * lr_dec_format would, to out (at least 64 bytes); returns the length. */
 size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out);
+
+/* For a slope a that is a power of ten (a->m == 1): writes s[0..n) * a
+ * as lr_dec_mul_simple would, by moving the decimal point in the text,
+ * when s is "[-+]digits[.digits]" with at most 19 digits; returns the
+ * length, or 0 (nothing written that counts) for any other text. out
+ * needs 64 bytes. */
+size_t lr_dec_mul_pow10(const char *s, size_t n, const struct lr_small *a, char *out);
 
 /* Parses a slope-like number into *a: finite, at most 19 significant
  * digits. Returns LR_DEC_OK, LR_DEC_EINVAL or LR_DEC_ERANGE. */

@@ -85,3 +85,14 @@ load helper
 	expect_status 3
 	expect_stderr_match "secret.csv: Permission denied"
 }
+
+@test "regression: the exponent limit is on the value, so what is read can be written and read back" {
+	run --separate-stderr lrelu --no-header -m identity <<<'3100000900000000000000000000000e999999999'
+	expect_status 1
+	expect_stderr_match '<stdin>:1:1: number out of range'
+	run --separate-stderr lrelu --no-header -s 1 <<<'-9.99e999999999'
+	expect_status 0
+	expect_output '-9.99e999999999'
+	run --separate-stderr lrelu --no-header -s 1 <<<'-0.1e-999999999'
+	expect_status 1
+}

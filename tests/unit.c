@@ -481,6 +481,50 @@ static void test_shortest_vs_reference(void)
 	check(badedge == 0, "binade edges, subnormals and integers agree", NULL);
 }
 
+/* lr_dec_mul_pow10 moves the point in the text; it must write what
+ * parse_simple + mul_simple write, on random number shapes and for
+ * slopes 10^-25 .. 10^25 of both signs. */
+static void test_mul_pow10(void)
+{
+	static const char alphabet[] = "0000123456789";
+	int i, bad = 0, handled = 0;
+
+	for (i = 0; i < 300000; i++) {
+		char s[40], a1[128], a2[128];
+		size_t n = 0, k1, k2;
+		int nint = (int)(rng() % 12), nfrac = (int)(rng() % 12), j, neg, e;
+		struct lr_small a;
+		uint64_t m;
+
+		s[n++] = rng() % 8 ? '-' : '+';
+		for (j = 0; j < nint; j++)
+			s[n++] = alphabet[rng() % (sizeof alphabet - 1)];
+		if (rng() % 4) {
+			s[n++] = '.';
+			for (j = 0; j < nfrac; j++)
+				s[n++] = alphabet[rng() % (sizeof alphabet - 1)];
+		}
+		a.neg = (unsigned char)(rng() % 2);
+		a.m = 1;
+		a.exp = (int32_t)(rng() % 51) - 25;
+		k1 = lr_dec_mul_pow10(s, n, &a, a1);
+		if (k1 == 0)
+			continue;
+		handled++;
+		if (lr_dec_parse_simple(s, n, &neg, &m, &e) != 0) {
+			bad++;
+			continue;
+		}
+		k2 = lr_dec_mul_simple(neg, m, e, &a, a2);
+		if (k1 != k2 || memcmp(a1, a2, k1) != 0) {
+			if (bad++ < 5)
+				fprintf(stderr, "mul_pow10(%.*s, %se%d): %.*s, mul_simple: %.*s\n", (int)n, s,
+					a.neg ? "-1" : "1", a.exp, (int)k1, a1, (int)k2, a2);
+		}
+	}
+	check(bad == 0 && handled > 100000, "moving the point agrees with multiplying", NULL);
+}
+
 static const char *calc(struct lr_calc *c, const char *s)
 {
 	static char out[4096];
@@ -543,6 +587,7 @@ int main(void)
 	test_kernel();
 	test_shortest();
 	test_shortest_vs_reference();
+	test_mul_pow10();
 	test_calc();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;

@@ -149,6 +149,10 @@ plainout=$DATA/values-$VALUES.out.csv
 [ -s "$plainout" ] || "$LRELU" -s 0.01 "$csv" >"$plainout"
 time_cmd "gzip -6 (of the output)" "gzip -6 -c '$plainout'"
 time_cmd "lrelu" "'$LRELU' -s 0.01 -z --level 6 '$gz'"
+time_cmd "lrelu -j 2" "'$LRELU' -s 0.01 -z --level 6 -j 2 '$gz'"
+if command -v pigz >/dev/null; then
+	time_cmd "pigz -6 -p 2 (of the output)" "pigz -6 -p 2 -c '$plainout'"
+fi
 time_cmd "zcat | mawk | gzip -6" "zcat '$gz' | mawk -F, -v OFS=, 'NR > 1 { for (i = 1; i <= NF; i++) if (\$i < 0) \$i = \$i * 0.01 } { print }' | gzip -6"
 report "csv.gz to csv.gz (level 6), slope 0.01: $VALUES values, $(wc -c <"$gz") bytes compressed"
 fi

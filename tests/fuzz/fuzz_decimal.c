@@ -8,7 +8,8 @@
  *   - lr_dec_mul is exact: it equals schoolbook multiplication of the
  *     digit strings done here, slowly and independently;
  *   - lr_dec_mul_simple writes the same text as lr_dec_format of the
- *     general product, in plain notation.
+ *     general product, in plain notation, and so does lr_dec_mul_pow10
+ *     (moving the point) when the slope is a power of ten.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -123,6 +124,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n1 = lr_dec_mul_simple(neg, m, e, &a, o);
 		n2 = lr_dec_format(&p, &plain, t2);
 		if (n1 != n2 || memcmp(o, t2, n1) != 0)
+			abort();
+	}
+	if (a.m == 1 && nnum < 64) {
+		char o[64];
+
+		n1 = lr_dec_mul_pow10(num, nnum, &a, o);
+		n2 = lr_dec_format(&p, &plain, t2);
+		if (n1 && (n1 != n2 || memcmp(o, t2, n1) != 0))
 			abort();
 	}
 	return 0;
