@@ -8,6 +8,10 @@
  * for results that are not finite.
  */
 #include <cjson/cJSON.h>
+#include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,25 +568,56 @@ static void unterminated_string(struct json_dec *d)
 	element_error(d, open, "unterminated string");
 }
 
+/* The first byte at or after q, before end, that is a quote or a
+ * bracket; end if none. Sixteen bytes at a time where SSE2 is there: the
+ * source buffer's padding (LR_STREAM_PAD) makes loads past end safe. */
+static const unsigned char *next_structural(const unsigned char *q, const unsigned char *end)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), lb = _mm_set1_epi8('['), rb = _mm_set1_epi8(']');
+	const __m128i lc = _mm_set1_epi8('{'), rc = _mm_set1_epi8('}');
+
+	for (; q < end; q += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, lb)),
+					 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, rb), _mm_cmpeq_epi8(x, lc)),
+						      _mm_cmpeq_epi8(x, rc)));
+		uint32_t mask = (uint32_t)_mm_movemask_epi8(m);
+
+		if (mask) {
+			q += __builtin_ctz(mask);
+			return q < end ? q : end;
+		}
+	}
+	return end;
+#else
+	while (q < end && *q != '"' && *q != '[' && *q != ']' && *q != '{' && *q != '}')
+		q++;
+	return q;
+#endif
+}
+
 /*
  * Moves bytes of the current element from the chunk to d->elem until the
  * element ends (returns 1) or the chunk does (returns 0); -1 after
  * reporting. Only quotes, backslashes and brackets matter inside an
- * element, and strings are skipped to their next quote or backslash in
- * one tight loop. A scalar ends before the byte that ends it.
+ * element: outside strings the scan jumps from one to the next, inside
+ * them from quote or backslash to the next. A scalar ends before the
+ * byte that ends it. The state lives in locals while the loop runs.
  */
 static int cut(struct json_dec *d)
 {
 	const unsigned char *p = d->chunk, *q = p, *end = p + d->avail;
 	int done = 0, extra = d->top != TOP_VALUES;
+	int in_str = d->c_in_str, esc = d->c_esc, depth = d->c_depth;
 	size_t n;
 
 	while (q < end) {
-		unsigned char ch = *q;
+		unsigned char ch;
 
-		if (d->c_in_str) {
-			if (d->c_esc) {
-				d->c_esc = 0;
+		if (in_str) {
+			if (esc) {
+				esc = 0;
 				q++;
 				continue;
 			}
@@ -591,17 +626,18 @@ static int cut(struct json_dec *d)
 			if (q == end)
 				break;
 			if (*q++ == '\\') {
-				d->c_esc = 1;
+				esc = 1;
 				continue;
 			}
-			d->c_in_str = 0;
-			if (d->c_depth == 0) {
+			in_str = 0;
+			if (depth == 0) {
 				done = 1;
 				break;
 			}
 			continue;
 		}
 		if (d->c_scalar) {
+			ch = *q;
 			if (is_ws(ch) || ch == ',' || ch == ']' || ch == '}' || ch == '[' || ch == '{' ||
 			    ch == '"') {
 				done = 1;
@@ -610,24 +646,31 @@ static int cut(struct json_dec *d)
 			q++;
 			continue;
 		}
-		q++;
+		q = next_structural(q, end);
+		if (q == end)
+			break;
+		ch = *q++;
 		if (ch == '"')
-			d->c_in_str = 1;
+			in_str = 1;
 		else if (ch == '{' || ch == '[') {
-			if (++d->c_depth + extra > JSON_DEPTH_MAX) {
+			if (++depth + extra > JSON_DEPTH_MAX) {
 				n = (size_t)(q - p);
 				if (d->elen + n <= JSON_ELEM_MAX) {
 					memcpy(d->elem + d->elen, p, n);
 					d->elen += n;
 				}
+				d->c_depth = depth;
 				element_error(d, d->elen - 1, "nesting deeper than 1000 levels");
 				return -1;
 			}
-		} else if ((ch == '}' || ch == ']') && --d->c_depth == 0) {
+		} else if (--depth == 0) {
 			done = 1;
 			break;
 		}
 	}
+	d->c_in_str = in_str;
+	d->c_esc = esc;
+	d->c_depth = depth;
 	n = (size_t)(q - p);
 	if (n > JSON_ELEM_MAX - d->elen) {
 		lr_error_at(d->blk->name, d->eline, d->ecol, "element longer than %d bytes",
