@@ -129,14 +129,15 @@ static inline void classify(struct csv_dec *d, struct lr_cell *c)
 }
 
 /* Resolves --columns against the header cells of the first row (if
- * any) into index ranges. */
+ * any) into index ranges, once: a first row too long for one block is
+ * resolved when the block fills, and again asks when it ends. */
 static int resolve_columns(struct csv_dec *d, int have_header)
 {
 	const struct lr_options *o = d->o;
 	struct lr_block *b = d->blk;
 	size_t i, j;
 
-	if (!o->cols)
+	if (!o->cols || d->ranges)
 		return 0;
 	d->ranges = calloc(o->ncols, sizeof *d->ranges);
 	if (!d->ranges) {

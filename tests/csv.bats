@@ -150,3 +150,15 @@ load helper
 	run lrelu --with-input --no-header <<<'-1,"-2"'
 	expect_output '-1,-0.01,-2,-0.02'
 }
+
+@test "regression: --columns with a first row wider than a block (found by fuzz_csv)" {
+	awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "c%d%s", i, i < 20000 ? "," : "\n"
+		for (i = 1; i <= 20000; i++) printf "-1%s", i < 20000 ? "," : "\n" }' >"$SCRATCH/wide.csv"
+	run --separate-stderr lrelu -s 0.5 -c c100 "$SCRATCH/wide.csv"
+	expect_status 0
+	[ "$(printf '%s\n' "$output" | tail -n 1 | tr ',' '\n' | sort | uniq -c | tr -s ' ')" = "$(printf ' 1 -0.5\n 19999 -1')" ]
+	awk 'BEGIN { for (i = 1; i <= 20000; i++) printf ","; print ""; print "-1" }' >"$SCRATCH/empty.csv"
+	run --separate-stderr lrelu -s 0.5 -c 1 "$SCRATCH/empty.csv"
+	expect_status 0
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "-0.5" ]
+}
