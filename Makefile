@@ -108,10 +108,10 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # Small buffers: buffer edges come every few hundred bytes, and a run
 # allocates little, so the harness runs thousands of times a second.
-SMALL_BUFS  = -DLR_STREAM_BUFSIZE=8192 -DLR_BLOCK_MAX_VALUES=1024 -DCSV_FEED=256 \
-              -DCSV_CELLS_HIGH=256 -DCSV_TEXT_HIGH=4096 -DCSV_FIELD_MAX=65536 \
-              -DJSON_ELEM_MAX=65536 -DJSON_CELLS_HIGH=256 -DJSON_TEXT_HIGH=4096 \
-              -DJSON_TREE_BUDGET=1048576 -DCONV_VALUES=1024
+SMALL_BUFS  = -DLR_STREAM_BUFSIZE=4096 -DLR_BLOCK_MAX_VALUES=256 -DCSV_FEED=64 \
+              -DCSV_CELLS_HIGH=64 -DCSV_TEXT_HIGH=1024 -DCSV_FIELD_MAX=16384 \
+              -DJSON_ELEM_MAX=16384 -DJSON_CELLS_HIGH=64 -DJSON_TEXT_HIGH=1024 \
+              -DJSON_TREE_BUDGET=1048576 -DCONV_VALUES=256
 FUZZ_PIPE   = csv:1 json:2 ndjson:3 binary:4 gzip:5
 FUZZ_BINS   = $(foreach p,$(FUZZ_PIPE),build-fuzz/fuzz_$(firstword $(subst :, ,$(p)))) \
               build-fuzz/fuzz_decimal
