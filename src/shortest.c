@@ -28,6 +28,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "pow10.h"
 
@@ -46,7 +49,7 @@ static int flog2pow10(int k) { return (int)(((int64_t)k * 913124641741) >> 38); 
  * when there is a fraction (g = g1 * 2^63 + g0, cp < 2^62). The lowest
  * 64 bits of g0 * cp are dropped, as the method prescribes: that is what
  * cancels the + 1 in g where 10^-k is exact, so exact ties stay ties. */
-static uint64_t rop(const uint64_t g[2], uint64_t cp)
+static inline uint64_t rop(const uint64_t g[2], uint64_t cp)
 {
 	const uint64_t m63 = ((uint64_t)1 << 63) - 1;
 	uint64_t x1 = (uint64_t)(((u128)g[1] * cp) >> 64);
@@ -57,20 +60,35 @@ static uint64_t rop(const uint64_t g[2], uint64_t cp)
 	return vbp | (((z & m63) + m63) >> 63);
 }
 
-/* The shortest decimal s * 10^*k in the rounding interval of c * 2^q
- * (0 < c < 2^60). lower_half: the gap below is half the gap above (c is
- * the least significand of a binade, not the least of all). *zeros is
- * set when the result may end in zeros: a shorter candidate always does;
- * an n-digit one never does when s >= 10 (it would be the shorter one,
- * and R_v cannot hold two multiples of ten units). */
-static inline __attribute__((always_inline)) uint64_t
-schubfach(uint64_t c, int q, int lower_half, int *kp, int *zeros)
+/* The same for float32 and narrower (cp < 2^30), where the paper shows
+ * 63 bits of g suffice: g1p = g1 + 1 = ceil(g / 2^63). With cp moved up
+ * 32 bits, the high half of one product holds the integer part over 32
+ * bits of fraction. (make check-shortest checks every float32.) */
+static inline uint64_t rop_narrow(uint64_t g1p, uint64_t cp)
 {
-	int even = (c & 1) == 0;
+	const uint64_t m32 = ((uint64_t)1 << 32) - 1;
+	uint64_t x = (uint64_t)(((u128)g1p * (cp << 32)) >> 64);
+
+	return (x >> 32) | (((x & m32) + m32) >> 32);
+}
+
+/* The shortest decimal s * 10^*k in the rounding interval of c * 2^q
+ * (0 < c < 2^60; narrow: c < 2^26). lower_half: the gap below is half
+ * the gap above (c is the least significand of a binade, not the least
+ * of all). The result may end in zeros. The n-digit answer is picked
+ * without a branch; whether the shorter one wins stays a branch, though
+ * random data mispredicts it a third of the time: taken speculatively,
+ * it lets the digits start before s / 10 is known, which measured
+ * faster than a select (the work per value is one long dependency
+ * chain, so latency, not instruction count, is what costs). */
+static inline __attribute__((always_inline)) uint64_t
+schubfach(uint64_t c, int q, int lower_half, int narrow, int *kp)
+{
+	uint64_t odd = c & 1;
 	uint64_t cb = c << 2, cbr = cb + 2, cbl;
-	uint64_t vb, vbl, vbr, s, t;
+	uint64_t vb, vbl, vbr, s, s10, d, mid;
 	const uint64_t *g;
-	int k, h;
+	int k, h, uin, win, upin, wpin, up, eq;
 
 	if (lower_half) {
 		cbl = cb - 1;
@@ -81,117 +99,132 @@ schubfach(uint64_t c, int q, int lower_half, int *kp, int *zeros)
 	}
 	h = q + flog2pow10(-k) + 2;          /* 1..4 */
 	g = lr_pow10_g[k - LR_POW10_KMIN];
-	vb = rop(g, cb << h);
-	vbl = rop(g, cbl << h);
-	vbr = rop(g, cbr << h);
+	if (narrow) {
+		uint64_t g1p = g[0] + 1;
+
+		vb = rop_narrow(g1p, cb << h);
+		vbl = rop_narrow(g1p, cbl << h);
+		vbr = rop_narrow(g1p, cbr << h);
+	} else {
+		vb = rop(g, cb << h);
+		vbl = rop(g, cbl << h);
+		vbr = rop(g, cbr << h);
+	}
 	/* The ends belong to R_v when v's significand is even (ties to
-	 * even read back as v). Hence "+ !even" in the tests below. */
+	 * even read back as v). Hence "+ odd" in the tests below. */
 	s = vb >> 2;
-	if (s >= 10) {
-		uint64_t sp10 = s / 10 * 10, tp10 = sp10 + 10;
-		int upin = vbl + !even <= sp10 << 2;
-		int wpin = (tp10 << 2) + !even <= vbr;
-
-		if (upin != wpin) {
-			*kp = k;
-			*zeros = 1;
-			return upin ? sp10 : tp10;
-		}
+	/* n digits: s or s + 1, whichever is in R_v, else the nearer (even
+	 * on a tie); at least one of them is in R_v */
+	uin = vbl + odd <= s << 2;
+	win = ((s + 1) << 2) + odd <= vbr;
+	mid = (2 * s + 1) << 1;              /* 4 * (s + 1/2) */
+	eq = uin == win;
+	up = (eq & ((vb > mid) | ((vb == mid) & (int)(s & 1)))) | ((eq ^ 1) & win);
+	d = s + (uint64_t)up;
+	/* n - 1 digits: the one multiple of ten units in R_v, if there is
+	 * exactly one */
+	s10 = narrow ? (uint32_t)s / 10u : s / 10;
+	upin = vbl + odd <= (s10 * 10) << 2;
+	wpin = ((s10 * 10 + 10) << 2) + odd <= vbr;
+	if (s >= 10 && upin != wpin) {
+		*kp = k + 1;
+		return s10 + (uint64_t)wpin;
 	}
-	t = s + 1;
-	*zeros = s < 10;
-	{
-		int uin = vbl + !even <= s << 2;
-		int win = (t << 2) + !even <= vbr;
-		uint64_t mid;
-
-		*kp = k;
-		if (uin != win)
-			return uin ? s : t;
-		mid = (s + t) << 1;              /* 4 * (s + 1/2) */
-		return vb < mid || (vb == mid && (s & 1) == 0) ? s : t;
-	}
+	*kp = k;
+	return d;
 }
 
-static const char pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-/* Writes the 8 digits of s < 10^8, zero-padded, at p. s * ceil(2^48 /
- * 10^6) holds s / 10^6 in 16.48 fixed point, a little high but by less
- * than the 10^-6 that separates its fractions; each further pair is the
- * integer part of the fraction times 100. (Every s below 10^8 was
- * checked so once; make check-shortest prints every integer below 10^8,
- * which passes each s without trailing zeros through here.) */
-static void put8(char *p, uint32_t s)
+/* The eight decimal digits of s < 10^8, zero-padded, as byte values
+ * 0..9 in one word, the most significant in the lowest byte. Divisions
+ * by 10^4, 100 and 10 are multiply-and-shift (exact below 10^8, 10^4
+ * and 100; all three checked exhaustively), the last two done in every
+ * lane of the word at once: no lane's product reaches the next lane. */
+static inline uint64_t digits8(uint32_t s)
 {
-	const uint64_t mask = ((uint64_t)1 << 48) - 1;
-	uint64_t t = (uint64_t)s * 281474977u;
-	int i;
+	uint64_t hi = (uint64_t)s * 109951163u >> 40;   /* s / 10^4 */
+	uint64_t x = hi | (uint64_t)(s - (uint32_t)hi * 10000u) << 32;
+	uint64_t q = (x * 10486u >> 20) & 0x0000007f0000007fu;
 
-	for (i = 0; i < 4; i++) {
-		memcpy(p + 2 * i, pairs + 2 * (t >> 48), 2);
-		t = (t & mask) * 100;
-	}
+	x = q | (x - q * 100u) << 16;
+	q = (x * 103u >> 10) & 0x000f000f000f000fu;
+	return q | (x - q * 10u) << 8;
 }
 
-static const uint64_t pow10u[17] = {
+/* Stores the two words' bytes as ASCII digits at p[0..16), lo's lowest
+ * byte first: one 16-byte store where there is one, so that any load of
+ * the digits that follows finds them in a single store. */
+static inline void store16(char *p, uint64_t lo, uint64_t hi)
+{
+	const uint64_t ascii = 0x3030303030303030u;
+#if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	_mm_storeu_si128((__m128i *)(void *)p,
+			 _mm_set_epi64x((long long)(hi + ascii), (long long)(lo + ascii)));
+#else
+	for (int i = 0; i < 8; i++) {
+		p[i] = (char)((lo + ascii) >> 8 * i);
+		p[8 + i] = (char)((hi + ascii) >> 8 * i);
+	}
+#endif
+}
+
+static const uint64_t pow10u[18] = {
 	1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u,
 	100000000u, 1000000000u, 10000000000u, 100000000000u, 1000000000000u,
-	10000000000000u, 100000000000000u, 1000000000000000u, 10000000000000000u
+	10000000000000u, 100000000000000u, 1000000000000000u,
+	10000000000000000u, 100000000000000000u
 };
 
-/* Writes s's digits (0 < s < 10^17), dropping trailing zeros into *exp
- * if zeros is set. Returns the count. The multiples of ten come from
- * the shorter candidates, often with many zeros: strip eight, four,
- * two, one at a time. */
-static inline __attribute__((always_inline)) int
-put_digits(uint64_t s, int k, int zeros, char *dig, int *exp)
+/* The number of decimal digits of 0 < s < 10^17: from its bit length,
+ * bits * 1233 / 4096 (log10(2) from below) is the digit count of 2^bits
+ * or one less, and one comparison settles it. */
+static inline int ndigits(uint64_t s)
 {
-	char tmp[24];
-	uint64_t hi;
-	int n;
+	int t = (64 - __builtin_clzll(s)) * 1233 >> 12;
 
-	if (zeros) {
-		while (s % 100000000 == 0) {
-			s /= 100000000;
-			k += 8;
-		}
-		if (s % 10000 == 0) {
-			s /= 10000;
-			k += 4;
-		}
-		if (s % 100 == 0) {
-			s /= 100;
-			k += 2;
-		}
-		if (s % 10 == 0) {
-			s /= 10;
-			k += 1;
-		}
-	}
-	*exp = k;
-	if (s < 100000000) {
-		n = s < 10000 ? (s < 100 ? (s < 10 ? 1 : 2) : (s < 1000 ? 3 : 4))
-		    : (s < 1000000 ? (s < 100000 ? 5 : 6) : (s < 10000000 ? 7 : 8));
-		put8(tmp, (uint32_t)s);
-		memcpy(dig, tmp + 8 - n, (size_t)n);
-		return n;
-	}
-	/* up to 17 digits: one, then two groups of eight */
-	hi = s / 100000000;
-	tmp[7] = (char)('0' + hi / 100000000);
-	put8(tmp + 8, (uint32_t)(hi % 100000000));
-	put8(tmp + 16, (uint32_t)(s - hi * 100000000));
-	n = s >= 10000000000000000u ? 17 : 16;
-	if (s < 1000000000000000u) {
-		n = 9;
-		while (s >= pow10u[n])
-			n++;
-	}
-	memcpy(dig, tmp + 24 - n, (size_t)n);
-	return n;
+	return t + (s >= pow10u[t]);
+}
+
+/*
+ * put_digits9 and put_digits17 write the digits of s without trailing
+ * zeros (those go into *exp) and return their count. s is laid out as
+ * a lead digit h0 and a tail of one or two words of eight digits. The
+ * digits are shifted down past the leading zeros and stored from dig[0]
+ * with one 16-byte store (and a byte for a 17th digit). The trailing
+ * zeros are the zero bytes at the top of the tail. No length decides a
+ * branch or a loop; the single store means an encoder's loads of the
+ * digits right after are forwarded from it, not stalled on a mix of
+ * smaller stores.
+ */
+
+/* 0 < s < 10^9; writes 16 bytes. */
+static inline int put_digits9(uint64_t s, int k, char *dig, int *exp)
+{
+	int n = ndigits(s), z;
+	uint32_t h0 = (uint32_t)s / 100000000u;
+	uint64_t t = digits8((uint32_t)s - h0 * 100000000u);
+	uint64_t v = n == 9 ? h0 | t << 8 : t >> 8 * (8 - n);
+
+	z = t ? __builtin_clzll(t) / 8 : 8;
+	store16(dig, v, n == 9 ? t >> 56 : 0);
+	*exp = k + z;
+	return n - z;
+}
+
+/* 0 < s < 10^17; writes 17 bytes. */
+static inline int put_digits17(uint64_t s, int k, char *dig, int *exp)
+{
+	int n = ndigits(s), z;
+	uint64_t hi = s / 100000000u, lo = s - hi * 100000000u;
+	uint32_t h0 = (uint32_t)(hi / 100000000u);
+	u128 t = digits8((uint32_t)(hi - h0 * 100000000u)) | (u128)digits8((uint32_t)lo) << 64;
+	u128 v = n == 17 ? h0 | t << 8 : t >> 8 * (16 - n);
+	uint64_t th = (uint64_t)(t >> 64), tl = (uint64_t)t;
+
+	z = th ? __builtin_clzll(th) / 8 : tl ? 8 + __builtin_clzll(tl) / 8 : 16;
+	store16(dig, (uint64_t)v, (uint64_t)(v >> 64));
+	dig[16] = (char)('0' + (th >> 56));
+	*exp = k + z;
+	return n - z;
 }
 
 /* A binary float with mbits fraction bits and the given exponent field
@@ -203,24 +236,26 @@ shortest_bits(uint64_t bits, int mbits, int ebits, char *dig, int *exp)
 	int bexp = (int)((bits >> mbits) & ((1u << ebits) - 1));
 	int bias = (1 << (ebits - 1)) - 1;
 	int qmin = 1 - bias - mbits;         /* the exponent of subnormals */
+	int narrow = mbits <= 23;
 	uint64_t c, d;
-	int q, k, zeros;
+	int q, k;
 
 	if (bexp == 0) {
 		if (frac == 0) {
 			*exp = 0;
 			return 0;
 		}
-		d = schubfach(frac, qmin, 0, &k, &zeros);
-		return put_digits(d, k, zeros, dig, exp);
+		d = schubfach(frac, qmin, 0, narrow, &k);
+	} else {
+		c = frac | (uint64_t)1 << mbits;
+		q = bexp - 1 + qmin;
+		if (q < 0 && q > -mbits - 1 && (c & (((uint64_t)1 << -q) - 1)) == 0) {
+			d = c >> -q;         /* an integer below 2^(mbits+1) */
+			k = 0;
+		} else
+			d = schubfach(c, q, frac == 0 && bexp > 1, narrow, &k);
 	}
-	c = frac | (uint64_t)1 << mbits;
-	q = bexp - 1 + qmin;
-	/* An integer below 2^mbits+1 prints as itself. */
-	if (q < 0 && q > -mbits - 1 && (c & (((uint64_t)1 << -q) - 1)) == 0)
-		return put_digits(c >> -q, 0, 1, dig, exp);
-	d = schubfach(c, q, frac == 0 && bexp > 1, &k, &zeros);
-	return put_digits(d, k, zeros, dig, exp);
+	return narrow ? put_digits9(d, k, dig, exp) : put_digits17(d, k, dig, exp);
 }
 
 int lr_shortest64(double v, char *dig, int *exp)
