@@ -305,30 +305,50 @@ int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp
 	return 0;
 }
 
+/* For lr_dec_is_plain_positive: bit 1 an accepted byte, bit 0 a
+ * non-zero digit, bit 2 the point; 0 anything else. */
+static const unsigned char plain_class[256] = {
+	['0'] = 2, ['1'] = 3, ['2'] = 3, ['3'] = 3, ['4'] = 3, ['5'] = 3,
+	['6'] = 3, ['7'] = 3, ['8'] = 3, ['9'] = 3, ['.'] = 6,
+};
+
 int lr_dec_is_plain_positive(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	unsigned nonzero = 0, digits = 0, dots = 0;
+	unsigned all = 2, seen = 0, dots = 0;
 
 	if (p < end && *p == '+')
 		p++;
+	/* No branch per byte: the classes are and-ed and or-ed, the points
+	 * counted. */
 	for (; p < end; p++) {
-		unsigned dv = (unsigned)*p - '0';
+		unsigned k = plain_class[*p];
 
-		if (dv < 10) {
-			nonzero |= dv;
-			digits++;
-		} else if (*p == '.')
-			dots++;
-		else
-			return 0;
+		all &= k;
+		seen |= k;
+		dots += k >> 2;
 	}
-	return nonzero && dots <= 1 && digits > 0;
+	return all && (seen & 1) && dots <= 1;
+}
+
+/* Copies the digits of [d0, d1) to out, leaving out the point if it is
+ * at dot (NULL: there is none). Returns the count. */
+static size_t copy_without_point(char *out, const char *d0, const char *d1, const char *dot)
+{
+	if (dot && dot > d0 && dot < d1) {
+		size_t a = (size_t)(dot - d0);
+
+		memcpy(out, d0, a);
+		memcpy(out + a, dot + 1, (size_t)(d1 - dot - 1));
+		return (size_t)(d1 - d0 - 1);
+	}
+	memcpy(out, d0, (size_t)(d1 - d0));
+	return (size_t)(d1 - d0);
 }
 
 size_t lr_dec_mul_pow10(const char *s, size_t n, const struct lr_small *a, char *out)
 {
-	const char *p = s, *end = s + n, *ip, *fp = NULL, *d0, *d1;
+	const char *p = s, *end = s + n, *ip, *fp = NULL, *d0, *d1, *dot;
 	size_t ni, nf = 0, k = 0;
 	int neg = 0;
 	int64_t e, point, nd;
@@ -381,34 +401,25 @@ size_t lr_dec_mul_pow10(const char *s, size_t n, const struct lr_small *a, char 
 	point = nd + e;
 	/* The digits without the point, then the same layouts as
 	 * lr_dec_mul_simple; the rest is left to it. */
+	dot = fp ? fp - 1 : NULL;
 	if (e >= 0 && e <= LR_DEC_PLAIN_ZEROS) {
-		for (p = d0; p < d1; p++)
-			if (*p != '.')
-				out[k++] = *p;
+		k += copy_without_point(out + k, d0, d1, dot);
 		memset(out + k, '0', (size_t)e);
 		return k + (size_t)e;
 	}
 	if (e < 0 && point > 0) {
-		int64_t left = point;
-
-		for (p = d0; p < d1; p++) {
-			if (*p == '.')
-				continue;
-			if (left-- == 0)
-				out[k++] = '.';
-			out[k++] = *p;
-		}
-		return k;
+		/* the digits, then the point moved in after point of them */
+		copy_without_point(out + k, d0, d1, dot);
+		memmove(out + k + point + 1, out + k + point, (size_t)(nd - point));
+		out[k + (size_t)point] = '.';
+		return k + (size_t)nd + 1;
 	}
 	if (point <= 0 && -point <= LR_DEC_PLAIN_ZEROS) {
 		out[k++] = '0';
 		out[k++] = '.';
 		memset(out + k, '0', (size_t)-point);
 		k += (size_t)-point;
-		for (p = d0; p < d1; p++)
-			if (*p != '.')
-				out[k++] = *p;
-		return k;
+		return k + copy_without_point(out + k, d0, d1, dot);
 	}
 	return 0;
 }
