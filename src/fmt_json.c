@@ -126,8 +126,9 @@ static void advance(uint64_t *line, uint64_t *col, const char *p, size_t n)
 
 /* Adds a cell; from_elem says p points into d->elem, which has
  * LR_BLOCK_PAD bytes to spare, so short text is copied as one move. */
-static int add_cell_at(struct json_dec *d, enum lr_cell_kind kind, const char *p, size_t n,
-		       uint64_t line, uint64_t col, int from_elem)
+static inline __attribute__((always_inline)) int
+add_cell_at(struct json_dec *d, enum lr_cell_kind kind, const char *p, size_t n, uint64_t line,
+	    uint64_t col, int from_elem)
 {
 	struct lr_cell *c = from_elem ? lr_block_add_padded(d->blk, kind, p, n)
 				      : lr_block_add(d->blk, kind, p, n);
@@ -173,48 +174,49 @@ static int key_listed(const struct json_dec *d, const char *k, size_t n)
 	return 0;
 }
 
-/* Length of the JSON number at p (at most n bytes), 0 if the text there
- * is not one. cJSON reads numbers with strtod, which takes more than
- * RFC 8259 allows, so the grammar is checked here. */
-static inline int is_digit(const char *p, const char *end)
+/* Length of the JSON number at s, 0 if the text there is not one.
+ * cJSON reads numbers with strtod, which takes more than RFC 8259
+ * allows, so the grammar is checked here. The element buffer ends in a
+ * NUL (next_element puts it there), which none of the tests accepts, so
+ * the scan needs no bounds. */
+static inline int is_digit(char c)
 {
-	return p < end && (unsigned)(*p - '0') < 10;
+	return (unsigned)(c - '0') < 10;
 }
 
-static size_t number_length(const char *s, size_t n)
+static size_t number_length(const char *s)
 {
-	const char *p = s, *end = s + n, *start;
+	const char *p = s, *start;
 
-	if (p < end && *p == '-')
+	if (*p == '-')
 		p++;
-	if (p < end && *p == '0')
+	if (*p == '0')
 		p++;
-	else if (p < end && *p >= '1' && *p <= '9')
+	else if (*p >= '1' && *p <= '9')
 		do
 			p++;
-		while (is_digit(p, end));
+		while (is_digit(*p));
 	else
 		return 0;
-	if (p < end && *p == '.') {
+	if (*p == '.') {
 		start = ++p;
-		while (is_digit(p, end))
+		while (is_digit(*p))
 			p++;
 		if (p == start)
 			return 0;
 	}
-	if (p < end && (*p | 0x20) == 'e') {
+	if ((*p | 0x20) == 'e') {
 		p++;
-		if (p < end && (*p == '+' || *p == '-'))
+		if (*p == '+' || *p == '-')
 			p++;
 		start = p;
-		while (is_digit(p, end))
+		while (is_digit(*p))
 			p++;
 		if (p == start)
 			return 0;
 	}
 	/* A number must end at a delimiter, not run into more number text. */
-	if (p < end && (is_digit(p, end) || *p == '.' || (*p | 0x20) == 'e' || *p == '+' ||
-			*p == '-'))
+	if (is_digit(*p) || *p == '.' || (*p | 0x20) == 'e' || *p == '+' || *p == '-')
 		return 0;
 	return (size_t)(p - s);
 }
@@ -245,7 +247,7 @@ static int tokenize(struct json_dec *d)
 		if (b->ncells >= JSON_CELLS_HIGH || b->textlen >= JSON_TEXT_HIGH)
 			return 0;
 		if (is_ws((unsigned char)*p)) {
-			while (d->tpos + len < n && is_ws((unsigned char)p[len]))
+			while (is_ws((unsigned char)p[len])) /* the NUL ends it */
 				len++;
 			advance(&d->tline, &d->tcol, p, len);
 			d->tpos += len;
@@ -303,10 +305,10 @@ static int tokenize(struct json_dec *d)
 			if (*p == '-' || (*p >= '0' && *p <= '9')) {
 				if (d->quick_ok) {
 					/* checked already: only its end is needed */
-					while (d->tpos + len < n && number_char[(unsigned char)p[len]])
+					while (number_char[(unsigned char)p[len]])
 						len++;
 				} else
-					len = number_length(p, n - d->tpos);
+					len = number_length(p);
 				if (len == 0) {
 					lr_error_at(b->name, line, col, "invalid number");
 					return -1;
@@ -317,7 +319,7 @@ static int tokenize(struct json_dec *d)
 					top->has_num = 1;
 			} else {
 				/* true, false, null: cJSON has checked them */
-				while (d->tpos + len < n && p[len] >= 'a' && p[len] <= 'z')
+				while (p[len] >= 'a' && p[len] <= 'z')
 					len++;
 			}
 		}
@@ -455,7 +457,7 @@ static int quick_check(const char *e, size_t n)
 		if (c == '"')
 			len = plain_string_length(e + i, n - i);
 		else if (c == '-' || (c >= '0' && c <= '9'))
-			len = number_length(e + i, n - i);
+			len = number_length(e + i);
 		else if (n - i >= 4 && (memcmp(e + i, "true", 4) == 0 || memcmp(e + i, "null", 4) == 0))
 			len = 4;
 		else if (n - i >= 5 && memcmp(e + i, "false", 5) == 0)
@@ -789,6 +791,7 @@ static int next_element(struct json_dec *d)
 		}
 	}
 	d->nelem++;
+	d->elem[d->elen] = '\0'; /* the scans' sentinel; elem has room past the limit */
 	if (validate(d) < 0)
 		return -1;
 	if (d->top == TOP_ARRAY_OPEN || d->top == TOP_AFTER_COMMA)
@@ -941,12 +944,48 @@ static int put_token(struct json_enc *e, const struct lr_block *b, const struct 
 	return lr_sink_putc(s, ']');
 }
 
+/* A JSON number that is not finite is written as null. */
+static inline int nonfinite_text(const char *t, size_t n)
+{
+	return n >= 3 && (t[0] == 'n' || t[0] == 'i' || (t[0] == '-' && t[1] == 'i'));
+}
+
+/* Compact output, no --with-input: every token as it is, row ends as
+ * newlines. The common case, in one loop without per-token calls. */
+static int write_compact(struct json_enc *e, const struct lr_block *b)
+{
+	struct lr_sink *s = e->sink;
+	size_t i;
+
+	for (i = 0; i < b->ncells; i++) {
+		const struct lr_cell *c = &b->cell[i];
+		const char *t = lr_cell_out(b, c);
+		size_t n = c->out_len;
+
+		if (c->kind == LR_CELL_ROW)
+			continue;
+		if (c->kind == LR_CELL_END) {
+			t = "\n";
+			n = 1;
+		} else if (c->kind == LR_CELL_NUM && nonfinite_text(t, n)) {
+			t = "null";
+			n = 4;
+			e->nonfinite++;
+		}
+		if (lr_sink_put(s, t, n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int json_enc_write(void *ve, const struct lr_block *b)
 {
 	struct json_enc *e = ve;
 	struct lr_sink *s = e->sink;
 	size_t i;
 
+	if (!e->pretty && !e->with_input)
+		return write_compact(e, b);
 	for (i = 0; i < b->ncells; i++) {
 		const struct lr_cell *c = &b->cell[i];
 		const char *t = lr_cell_out(b, c);
@@ -962,8 +1001,7 @@ static int json_enc_write(void *ve, const struct lr_block *b)
 			e->after_open = 0;
 			continue;
 		}
-		if (c->kind == LR_CELL_NUM && n >= 3 &&
-		    (t[0] == 'n' || t[0] == 'i' || (t[0] == '-' && t[1] == 'i'))) {
+		if (c->kind == LR_CELL_NUM && nonfinite_text(t, n)) {
 			/* JSON has no NaN or infinity. */
 			t = "null";
 			n = 4;
