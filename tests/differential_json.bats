@@ -57,3 +57,61 @@ compare() { # file args...
 	done
 	[ "$bad" -eq 0 ]
 }
+
+# rows N SEED BAD [WIDTH]: a JSON array of N rows of numbers, no spaces
+# (the shape the row fast path takes), of WIDTH numbers or 1 to 6; one
+# row in BAD has a malformed number or separator, or a number out of range.
+rows() {
+	awk -v n="$1" -v seed="$2" -v bad="$3" -v width="${4:-0}" 'BEGIN {
+		srand(seed)
+		split("0 -0 1 -1.5 2.25e-3 -2.25E+3 1e2 -0.000001 123456789012345678901234 -7 3.14159 -1e-400", ok, " ")
+		split("01 1. .5 - 1e +1 1e+ --1 1.2.3 0x1 -01 1ee2 -1e9999999999", no, " ")
+		printf "["
+		for (r = 0; r < n; r++) {
+			printf "%s[", r ? "," : ""
+			w = width ? width : 1 + int(rand() * 6)
+			for (i = 0; i < w; i++)
+				printf "%s%s", i ? "," : "", ok[1 + int(rand() * 12)]
+			if (bad && rand() < bad)
+				printf "%s", rand() < 0.8 ? "," no[1 + int(rand() * 13)] : ","
+			printf "]"
+		}
+		print "]"
+	}'
+}
+
+@test "the row fast path and the general path agree, valid rows" {
+	[ -x "$REF" ] || skip "tests/lrelu-cjson not built"
+	local bad=0
+	rows 30000 7 0 >"$SCRATCH/rows.json"
+	for args in "" "-m grad" "-t csv" "--with-input" "-c x" "--pretty" "--dtype f32 -t ndjson"; do
+		# shellcheck disable=SC2086
+		compare "$SCRATCH/rows.json" $args || { echo "differs: $args" >&2; bad=1; }
+	done
+	[ "$(tail -n 1 "$SCRATCH/rows.json.fast")" = 0 ]
+	[ "$bad" -eq 0 ]
+}
+
+@test "the row fast path and the general path agree on bad rows and slope counts" {
+	[ -x "$REF" ] || skip "tests/lrelu-cjson not built"
+	local seed bad=0 errors=0
+	for seed in $(seq 1 40); do
+		rows 50 "$seed" 0.05 >"$SCRATCH/bad.json"
+		compare "$SCRATCH/bad.json" || { echo "seed $seed differs" >&2; bad=1; }
+		[ "$(tail -n 1 "$SCRATCH/bad.json.fast")" = 1 ] && errors=$((errors + 1))
+		rows 20 "$seed" 0 >"$SCRATCH/prelu.json"
+		compare "$SCRATCH/prelu.json" -m prelu -s 0.1,0.2,0.3 || { echo "seed $seed prelu differs" >&2; bad=1; }
+		rows 20 "$seed" 0 3 >"$SCRATCH/prelu3.json"
+		compare "$SCRATCH/prelu3.json" -m prelu -s 0.1,0.2,0.3 || { echo "seed $seed prelu 3 differs" >&2; bad=1; }
+		[ "$(tail -n 1 "$SCRATCH/prelu3.json.fast")" = 0 ] || bad=1
+	done
+	[ "$bad" -eq 0 ]
+	[ "$errors" -gt 20 ]
+}
+
+@test "a row longer than a block leaves the fast path with the same output" {
+	[ -x "$REF" ] || skip "tests/lrelu-cjson not built"
+	seq -5000 7 50000 | paste -sd, | sed 's/^/[[/; s/$/],[1,-2]]/' >"$SCRATCH/long.json"
+	compare "$SCRATCH/long.json" -s 0.5
+	[ "$(tail -n 1 "$SCRATCH/long.json.fast")" = 0 ]
+}
