@@ -27,7 +27,7 @@ struct lr_block *lr_block_new(size_t cellcap, size_t textcap)
 	b->cell = malloc(cellcap * sizeof *b->cell);
 	/* One buffer, so that a cell's output is an offset whichever arena
 	 * it is in and the encoder needs no branch to find it. */
-	b->text = malloc(textcap + LR_BLOCK_PAD + b->outcap);
+	b->text = malloc(textcap + LR_BLOCK_PAD + b->outcap + LR_BLOCK_PAD);
 	if (!b->cell || !b->text) {
 		lr_block_free(b);
 		lr_error_sys("out of memory");

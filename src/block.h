@@ -83,7 +83,9 @@ void lr_block_free(struct lr_block *b);
 /* Empties the block; the name and the invalid count stay. */
 void lr_block_reset(struct lr_block *b);
 
-/* Bytes past textcap that the text arena has for word-sized copies. */
+/* Bytes past textcap that the text arena has for word-sized copies;
+ * the result arena has as many past outcap, so LR_BLOCK_PAD bytes may be
+ * read from the start of any cell's text or result. */
 #define LR_BLOCK_PAD 16
 
 static inline __attribute__((always_inline)) struct lr_cell *

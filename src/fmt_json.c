@@ -1078,17 +1078,18 @@ static int write_compact(struct json_enc *e, const struct lr_block *b)
 		const char *t = lr_cell_out(b, c);
 		size_t n = c->out_len;
 
+		int r;
+
 		if (c->kind == LR_CELL_ROW)
 			continue;
-		if (c->kind == LR_CELL_END) {
-			t = "\n";
-			n = 1;
-		} else if (c->kind == LR_CELL_NUM && nonfinite_text(t, n)) {
-			t = "null";
-			n = 4;
+		if (c->kind == LR_CELL_END)
+			r = lr_sink_putc(s, '\n');
+		else if (c->kind == LR_CELL_NUM && nonfinite_text(t, n)) {
+			r = lr_sink_put(s, "null", 4);
 			e->nonfinite++;
-		}
-		if (lr_sink_put(s, t, n) < 0)
+		} else
+			r = lr_sink_put_padded(s, t, n);
+		if (r < 0)
 			return -1;
 	}
 	return 0;

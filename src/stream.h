@@ -95,6 +95,18 @@ static inline int lr_sink_put(struct lr_sink *s, const void *p, size_t n)
 	return 0;
 }
 
+/* As lr_sink_put, where p[0..16) may be read whatever n is (text in a
+ * block, see LR_BLOCK_PAD): short text is then copied as one fixed-size
+ * move instead of a call. */
+static inline int lr_sink_put_padded(struct lr_sink *s, const void *p, size_t n)
+{
+	if (n > 16 || s->cap - s->len < 16)
+		return lr_sink_put(s, p, n);
+	memcpy(s->buf + s->len, p, 16);
+	s->len += n;
+	return 0;
+}
+
 static inline int lr_sink_putc(struct lr_sink *s, int c)
 {
 	unsigned char ch = (unsigned char)c;
