@@ -638,11 +638,12 @@ static int put_quoted(struct lr_sink *s, const char *t, size_t n)
 }
 
 /* One field, quoted if it needs to be. */
+/* t[0..16) may be read: text in a block, or a buffer of at least 16. */
 static int put_field(struct csv_enc *e, const char *t, size_t n, int plain)
 {
 	if (!(plain && e->same_delim) && needs_quotes(t, n, e->delim))
 		return put_quoted(e->sink, t, n);
-	return lr_sink_put(e->sink, t, n);
+	return lr_sink_put_padded(e->sink, t, n);
 }
 
 static int csv_enc_write(void *ve, const struct lr_block *b)
