@@ -460,6 +460,26 @@ static int raw_dec_read(void *vd, struct lr_block **out)
 	while (n < RAW_VALUES && !d->done) {
 		size_t k;
 
+		if (d->avail == 0 && d->npart == 0 && !d->swap &&
+		    (d->dtype == DT_F32 || d->dtype == DT_F64)) {
+			/* Values as stored are the block's: read them in place. */
+			unsigned char *at = (unsigned char *)b->vals + n * d->width;
+			ssize_t got = lr_source_read(d->src, at, (RAW_VALUES - n) * d->width);
+
+			if (got < 0)
+				return -1;
+			if (got == 0) {
+				d->done = 1;
+				break;
+			}
+			k = (size_t)got / d->width;
+			n += k;
+			d->offset += (uint64_t)got;
+			/* an element split between reads waits in part */
+			d->npart = (size_t)got - k * d->width;
+			memcpy(d->part, at + k * d->width, d->npart);
+			continue;
+		}
 		if (d->avail == 0) {
 			ssize_t got = lr_source_next(d->src, &d->chunk);
 
@@ -695,9 +715,9 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 		return 0;
 	}
 	if (b->vtype == LR_VALUES_F32 && e->dtype == DT_F32 && !e->swap)
-		return lr_sink_put(e->sink, b->vals, b->nvals * 4);
+		return lr_sink_put_large(e->sink, b->vals, b->nvals * 4);
 	if (b->vtype == LR_VALUES_F64 && e->dtype == DT_F64 && !e->swap)
-		return lr_sink_put(e->sink, b->vals, b->nvals * 8);
+		return lr_sink_put_large(e->sink, b->vals, b->nvals * 8);
 	return put_converted(e, b, 0, b->nvals);
 }
 

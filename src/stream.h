@@ -52,6 +52,12 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
  * end of input, -1 after reporting. */
 ssize_t lr_source_next(struct lr_source *s, const unsigned char **p);
 
+/* Reads up to n bytes into dst: bytes already buffered first, else
+ * straight from the file (or inflated straight into dst), without the
+ * copy through the source's buffer. Mixes with lr_source_next. Returns
+ * the count, 0 at the end, -1 after reporting. */
+ssize_t lr_source_read(struct lr_source *s, void *dst, size_t n);
+
 void lr_source_close(struct lr_source *s);
 
 struct lr_sink {
@@ -106,6 +112,11 @@ static inline int lr_sink_put_padded(struct lr_sink *s, const void *p, size_t n)
 	s->len += n;
 	return 0;
 }
+
+/* As lr_sink_put for long runs (a block of binary values): what is
+ * buffered goes first, then p itself to the file or the compressor,
+ * without the copy into the buffer. */
+int lr_sink_put_large(struct lr_sink *s, const void *p, size_t n);
 
 static inline int lr_sink_putc(struct lr_sink *s, int c)
 {
