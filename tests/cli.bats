@@ -134,15 +134,10 @@ load helper
 }
 
 @test "an interrupted -o leaves no file and no temporary behind" {
-	mkfifo "$SCRATCH/in.csv"
-	"$LRELU" -o "$SCRATCH/out.csv" "$SCRATCH/in.csv" &
-	local pid=$!
-	exec 7>"$SCRATCH/in.csv"
-	printf -- '-1\n' >&7
-	sleep 0.3
+	start_held_output
 	ls -A "$SCRATCH" | grep -q '^\.out\.csv\.' # the temporary exists meanwhile
-	kill -INT "$pid"
-	wait "$pid" || true
+	kill -INT "$LRELU_PID"
+	wait "$LRELU_PID" || true
 	exec 7>&-
 	[ "$(ls -A "$SCRATCH")" = in.csv ]
 }

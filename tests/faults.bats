@@ -174,17 +174,12 @@ bomb() {
 }
 
 @test "the temporary file is hidden in the target directory while written, and gone after" {
-	mkfifo "$SCRATCH/in.csv"
-	"$LRELU" -o "$SCRATCH/out.csv" "$SCRATCH/in.csv" &
-	local pid=$!
-	exec 7>"$SCRATCH/in.csv"
-	printf -- '-1\n' >&7
-	sleep 0.3
+	start_held_output
 	local tmp
 	tmp=$(ls -A "$SCRATCH" | grep '^\.out\.csv\.')
 	[ -n "$tmp" ]
 	exec 7>&-
-	wait "$pid"
+	wait "$LRELU_PID"
 	[ -e "$SCRATCH/out.csv" ]
 	! ls -A "$SCRATCH" | grep -q '^\.out\.csv\.'
 }

@@ -62,3 +62,16 @@ lrelu_unprivileged() {
 	cp "$LRELU" "$SCRATCH/.lrelu" && chmod 755 "$SCRATCH/.lrelu"
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$SCRATCH/.lrelu" "$@"
 }
+
+# start_held_output: starts lrelu -o SCRATCH/out.csv reading the fifo
+# SCRATCH/in.csv, gives it one row and leaves the fifo open on fd 7, so
+# that the output is mid-write; LRELU_PID is the process. Close fd 7 to
+# let it finish.
+start_held_output() {
+	mkfifo "$SCRATCH/in.csv"
+	"$LRELU" -o "$SCRATCH/out.csv" "$SCRATCH/in.csv" &
+	LRELU_PID=$!
+	exec 7>"$SCRATCH/in.csv"
+	printf -- '-1\n' >&7
+	sleep 0.3
+}
