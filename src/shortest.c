@@ -134,20 +134,29 @@ schubfach(uint64_t c, int q, int lower_half, int narrow, int *kp)
 	return d;
 }
 
+/* pair[i]: the two decimal digits of i < 100 as byte values, the tens
+ * in the low byte. */
+static const uint16_t pair[100] = {
+#define P(t) (t) | 0 << 8, (t) | 1 << 8, (t) | 2 << 8, (t) | 3 << 8, (t) | 4 << 8, \
+	(t) | 5 << 8, (t) | 6 << 8, (t) | 7 << 8, (t) | 8 << 8, (t) | 9 << 8
+	P(0), P(1), P(2), P(3), P(4), P(5), P(6), P(7), P(8), P(9)
+#undef P
+};
+
 /* The eight decimal digits of s < 10^8, zero-padded, as byte values
- * 0..9 in one word, the most significant in the lowest byte. Divisions
- * by 10^4, 100 and 10 are multiply-and-shift (exact below 10^8, 10^4
- * and 100; all three checked exhaustively), the last two done in every
- * lane of the word at once: no lane's product reaches the next lane. */
+ * 0..9 in one word, the most significant in the lowest byte. The four
+ * pairs are found side by side, not one after another, to keep the
+ * chain of dependent steps short: s / 10^4 and s / 100 by
+ * multiply-and-shift (exact below 10^8 and 10^4; checked exhaustively),
+ * then a table. */
 static inline uint64_t digits8(uint32_t s)
 {
-	uint64_t hi = (uint64_t)s * 109951163u >> 40;   /* s / 10^4 */
-	uint64_t x = hi | (uint64_t)(s - (uint32_t)hi * 10000u) << 32;
-	uint64_t q = (x * 10486u >> 20) & 0x0000007f0000007fu;
+	uint32_t hi = (uint32_t)((uint64_t)s * 109951163u >> 40);   /* s / 10^4 */
+	uint32_t lo = s - hi * 10000u;
+	uint32_t hh = hi * 10486u >> 20, lh = lo * 10486u >> 20;       /* / 100 */
 
-	x = q | (x - q * 100u) << 16;
-	q = (x * 103u >> 10) & 0x000f000f000f000fu;
-	return q | (x - q * 10u) << 8;
+	return (uint64_t)pair[hh] | (uint64_t)pair[hi - hh * 100u] << 16 |
+	       (uint64_t)pair[lh] << 32 | (uint64_t)pair[lo - lh * 100u] << 48;
 }
 
 /* Stores the two words' bytes as ASCII digits at p[0..16), lo's lowest
