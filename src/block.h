@@ -34,6 +34,8 @@ struct lr_cell {
 	uint8_t plain;             /* text has no quote, CR, LF or source delimiter */
 	uint8_t fixed;             /* NUM: already computed (--range); calc skips it */
 	uint8_t selhead;           /* TEXT: header above a transformed column */
+	uint8_t positive;          /* NUM: the decoder saw "digits[.digits]" starting
+				    * with 1-9 (lr_dec_is_plain_positive holds) */
 };
 
 /* What a binary block holds instead of cells. */

@@ -185,7 +185,7 @@ static inline int is_digit(char c)
 	return (unsigned)(c - '0') < 10;
 }
 
-static size_t number_length(const char *s)
+static size_t number_length_sci(const char *s, int *sci)
 {
 	const char *p = s, *start;
 
@@ -206,7 +206,8 @@ static size_t number_length(const char *s)
 		if (p == start)
 			return 0;
 	}
-	if ((*p | 0x20) == 'e') {
+	*sci = (*p | 0x20) == 'e';
+	if (*sci) {
 		p++;
 		if (*p == '+' || *p == '-')
 			p++;
@@ -220,6 +221,13 @@ static size_t number_length(const char *s)
 	if (is_digit(*p) || *p == '.' || (*p | 0x20) == 'e' || *p == '+' || *p == '-')
 		return 0;
 	return (size_t)(p - s);
+}
+
+static size_t number_length(const char *s)
+{
+	int sci;
+
+	return number_length_sci(s, &sci);
 }
 
 /* Bytes that can be part of a number token. */
@@ -260,7 +268,8 @@ static int tokenize_flat(struct json_dec *d)
 	if (add_cell_at(d, LR_CELL_TEXT, e, 1, line, col, 1) < 0)
 		return -1;
 	for (;;) {
-		size_t len = number_length(e + i);
+		int sci;
+		size_t len = number_length_sci(e + i, &sci);
 
 		/* a number ends at a delimiter; the shape leaves ',' and ']' */
 		if (!len)
@@ -272,6 +281,8 @@ static int tokenize_flat(struct json_dec *d)
 
 			c->channel = index;
 			c->plain = 1;
+			/* spares the calculator its own scan of the common case */
+			c->positive = !sci && e[i] >= '1' && e[i] <= '9';
 		}
 		i += len;
 		if (add_cell_at(d, LR_CELL_TEXT, e + i, 1, line, col + i, 1) < 0)

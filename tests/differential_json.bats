@@ -64,14 +64,14 @@ compare() { # file args...
 rows() {
 	awk -v n="$1" -v seed="$2" -v bad="$3" -v width="${4:-0}" 'BEGIN {
 		srand(seed)
-		split("0 -0 1 -1.5 2.25e-3 -2.25E+3 1e2 -0.000001 123456789012345678901234 -7 3.14159 -1e-400", ok, " ")
+		split("0 -0 1 -1.5 2.25e-3 -2.25E+3 1e2 -0.000001 123456789012345678901234 -7 3.14159 -1e-400 0.000 0.5 1.50", ok, " ")
 		split("01 1. .5 - 1e +1 1e+ --1 1.2.3 0x1 -01 1ee2 -1e9999999999", no, " ")
 		printf "["
 		for (r = 0; r < n; r++) {
 			printf "%s[", r ? "," : ""
 			w = width ? width : 1 + int(rand() * 6)
 			for (i = 0; i < w; i++)
-				printf "%s%s", i ? "," : "", ok[1 + int(rand() * 12)]
+				printf "%s%s", i ? "," : "", ok[1 + int(rand() * 15)]
 			if (bad && rand() < bad)
 				printf "%s", rand() < 0.8 ? "," no[1 + int(rand() * 13)] : ","
 			printf "]"
