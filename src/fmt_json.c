@@ -454,15 +454,6 @@ static size_t plain_string_length(const char *p, size_t n)
 	return 0;
 }
 
-/*
- * A strict check of one element in a single pass, without building a
- * tree: the JSON grammar with RFC 8259 numbers. It accepts only what
- * cJSON accepts too (whatever it is unsure of, such as \u escapes, it
- * rejects), so cJSON is asked only about elements that fail here, and
- * its verdict stands: the decisions and messages are cJSON's either
- * way, which the differential test checks against a build that always
- * asks cJSON (LR_JSON_CJSON_ALWAYS).
- */
 /* Is the element shaped like a row of numbers: "[", then only digits,
  * signs, points, exponent letters and commas, then "]"? Whether the
  * numbers are numbers is left to tokenize_flat, which reads each of
@@ -492,6 +483,15 @@ static int flat_shape(const char *e, size_t n)
 	return 1;
 }
 
+/*
+ * A strict check of one element in a single pass, without building a
+ * tree: the JSON grammar with RFC 8259 numbers. It accepts only what
+ * cJSON accepts too (whatever it is unsure of, such as \u escapes, it
+ * rejects), so cJSON is asked only about elements that fail here, and
+ * its verdict stands: the decisions and messages are cJSON's either
+ * way, which the differential test checks against a build that always
+ * asks cJSON (LR_JSON_CJSON_ALWAYS).
+ */
 static int quick_check(const char *e, size_t n)
 {
 	enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, DONE } st = VALUE;
