@@ -460,26 +460,6 @@ static int raw_dec_read(void *vd, struct lr_block **out)
 	while (n < RAW_VALUES && !d->done) {
 		size_t k;
 
-		if (d->avail == 0 && d->npart == 0 && !d->swap &&
-		    (d->dtype == DT_F32 || d->dtype == DT_F64)) {
-			/* Values as stored are the block's: read them in place. */
-			unsigned char *at = (unsigned char *)b->vals + n * d->width;
-			ssize_t got = lr_source_read(d->src, at, (RAW_VALUES - n) * d->width);
-
-			if (got < 0)
-				return -1;
-			if (got == 0) {
-				d->done = 1;
-				break;
-			}
-			k = (size_t)got / d->width;
-			n += k;
-			d->offset += (uint64_t)got;
-			/* an element split between reads waits in part */
-			d->npart = (size_t)got - k * d->width;
-			memcpy(d->part, at + k * d->width, d->npart);
-			continue;
-		}
 		if (d->avail == 0) {
 			ssize_t got = lr_source_next(d->src, &d->chunk);
 

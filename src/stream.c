@@ -248,26 +248,6 @@ ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 	return (ssize_t)n;
 }
 
-ssize_t lr_source_read(struct lr_source *s, void *dst, size_t n)
-{
-	ssize_t r;
-
-	if (s->pos < s->len) {
-		size_t k = s->len - s->pos < n ? s->len - s->pos : n;
-
-		memcpy(dst, s->buf + s->pos, k);
-		s->pos += k;
-		return (ssize_t)k;
-	}
-	s->pos = s->len = 0;
-	if (s->eof || n == 0)
-		return 0;
-	r = s->gz ? read_gzip(s, dst, n) : read_fd(s, dst, n);
-	if (r == 0)
-		s->eof = 1;
-	return r;
-}
-
 void lr_source_close(struct lr_source *s)
 {
 	if (!s)
@@ -494,12 +474,18 @@ int lr_sink_flush(struct lr_sink *s)
 	return r;
 }
 
+/* p[0..n) to the file or the compressor, past the (empty) buffer. */
+static int write_through(struct lr_sink *s, const void *p, size_t n)
+{
+	return s->gz ? write_gzip(s, p, n, Z_NO_FLUSH) : write_all(s, p, n);
+}
+
 int lr_sink_put_slow(struct lr_sink *s, const void *p, size_t n)
 {
 	if (lr_sink_flush(s) < 0)
 		return -1;
 	if (n >= s->cap)
-		return s->gz ? write_gzip(s, p, n, Z_NO_FLUSH) : write_all(s, p, n);
+		return write_through(s, p, n);
 	memcpy(s->buf, p, n);
 	s->len = n;
 	return 0;
@@ -511,7 +497,7 @@ int lr_sink_put_large(struct lr_sink *s, const void *p, size_t n)
 		return lr_sink_put(s, p, n);
 	if (lr_sink_flush(s) < 0)
 		return -1;
-	return s->gz ? write_gzip(s, p, n, Z_NO_FLUSH) : write_all(s, p, n);
+	return write_through(s, p, n);
 }
 
 int lr_sink_close(struct lr_sink *s, int commit)

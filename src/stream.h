@@ -52,12 +52,6 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
  * end of input, -1 after reporting. */
 ssize_t lr_source_next(struct lr_source *s, const unsigned char **p);
 
-/* Reads up to n bytes into dst: bytes already buffered first, else
- * straight from the file (or inflated straight into dst), without the
- * copy through the source's buffer. Mixes with lr_source_next. Returns
- * the count, 0 at the end, -1 after reporting. */
-ssize_t lr_source_read(struct lr_source *s, void *dst, size_t n);
-
 void lr_source_close(struct lr_source *s);
 
 struct lr_sink {

@@ -172,9 +172,14 @@ hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
 	[ "$(head -c 6 "$SCRATCH/o.npy" | od -An -c | tr -d ' ')" = '223NUMPY' ]
 }
 
-@test "a large raw file streams in order" {
+@test "a large raw file streams in order, plain and compressed" {
 	head -c 400000 /dev/urandom >"$SCRATCH/r.f32"
 	run bash -c "'$LRELU' -m identity '$SCRATCH/r.f32' | cmp - '$SCRATCH/r.f32'"
+	expect_status 0
+	# blocks of values go to the compressor without the sink's buffer
+	run bash -c "'$LRELU' -m identity -z '$SCRATCH/r.f32' | gzip -dc | cmp - '$SCRATCH/r.f32'"
+	expect_status 0
+	run bash -c "'$LRELU' -m identity -z -j 2 '$SCRATCH/r.f32' | gzip -dc | cmp - '$SCRATCH/r.f32'"
 	expect_status 0
 }
 
