@@ -239,7 +239,8 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 			continue;
 		if (c->stats && lr_calc_is_number(t, cell->len))
 			lr_stats_add_text(c->stats, t, cell->len);
-		if (fast && (cell->positive || (t[0] != '-' && lr_dec_is_plain_positive(t, cell->len)))) {
+		if (fast && (cell->positive ||
+			     (t[0] != '-' && lr_dec_is_plain_positive(t, cell->len)))) {
 			cell->copied = 1;
 			continue;
 		}

@@ -637,8 +637,8 @@ static int put_quoted(struct lr_sink *s, const char *t, size_t n)
 	return lr_sink_putc(s, '"');
 }
 
-/* One field, quoted if it needs to be. */
-/* t[0..16) may be read: text in a block, or a buffer of at least 16. */
+/* One field, quoted if it needs to be. t[0..16) may be read: text in a
+ * block, or a buffer of at least 16 bytes. */
 static int put_field(struct csv_enc *e, const char *t, size_t n, int plain)
 {
 	if (!(plain && e->same_delim) && needs_quotes(t, n, e->delim))
