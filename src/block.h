@@ -18,7 +18,9 @@ enum lr_cell_kind {
 	LR_CELL_END,     /* end of a row; term is the terminator byte */
 	LR_CELL_RAW,     /* bytes written verbatim (a byte-order mark) */
 	LR_CELL_PENDING, /* first-row field whose role is not known yet */
-	LR_CELL_ROW      /* end of a record (a JSON element); writes nothing */
+	LR_CELL_ROW,     /* end of a record (a JSON element); writes nothing */
+	LR_CELL_SPAN     /* whole rows of plain numbers, computed as one piece
+			  * (calc.h: lr_calc_spans); the row ends are in it */
 };
 
 struct lr_cell {

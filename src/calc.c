@@ -7,12 +7,16 @@
 #include "calc.h"
 
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "floatfmt.h"
+#include "options.h"
 
 static int is_blank(char c)
 {
@@ -203,6 +207,111 @@ static void quote_for_message(const char *s, size_t n, char *buf, size_t cap)
 	buf[k] = '\0';
 }
 
+int lr_calc_spans(const struct lr_options *o)
+{
+	return o->dtype == LR_DTYPE_EXACT && !o->precision && !o->stats && o->nslopes == 1 &&
+	       (o->mode == LR_MODE_FORWARD || o->mode == LR_MODE_PRELU) &&
+	       o->slope_dec[0].m == 1 && !o->slope_dec[0].neg;
+}
+
+/* Bit i set where p[i] is '-', for 16 bytes (p[16..] readable). */
+static inline unsigned minus_mask(const char *p)
+{
+#ifdef __SSE2__
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
+#else
+	unsigned m = 0;
+
+	for (int i = 0; i < 16; i++)
+		m |= (unsigned)(p[i] == '-') << i;
+	return m;
+#endif
+}
+
+/* The length of the digits and points at p, if under 16, else 16. */
+static inline size_t number_run(const char *p)
+{
+	unsigned end;
+#ifdef __SSE2__
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	end = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8('.')),
+						       _mm_cmpgt_epi8(x, _mm_set1_epi8('9'))));
+#else
+	end = 0;
+	for (int i = 0; i < 16; i++)
+		end |= (unsigned)(p[i] < '.' || p[i] > '9') << i;
+#endif
+	return (size_t)__builtin_ctz(end | 1u << 16);
+}
+
+/* Copies n bytes in 16-byte moves (up to 15 more are read and written). */
+static inline void copy_run(char *d, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i += 16)
+		memcpy(d + i, s + i, 16);
+}
+
+/*
+ * A SPAN cell's result: the text with each negative number replaced.
+ * Positive numbers are copies under lr_calc_spans's options (a "0" as
+ * well: the slope is positive), so runs between negatives are copied
+ * whole; a number ends at the first byte that is neither a digit nor
+ * the point ('/' is in neither, and no SPAN holds it). A negative takes
+ * lr_calc_text's steps: the point moved (the common shapes without a
+ * scan first), or else the general product. The 16-byte moves read into
+ * the block's padding and write at most 64 bytes past a result, well
+ * within the LR_CALC_SLACK bytes the block keeps for each number.
+ */
+static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell *cell)
+{
+	const char *t = b->text + cell->off, *end = t + cell->len, *run = t, *p = t;
+	char *out = b->out + b->outlen, *o = out;
+	const struct lr_small *a = &c->dec[0];
+
+	if (c->dtype != LR_DTYPE_EXACT || c->precision || c->stats || c->k.nslopes != 1 ||
+	    (c->k.mode != LR_MODE_FORWARD && c->k.mode != LR_MODE_PRELU) || a->m != 1 || a->neg) {
+		lr_error_at(b->name, cell->line, 0, "internal error: rows of numbers under other options");
+		return -1;
+	}
+	for (;;) {
+		unsigned m = 0;
+		const char *q, *f;
+		size_t n, len;
+
+		while (p < end && !(m = minus_mask(p)))
+			p += 16;
+		if (!m || (q = p + __builtin_ctz(m)) >= end)
+			break;
+		len = number_run(q + 1);
+		if (len == 16) {
+			len = 0;
+			while (q + 1 + len < end && (unsigned char)(q[1 + len] - '.') < 12)
+				len++;
+		}
+		f = q + 1 + len;
+		copy_run(o, run, (size_t)(q - run));
+		o += q - run;
+		n = lr_dec_shift_negative(q + 1, len, a->exp, o);
+		if (n == 0)
+			n = lr_dec_mul_pow10(q, (size_t)(f - q), a, o);
+		if (n == 0 && lr_calc_text(c, 0, q, (size_t)(f - q), o, &n) != LR_CALC_NEW) {
+			lr_error_at(b->name, cell->line, 0, "internal error: a number in rows of numbers");
+			return -1;
+		}
+		o += n;
+		run = p = f;
+	}
+	copy_run(o, run, (size_t)(end - run));
+	o += end - run;
+	cell->out_off = (uint32_t)(out - b->text);
+	cell->out_len = (uint32_t)(o - out);
+	b->outlen += (size_t)(o - out);
+	return 0;
+}
+
 int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 {
 	size_t i, len = 0;
@@ -235,6 +344,11 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 		char *out = b->out + b->outlen;
 		const char *t = b->text + cell->off;
 
+		if (cell->kind == LR_CELL_SPAN) {
+			if (calc_span(c, b, cell) < 0)
+				return -1;
+			continue;
+		}
 		if (cell->kind != LR_CELL_NUM || cell->fixed)
 			continue;
 		if (c->stats && lr_calc_is_number(t, cell->len))
@@ -244,7 +358,8 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 			cell->copied = 1;
 			continue;
 		}
-		r = lr_calc_text(c, cell->channel, t, cell->len, out, &len);		if (r == LR_CALC_NEW) {
+		r = lr_calc_text(c, cell->channel, t, cell->len, out, &len);
+		if (r == LR_CALC_NEW) {
 			cell->copied = 0;
 			cell->out_off = (uint32_t)(b->out - b->text + b->outlen);
 			cell->out_len = (uint32_t)len;

@@ -84,6 +84,15 @@ size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
  * needs 64 bytes. */
 size_t lr_dec_mul_pow10(const char *s, size_t n, const struct lr_small *a, char *out);
 
+/* The common case of lr_dec_mul_pow10, a negative number times 10^k
+ * (|k| <= LR_DEC_MAXEXP), without a scan: s[0..n) is the number after
+ * its '-', digits with at most one point. Writes what lr_dec_mul_pow10
+ * writes for the slope 10^k and returns the length, if n <= 16, a digit
+ * is not zero, and the result needs at most LR_DEC_PLAIN_ZEROS zeros;
+ * else returns 0. Reads s[0..n + 16) and may write out[0..64) whatever
+ * the length. */
+size_t lr_dec_shift_negative(const char *s, size_t n, int k, char *out);
+
 /* Parses a slope-like number into *a: finite, at most 19 significant
  * digits. Returns LR_DEC_OK, LR_DEC_EINVAL or LR_DEC_ERANGE. */
 int lr_small_parse(struct lr_small *a, const char *s, size_t n);

@@ -68,6 +68,8 @@ struct csv_dec {
 	/* --columns resolved to 1-based index ranges */
 	size_t (*ranges)[2];
 	size_t nranges;
+	int spans;         /* rows of plain numbers may become SPAN cells */
+	size_t span_fields; /* fields in this block's SPAN cells */
 };
 
 /* libcsv grows its field buffer through this; refusing makes csv_parse
@@ -393,6 +395,172 @@ static void split_plain(struct csv_dec *d, const unsigned char *p, size_t n)
 	}
 }
 
+/*
+ * Rows of plain numbers (lr_calc_spans says which) go to the calculator
+ * as one SPAN cell each run, instead of a cell per field. They are
+ * checked 64 bytes at a time, with a bit per byte: masks of the CRs, LFs
+ * and delimiters, the digits, zeros, points and minus signs; any other
+ * byte ends the run before its row. The rules on fields become
+ * operations on whole masks. Where a rule asks "what comes next in this
+ * field", an addition answers it: adding a bit at the start of a run of
+ * ones carries to the first zero after the run, so with ones where a
+ * byte is not of interest, the carry lands on the next byte that is.
+ * The carry out of one window goes into the next.
+ */
+struct span_masks {
+	uint64_t cr, lf, delim, dig, zero, dot, minus;
+};
+
+static void span_classify(const unsigned char *p, unsigned char delim, struct span_masks *m)
+{
+#ifdef __SSE2__
+	const __m128i vdelim = _mm_set1_epi8((char)delim), vlf = _mm_set1_epi8('\n'),
+		      vcr = _mm_set1_epi8('\r'), vdot = _mm_set1_epi8('.'),
+		      vminus = _mm_set1_epi8('-'), below0 = _mm_set1_epi8('0' - 1),
+		      v0 = _mm_set1_epi8('0'), above9 = _mm_set1_epi8('9' + 1);
+	uint64_t cr = 0, lf = 0, de = 0, dig = 0, zero = 0, dot = 0, minus = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+		int sh = 16 * i;
+
+#define BITS(v) ((uint64_t)(uint16_t)_mm_movemask_epi8(v) << sh)
+		cr |= BITS(_mm_cmpeq_epi8(x, vcr));
+		lf |= BITS(_mm_cmpeq_epi8(x, vlf));
+		de |= BITS(_mm_cmpeq_epi8(x, vdelim));
+		dig |= BITS(_mm_and_si128(_mm_cmpgt_epi8(x, below0), _mm_cmplt_epi8(x, above9)));
+		zero |= BITS(_mm_cmpeq_epi8(x, v0));
+		dot |= BITS(_mm_cmpeq_epi8(x, vdot));
+		minus |= BITS(_mm_cmpeq_epi8(x, vminus));
+#undef BITS
+	}
+	m->cr = cr;
+	m->lf = lf;
+	m->delim = de;
+	m->dig = dig;
+	m->zero = zero;
+	m->dot = dot;
+	m->minus = minus;
+#else
+	int i;
+
+	memset(m, 0, sizeof *m);
+	for (i = 0; i < 64; i++) {
+		uint64_t bit = (uint64_t)1 << i;
+		unsigned char c = p[i];
+
+		m->cr |= c == '\r' ? bit : 0;
+		m->lf |= c == '\n' ? bit : 0;
+		m->delim |= c == delim ? bit : 0;
+		m->dig |= c >= '0' && c <= '9' ? bit : 0;
+		m->zero |= c == '0' ? bit : 0;
+		m->dot |= c == '.' ? bit : 0;
+		m->minus |= c == '-' ? bit : 0;
+	}
+#endif
+}
+
+/* a + b + *carry, the carry out in *carry. */
+static inline uint64_t add_carry(uint64_t a, uint64_t b, uint64_t *carry)
+{
+	uint64_t s, t;
+	int c1 = __builtin_add_overflow(a, b, &s), c2 = __builtin_add_overflow(s, *carry, &t);
+
+	*carry = (uint64_t)(c1 | c2);
+	return t;
+}
+
+/* The set bits of x (without the popcnt instruction, which not every
+ * x86-64 has, the compiler calls a library routine). */
+static inline uint64_t count_bits(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555u;
+	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (x * 0x0101010101010101u) >> 56;
+}
+
+/*
+ * The length of the whole rows at the start of p[0..n) (whole rows, no
+ * quote) that make a SPAN: every field empty, or "-", or nothing, then
+ * digits with at most one point, the minus-less ones with a digit 1-9
+ * or just "0"; every 64 bytes hold a separator, so no field is as long
+ * as LR_SPAN_FIELD_MAX. Their fields are added to *fields (empty lines
+ * count too) and their lines to *lines.
+ */
+static size_t span_rows(struct csv_dec *d, const unsigned char *p, size_t n, size_t *fields,
+			uint64_t *lines)
+{
+	const unsigned char *end = p + n, *base, *good = p;
+	unsigned char delim = csv_get_delim(&d->p), tail[64];
+	/* bit 63 of the last window's masks, and the carries of rules B, D */
+	uint64_t sep63 = 1, dot63 = 0, minus63 = 0, cr63 = (uint64_t)d->prev_cr, cb = 0, cd = 0;
+	uint64_t nf = 0, nl = 0;
+
+	for (base = p; base < end; base += 64) {
+		struct span_masks m;
+		size_t left = (size_t)(end - base);
+		uint64_t live = left < 64 ? ((uint64_t)1 << left) - 1 : ~(uint64_t)0;
+		uint64_t sep, fs, last, nz, z, after_dot, bad, upto, re, crbefore, lfline;
+
+		if (left < 64) {
+			/* the source's padding covers 16 bytes, not 64 */
+			memcpy(tail, base, left);
+			memset(tail + left, '\n', 64 - left);
+			span_classify(tail, delim, &m);
+		} else
+			span_classify(base, delim, &m);
+		sep = m.cr | m.lf | m.delim;
+		/* fs: the first byte of a field; last: the last of a non-empty
+		 * one (the byte after the window is read only when in p) */
+		fs = sep << 1 | sep63;
+		last = ~sep & (sep >> 1 | (uint64_t)(left <= 64 || base[64] == delim ||
+						    base[64] == '\n' || base[64] == '\r') << 63);
+		nz = m.dig & ~m.zero;
+		/* anything else; and a window without a separator */
+		bad = ~(sep | m.dig | m.dot | m.minus) | (sep ? 0 : 1);
+		/* A: a minus only first */
+		bad |= m.minus & ~fs;
+		/* B: no point after a point before the field ends */
+		after_dot = m.dot << 1 | dot63;
+		z = ~(m.dot | sep);
+		bad |= (after_dot | (add_carry(z, after_dot & z, &cb) & ~z)) & m.dot;
+		/* C: a digit in each non-empty field: "-", "." and "-." have none */
+		bad |= last & (m.minus | (m.dot & (fs | (m.minus << 1 | minus63))));
+		/* D: a field starting with '0' or '.' has a digit 1-9 before it
+		 * ends, or is "0" */
+		z = ~(nz | sep);
+		bad |= add_carry(z, fs & (m.zero | m.dot) & ~(m.zero & last), &cd) & sep;
+		bad &= live;
+		/* the rows that end before the first bad byte */
+		upto = bad ? (bad & -bad) - 1 : live;
+		crbefore = m.cr << 1 | cr63;
+		lfline = m.lf & ~crbefore; /* a LF right after a CR ends no line */
+		re = (m.cr | m.lf) & upto;
+		if (re) {
+			int hi = 63 - __builtin_clzll(re);
+			uint64_t keep = hi == 63 ? ~(uint64_t)0 : ((uint64_t)2 << hi) - 1;
+
+			good = base + hi + 1;
+			*fields += (size_t)(nf + count_bits(sep & keep));
+			*lines += nl + count_bits((m.cr | lfline) & keep);
+			nf = count_bits(sep & live & ~keep);
+			nl = count_bits((m.cr | lfline) & live & ~keep);
+		} else {
+			nf += count_bits(sep & live);
+			nl += count_bits((m.cr | lfline) & live);
+		}
+		if (bad)
+			break;
+		sep63 = sep >> 63;
+		dot63 = m.dot >> 63;
+		minus63 = m.minus >> 63;
+		cr63 = m.cr >> 63;
+	}
+	return (size_t)(good - p);
+}
+
 /* The length of p[0..n) up to and including its last CR or LF; 0 if
  * there is none. */
 static size_t through_last_terminator(const unsigned char *p, size_t n)
@@ -418,6 +586,21 @@ static size_t rest_of_row(struct csv_dec *d, const unsigned char *p, size_t n, i
 		}
 	}
 	return n;
+}
+
+/* Whether rows of plain numbers may go as SPAN cells: the calculator
+ * computes them (lr_calc_spans), every column is transformed, and the
+ * output is this table again with the same delimiter, which must not be
+ * a byte of a number. */
+static int span_options(const struct lr_format *f, const struct lr_options *o)
+{
+	const struct lr_format *to = o->to ? o->to : f;
+	int in = o->delimiter ? o->delimiter : f->delimiter;
+	int out = o->delimiter && !o->to ? o->delimiter : to->delimiter;
+
+	return !LR_CSV_LIBCSV_ONLY && lr_calc_spans(o) && !o->cols && !o->with_input &&
+	       to->family == LR_FAMILY_TABLE && in == out && !(in == '-' || in == '.' ||
+							       (in >= '0' && in <= '9'));
 }
 
 static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
@@ -451,6 +634,7 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->line = 1;
 	d->in_first_row = 1;
 	d->first = o->header == 1 ? FIRST_HEADER : o->header == 0 ? FIRST_DATA : FIRST_PENDING;
+	d->spans = span_options(f, o);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
 		csv_free(&d->p);
@@ -478,6 +662,7 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 	struct lr_block *b = d->blk;
 
 	lr_block_reset(b);
+	d->span_fields = 0;
 	*out = b;
 	if (d->done)
 		return 0;
@@ -499,7 +684,8 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 				lr_block_add(b, LR_CELL_RAW, "\xEF\xBB\xBF", 3);
 		}
 	}
-	while (b->ncells < CSV_CELLS_HIGH && b->textlen < CSV_TEXT_HIGH) {
+	/* A SPAN's fields count as cells: each may grow as much. */
+	while (b->ncells + d->span_fields < CSV_CELLS_HIGH && b->textlen < CSV_TEXT_HIGH) {
 		size_t k, used;
 		int ended;
 
@@ -528,7 +714,25 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 							       quote ? (size_t)(quote - d->chunk) : k);
 
 			if (plain) {
-				split_plain(d, d->chunk, plain);
+				uint64_t line = d->line;
+				size_t span = 0;
+
+				if (d->spans && !d->in_first_row && !d->dropping &&
+				    (span = span_rows(d, d->chunk, plain, &d->span_fields, &d->line))) {
+					struct lr_cell *c = lr_block_add_padded(b, LR_CELL_SPAN, d->chunk, span);
+
+					if (!c) {
+						lr_error_at(b->name, d->line, 0, "internal error: block overflow");
+						return -1;
+					}
+					c->line = line;
+					d->prev_cr = d->chunk[span - 1] == '\r';
+					d->chunk += span;
+					d->avail -= span;
+					plain -= span;
+				}
+				if (plain)
+					split_plain(d, d->chunk, plain);
 				if (d->failed)
 					return -1;
 				d->chunk += plain;
@@ -661,6 +865,7 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 		case LR_CELL_ROW:
 			continue;
 		case LR_CELL_RAW:
+		case LR_CELL_SPAN: /* whole rows: the row state stays as it was */
 			if (lr_sink_put(s, lr_cell_out(b, c), c->out_len) < 0)
 				return -1;
 			continue;

@@ -525,6 +525,48 @@ static void test_mul_pow10(void)
 	check(bad == 0 && handled > 100000, "moving the point agrees with multiplying", NULL);
 }
 
+/* lr_dec_shift_negative writes what lr_dec_mul_pow10 writes, for every
+ * shape it takes, in buffers with garbage around the number. */
+static void test_shift_negative(void)
+{
+	static const char alphabet[] = "0000123456789";
+	int i, bad = 0, handled = 0;
+
+	for (i = 0; i < 400000; i++) {
+		char s[64], a1[128], a2[128];
+		size_t n = 0, k1, k2;
+		int nint = (int)(rng() % 10), nfrac = (int)(rng() % 12), j;
+		struct lr_small a;
+
+		memset(s, "0123456789.-,x"[rng() % 14], sizeof s);
+		s[n++] = '-';
+		for (j = 0; j < nint; j++)
+			s[n++] = alphabet[rng() % (sizeof alphabet - 1)];
+		if (rng() % 4) {
+			s[n++] = '.';
+			for (j = 0; j < nfrac; j++)
+				s[n++] = alphabet[rng() % (sizeof alphabet - 1)];
+		}
+		if (n > 17 || n == 1 || (n == 2 && s[1] == '.'))
+			continue;
+		a.neg = 0;
+		a.m = 1;
+		a.exp = (int32_t)(rng() % 51) - 25;
+		memset(a1, 'y', sizeof a1);
+		k1 = lr_dec_shift_negative(s + 1, n - 1, a.exp, a1);
+		if (k1 == 0)
+			continue;
+		handled++;
+		k2 = lr_dec_mul_pow10(s, n, &a, a2);
+		if (k1 != k2 || memcmp(a1, a2, k1) != 0) {
+			if (bad++ < 5)
+				fprintf(stderr, "shift_negative(%.*s, e%d): %.*s, mul_pow10: %.*s\n", (int)n, s,
+					a.exp, (int)k1, a1, (int)k2, a2);
+		}
+	}
+	check(bad == 0 && handled > 200000, "moving the point without a scan agrees", NULL);
+}
+
 static const char *calc(struct lr_calc *c, const char *s)
 {
 	static char out[4096];
@@ -588,6 +630,7 @@ int main(void)
 	test_shortest();
 	test_shortest_vs_reference();
 	test_mul_pow10();
+	test_shift_negative();
 	test_calc();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;

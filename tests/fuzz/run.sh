@@ -20,7 +20,7 @@ seed() {
 	for f in "$@"; do
 		[ -f "$f" ] || continue
 		b=$(basename "$f")
-		for o in '\000\000' '\022\000' '\047\001' '\103\200' '\361\100'; do
+		for o in '\000\000' '\000\020' '\022\000' '\047\001' '\103\200' '\361\100'; do
 			{ printf "$o"; cat "$f"; } >"$dir/$b-$(printf "$o" | od -An -tx1 | tr -d ' ')"
 		done
 	done
@@ -33,7 +33,11 @@ for name in $FUZZERS; do
 	if [ ! -d "$corpus" ]; then
 		mkdir -p "$corpus"
 		case $name in
-		csv) seed "$corpus" samples/*.csv samples/*.tsv tests/fixtures/*.tsv ;;
+		csv)
+			# and rows of plain numbers, some with odd fields
+			awk -v seed=1 -v rows=80 -v odd=0.02 -f tests/gen_rows.awk >"$corpus/rows.csv"
+			seed "$corpus" samples/*.csv samples/*.tsv tests/fixtures/*.tsv "$corpus/rows.csv"
+			rm -f "$corpus/rows.csv" ;;
 		json) seed "$corpus" samples/*.json ;;
 		ndjson) seed "$corpus" samples/*.ndjson ;;
 		binary) seed "$corpus" samples/*.f32 samples/*.npy tests/fixtures/npy/*.npy ;;
