@@ -90,7 +90,7 @@ void lr_block_reset(struct lr_block *b);
 /* Bytes past textcap that the text arena has for word-sized copies;
  * the result arena has as many past outcap, so LR_BLOCK_PAD bytes may be
  * read from the start of any cell's text or result. */
-#define LR_BLOCK_PAD 16
+#define LR_BLOCK_PAD 32
 
 static inline __attribute__((always_inline)) struct lr_cell *
 block_add(struct lr_block *b, enum lr_cell_kind kind, const void *p, size_t n, int padded)
@@ -104,8 +104,8 @@ block_add(struct lr_block *b, enum lr_cell_kind kind, const void *p, size_t n, i
 	c->off = c->out_off = (uint32_t)b->textlen;
 	c->len = c->out_len = (uint32_t)n;
 	c->kind = (uint8_t)kind;
-	if (padded && n <= LR_BLOCK_PAD)
-		memcpy(b->text + b->textlen, p, LR_BLOCK_PAD);
+	if (padded && n <= 16)
+		memcpy(b->text + b->textlen, p, 16);
 	else if (n)
 		memcpy(b->text + b->textlen, p, n);
 	b->textlen += n;
@@ -121,9 +121,9 @@ static inline struct lr_cell *lr_block_add(struct lr_block *b, enum lr_cell_kind
 	return block_add(b, kind, p, n, 0);
 }
 
-/* As lr_block_add, where p[n..LR_BLOCK_PAD) may be read as well (a
- * source buffer with LR_STREAM_PAD bytes after its data): short text is
- * then copied as one fixed-size move. */
+/* As lr_block_add, where p[n..16) may be read as well (a source buffer
+ * with LR_STREAM_PAD bytes after its data): short text is then copied as
+ * one fixed-size move. */
 static inline struct lr_cell *lr_block_add_padded(struct lr_block *b, enum lr_cell_kind kind,
 						  const void *p, size_t n)
 {

@@ -214,18 +214,21 @@ int lr_calc_spans(const struct lr_options *o)
 	       o->slope_dec[0].m == 1 && !o->slope_dec[0].neg;
 }
 
-/* Bit i set where p[i] is '-', for 16 bytes (p[16..] readable). */
-static inline unsigned minus_mask(const char *p)
+/* Bit i set where p[i] is '-', for 32 bytes. */
+static inline uint32_t minus_mask(const char *p)
 {
 #ifdef __SSE2__
+	const __m128i minus = _mm_set1_epi8('-');
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
 
-	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
+	return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, minus)) |
+	       (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(y, minus)) << 16;
 #else
-	unsigned m = 0;
+	uint32_t m = 0;
 
-	for (int i = 0; i < 16; i++)
-		m |= (unsigned)(p[i] == '-') << i;
+	for (int i = 0; i < 32; i++)
+		m |= (uint32_t)(p[i] == '-') << i;
 	return m;
 #endif
 }
@@ -247,11 +250,13 @@ static inline size_t number_run(const char *p)
 	return (size_t)__builtin_ctz(end | 1u << 16);
 }
 
-/* Copies n bytes in 16-byte moves (up to 15 more are read and written). */
+/* Copies n bytes in 32-byte moves (up to 32 more are read and
+ * written); most runs take one, without a branch on their length. */
 static inline void copy_run(char *d, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i += 16)
-		memcpy(d + i, s + i, 16);
+	memcpy(d, s, 32);
+	for (size_t i = 32; i < n; i += 32)
+		memcpy(d + i, s + i, 32);
 }
 
 /*
@@ -261,9 +266,10 @@ static inline void copy_run(char *d, const char *s, size_t n)
  * whole; a number ends at the first byte that is neither a digit nor
  * the point ('/' is in neither, and no SPAN holds it). A negative takes
  * lr_calc_text's steps: the point moved (the common shapes without a
- * scan first), or else the general product. The 16-byte moves read into
- * the block's padding and write at most 64 bytes past a result, well
- * within the LR_CALC_SLACK bytes the block keeps for each number.
+ * scan first), or else the general product. The 16- and 32-byte moves
+ * read into the block's padding and write at most 64 bytes past a
+ * result, well within the LR_CALC_SLACK bytes the block keeps for each
+ * number.
  */
 static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell *cell)
 {
@@ -277,12 +283,12 @@ static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell
 		return -1;
 	}
 	for (;;) {
-		unsigned m = 0;
+		uint32_t m = 0;
 		const char *q, *f;
 		size_t n, len;
 
 		while (p < end && !(m = minus_mask(p)))
-			p += 16;
+			p += 32;
 		if (!m || (q = p + __builtin_ctz(m)) >= end)
 			break;
 		len = number_run(q + 1);
