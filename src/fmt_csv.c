@@ -69,7 +69,7 @@ struct csv_dec {
 	size_t (*ranges)[2];
 	size_t nranges;
 	int spans;         /* rows of plain numbers may become SPAN cells */
-	size_t span_fields; /* fields in this block's SPAN cells */
+	size_t span_fields; /* numbers that may grow in this block's SPAN cells */
 };
 
 /* libcsv grows its field buffer through this; refusing makes csv_parse
@@ -421,6 +421,7 @@ static void span_classify(const unsigned char *p, unsigned char delim, struct sp
 	uint64_t cr = 0, lf = 0, de = 0, dig = 0, zero = 0, dot = 0, minus = 0;
 	int i;
 
+#pragma GCC unroll 4
 	for (i = 0; i < 4; i++) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
 		int sh = 16 * i;
@@ -486,8 +487,8 @@ static inline uint64_t count_bits(uint64_t x)
  * quote) that make a SPAN: every field empty, or "-", or nothing, then
  * digits with at most one point, the minus-less ones with a digit 1-9
  * or just "0"; every 64 bytes hold a separator, so no field is as long
- * as LR_SPAN_FIELD_MAX. Their fields are added to *fields (empty lines
- * count too) and their lines to *lines.
+ * as LR_SPAN_FIELD_MAX. Their lines are added to *lines, and to *fields
+ * a bound on the numbers in them that can grow (the negative ones).
  */
 static size_t span_rows(struct csv_dec *d, const unsigned char *p, size_t n, size_t *fields,
 			uint64_t *lines)
@@ -496,13 +497,13 @@ static size_t span_rows(struct csv_dec *d, const unsigned char *p, size_t n, siz
 	unsigned char delim = csv_get_delim(&d->p), tail[64];
 	/* bit 63 of the last window's masks, and the carries of rules B, D */
 	uint64_t sep63 = 1, dot63 = 0, minus63 = 0, cr63 = (uint64_t)d->prev_cr, cb = 0, cd = 0;
-	uint64_t nf = 0, nl = 0;
+	uint64_t nl = 0;
 
 	for (base = p; base < end; base += 64) {
 		struct span_masks m;
 		size_t left = (size_t)(end - base);
 		uint64_t live = left < 64 ? ((uint64_t)1 << left) - 1 : ~(uint64_t)0;
-		uint64_t sep, fs, last, nz, z, after_dot, bad, upto, re, crbefore, lfline;
+		uint64_t sep, fs, last, nz, z, after_dot, bad, upto, re, crbefore, lends;
 
 		if (left < 64) {
 			/* the source's padding covers 16 bytes, not 64 */
@@ -533,24 +534,15 @@ static size_t span_rows(struct csv_dec *d, const unsigned char *p, size_t n, siz
 		z = ~(nz | sep);
 		bad |= add_carry(z, fs & (m.zero | m.dot) & ~(m.zero & last), &cd) & sep;
 		bad &= live;
-		/* the rows that end before the first bad byte */
+		/* the rows that end before the first bad byte; every line end
+		 * in an earlier window is before it */
 		upto = bad ? (bad & -bad) - 1 : live;
 		crbefore = m.cr << 1 | cr63;
-		lfline = m.lf & ~crbefore; /* a LF right after a CR ends no line */
+		lends = (m.cr | (m.lf & ~crbefore)) & upto; /* a LF right after a CR ends no line */
 		re = (m.cr | m.lf) & upto;
-		if (re) {
-			int hi = 63 - __builtin_clzll(re);
-			uint64_t keep = hi == 63 ? ~(uint64_t)0 : ((uint64_t)2 << hi) - 1;
-
-			good = base + hi + 1;
-			*fields += (size_t)(nf + count_bits(sep & keep));
-			*lines += nl + count_bits((m.cr | lfline) & keep);
-			nf = count_bits(sep & live & ~keep);
-			nl = count_bits((m.cr | lfline) & live & ~keep);
-		} else {
-			nf += count_bits(sep & live);
-			nl += count_bits((m.cr | lfline) & live);
-		}
+		if (re)
+			good = base + 64 - __builtin_clzll(re);
+		nl += count_bits(lends);
 		if (bad)
 			break;
 		sep63 = sep >> 63;
@@ -558,6 +550,9 @@ static size_t span_rows(struct csv_dec *d, const unsigned char *p, size_t n, siz
 		minus63 = m.minus >> 63;
 		cr63 = m.cr >> 63;
 	}
+	/* A negative number and its separator take three bytes or more. */
+	*fields += (size_t)(good - p + 2) / 3;
+	*lines += nl;
 	return (size_t)(good - p);
 }
 
@@ -684,7 +679,7 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 				lr_block_add(b, LR_CELL_RAW, "\xEF\xBB\xBF", 3);
 		}
 	}
-	/* A SPAN's fields count as cells: each may grow as much. */
+	/* A SPAN's numbers that may grow count as cells. */
 	while (b->ncells + d->span_fields < CSV_CELLS_HIGH && b->textlen < CSV_TEXT_HIGH) {
 		size_t k, used;
 		int ended;
