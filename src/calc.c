@@ -210,8 +210,7 @@ static void quote_for_message(const char *s, size_t n, char *buf, size_t cap)
 int lr_calc_spans(const struct lr_options *o)
 {
 	return o->dtype == LR_DTYPE_EXACT && !o->precision && !o->stats && o->nslopes == 1 &&
-	       (o->mode == LR_MODE_FORWARD || o->mode == LR_MODE_PRELU) &&
-	       o->slope_dec[0].m == 1 && !o->slope_dec[0].neg;
+	       (o->mode == LR_MODE_FORWARD || o->mode == LR_MODE_PRELU) && !o->slope_dec[0].neg;
 }
 
 /* Bit i set where p[i] is '-', for 32 bytes. */
@@ -264,9 +263,9 @@ static inline void copy_run(char *d, const char *s, size_t n)
  * Positive numbers are copies under lr_calc_spans's options (a "0" as
  * well: the slope is positive), so runs between negatives are copied
  * whole; a number ends at the first byte that is neither a digit nor
- * the point ('/' is in neither, and no SPAN holds it). A negative takes
- * lr_calc_text's steps: the point moved (the common shapes without a
- * scan first), or else the general product. The 16- and 32-byte moves
+ * the point ('/' is in neither, and no SPAN holds it). A negative is
+ * lr_calc_text's result, after a try at the common shapes by a power of
+ * ten without a scan. The 16- and 32-byte moves
  * read into the block's padding and write at most 64 bytes past a
  * result, well within the LR_CALC_SLACK bytes the block keeps for each
  * number.
@@ -278,7 +277,7 @@ static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell
 	const struct lr_small *a = &c->dec[0];
 
 	if (c->dtype != LR_DTYPE_EXACT || c->precision || c->stats || c->k.nslopes != 1 ||
-	    (c->k.mode != LR_MODE_FORWARD && c->k.mode != LR_MODE_PRELU) || a->m != 1 || a->neg) {
+	    (c->k.mode != LR_MODE_FORWARD && c->k.mode != LR_MODE_PRELU) || a->neg) {
 		lr_error_at(b->name, cell->line, 0, "internal error: rows of numbers under other options");
 		return -1;
 	}
@@ -300,9 +299,7 @@ static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell
 		f = q + 1 + len;
 		copy_run(o, run, (size_t)(q - run));
 		o += q - run;
-		n = lr_dec_shift_negative(q + 1, len, a->exp, o);
-		if (n == 0)
-			n = lr_dec_mul_pow10(q, (size_t)(f - q), a, o);
+		n = a->m == 1 ? lr_dec_shift_negative(q + 1, len, a->exp, o) : 0;
 		if (n == 0 && lr_calc_text(c, 0, q, (size_t)(f - q), o, &n) != LR_CALC_NEW) {
 			lr_error_at(b->name, cell->line, 0, "internal error: a number in rows of numbers");
 			return -1;

@@ -65,7 +65,7 @@ PORTABLE=$ROOT/tests/lrelu-portable
 			awk -v seed="$seed" -v rows=3000 -v odd="$odd" -f "$TESTS_DIR/gen_rows.awk" >"$f"
 		fi
 		for args in "-s 0.01" "-s 10" "-s 1" "-s 1e-30" "-s 1e25" "-m prelu -s 0.1" \
-			"--no-header -s 0.001" "-s -0.01" "-s 0.5" "-s 0.01 -z"; do
+			"--no-header -s 0.001" "-s -0.01" "-s 0.5" "-s 0" "-s 0.01 -z"; do
 			runs=$((runs + 1))
 			# shellcheck disable=SC2086
 			st=0; "$LRELU" --skip-invalid $args "$f" >"$f.fast" 2>"$f.fast.err" || st=$?; echo $st >>"$f.fast"
