@@ -12,6 +12,17 @@
 #include <emmintrin.h>
 #endif
 #include <string.h>
+/* x86-64 processors with AVX2 check rows of numbers 32 bytes a step
+ * (-DLR_NO_AVX2=1: never, for testing the SSE2 step). */
+#ifndef LR_NO_AVX2
+#define LR_NO_AVX2 0
+#endif
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__) && !LR_NO_AVX2
+#include <immintrin.h>
+#define SPAN_AVX2 1
+#else
+#define SPAN_AVX2 0
+#endif
 
 #include "calc.h"
 #include "diag.h"
@@ -46,6 +57,8 @@ _Static_assert(CSV_CELLCAP <= LR_BLOCK_MAX_VALUES + 64, "CSV block larger than t
 
 enum first_row { FIRST_PENDING, FIRST_HEADER, FIRST_DATA };
 
+struct span_masks;
+
 struct csv_dec {
 	struct csv_parser p;
 	struct lr_source *src;
@@ -69,6 +82,7 @@ struct csv_dec {
 	size_t (*ranges)[2];
 	size_t nranges;
 	int spans;         /* rows of plain numbers may become SPAN cells */
+	void (*classify)(const unsigned char *, unsigned char, struct span_masks *);
 	size_t span_fields; /* numbers that may grow in this block's SPAN cells */
 };
 
@@ -462,6 +476,43 @@ static void span_classify(const unsigned char *p, unsigned char delim, struct sp
 #endif
 }
 
+#if SPAN_AVX2
+/* span_classify for processors with AVX2 (csv_dec_open asks). */
+__attribute__((target("avx2"))) static void
+span_classify_avx2(const unsigned char *p, unsigned char delim, struct span_masks *m)
+{
+	const __m256i vdelim = _mm256_set1_epi8((char)delim), vlf = _mm256_set1_epi8('\n'),
+		      vcr = _mm256_set1_epi8('\r'), vdot = _mm256_set1_epi8('.'),
+		      vminus = _mm256_set1_epi8('-'), below0 = _mm256_set1_epi8('0' - 1),
+		      v0 = _mm256_set1_epi8('0'), above9 = _mm256_set1_epi8('9' + 1);
+	uint64_t cr = 0, lf = 0, de = 0, dig = 0, zero = 0, dot = 0, minus = 0;
+	int i;
+
+#pragma GCC unroll 2
+	for (i = 0; i < 2; i++) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * i));
+		int sh = 32 * i;
+
+#define BITS(v) ((uint64_t)(uint32_t)_mm256_movemask_epi8(v) << sh)
+		cr |= BITS(_mm256_cmpeq_epi8(x, vcr));
+		lf |= BITS(_mm256_cmpeq_epi8(x, vlf));
+		de |= BITS(_mm256_cmpeq_epi8(x, vdelim));
+		dig |= BITS(_mm256_and_si256(_mm256_cmpgt_epi8(x, below0), _mm256_cmpgt_epi8(above9, x)));
+		zero |= BITS(_mm256_cmpeq_epi8(x, v0));
+		dot |= BITS(_mm256_cmpeq_epi8(x, vdot));
+		minus |= BITS(_mm256_cmpeq_epi8(x, vminus));
+#undef BITS
+	}
+	m->cr = cr;
+	m->lf = lf;
+	m->delim = de;
+	m->dig = dig;
+	m->zero = zero;
+	m->dot = dot;
+	m->minus = minus;
+}
+#endif
+
 /* a + b + *carry, the carry out in *carry. */
 static inline uint64_t add_carry(uint64_t a, uint64_t b, uint64_t *carry)
 {
@@ -509,9 +560,9 @@ static size_t span_rows(struct csv_dec *d, const unsigned char *p, size_t n, siz
 			/* the source's padding covers 16 bytes, not 64 */
 			memcpy(tail, base, left);
 			memset(tail + left, '\n', 64 - left);
-			span_classify(tail, delim, &m);
+			d->classify(tail, delim, &m);
 		} else
-			span_classify(base, delim, &m);
+			d->classify(base, delim, &m);
 		sep = m.cr | m.lf | m.delim;
 		/* fs: the first byte of a field; last: the last of a non-empty
 		 * one (the byte after the window is read only when in p) */
@@ -630,6 +681,11 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->in_first_row = 1;
 	d->first = o->header == 1 ? FIRST_HEADER : o->header == 0 ? FIRST_DATA : FIRST_PENDING;
 	d->spans = span_options(f, o);
+	d->classify = span_classify;
+#if SPAN_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		d->classify = span_classify_avx2;
+#endif
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
 		csv_free(&d->p);
