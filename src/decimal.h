@@ -8,6 +8,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Most significant digits a text number may carry (leading zeros and
  * trailing zeros of the significand do not count). */
@@ -84,14 +88,6 @@ size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
  * needs 64 bytes. */
 size_t lr_dec_mul_pow10(const char *s, size_t n, const struct lr_small *a, char *out);
 
-/* The common case of lr_dec_mul_pow10, a negative number times 10^k
- * (|k| <= LR_DEC_MAXEXP), without a scan: s[0..n) is the number after
- * its '-', digits with at most one point. Writes what lr_dec_mul_pow10
- * writes for the slope 10^k and returns the length, if n <= 16, a digit
- * is not zero, and the result needs at most LR_DEC_PLAIN_ZEROS zeros;
- * else returns 0. Reads s[0..n + 16) and may write out[0..64) whatever
- * the length. */
-size_t lr_dec_shift_negative(const char *s, size_t n, int k, char *out);
 
 /* Parses a slope-like number into *a: finite, at most 19 significant
  * digits. Returns LR_DEC_OK, LR_DEC_EINVAL or LR_DEC_ERANGE. */
@@ -117,5 +113,100 @@ void lr_dec_round(struct lr_dec *d, int nsig);
  * length written. */
 #define LR_DEC_PLAIN_ZEROS 20
 size_t lr_dec_format(const struct lr_dec *d, const struct lr_notation *nt, char *out);
+
+/* ---- inline: the hot path of rows of numbers (calc.c) ---- */
+
+/* Sixteen bytes, fixed-size: one move where the target has them. */
+static inline void lr_dec_copy16_(char *d, const char *s)
+{
+	memcpy(d, s, 16);
+}
+
+/* Writes the significant digits of s from the i-th on (no point; first
+ * is the first one's place, dot the point's, inside whether the point
+ * is between the first and the last) to o, in 16-byte moves straight
+ * from s: no load of what was just stored, which would wait for it. */
+static inline void lr_dec_digits_from_(char *o, const char *s, size_t first, size_t dot, int inside,
+				   size_t i)
+{
+	size_t j = first + i;
+
+	if (inside && j >= dot) {
+		lr_dec_copy16_(o, s + j + 1);
+		return;
+	}
+	lr_dec_copy16_(o, s + j);
+	if (inside)
+		lr_dec_copy16_(o + (dot - j), s + dot + 1);
+}
+
+/* The common case of lr_dec_mul_pow10, a negative number times 10^k
+ * (|k| <= LR_DEC_MAXEXP), without a scan: s[0..n) is the number after
+ * its '-', digits with at most one point. Writes what lr_dec_mul_pow10
+ * writes for the slope 10^k and returns the length, if n <= 16, a digit
+ * is not zero, and the result needs at most LR_DEC_PLAIN_ZEROS zeros;
+ * else returns 0. Reads s[0..n + 16) and may write out[0..64) whatever
+ * the length. Inline: it runs for each negative number in CSV rows. */
+static inline size_t lr_dec_shift_negative(const char *s, size_t n, int k, char *out)
+{
+	static const char zeros[32] = "-0.00000000000000000000000000000";
+	unsigned valid, pts, nzs;
+	size_t dot, first, last, nd;
+	long e, point;
+	int inside;
+
+	if (n > 16)
+		return 0;
+	valid = (1u << n) - 1;
+#ifdef __SSE2__
+	{
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+
+		pts = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+		nzs = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			_mm_cmpgt_epi8(x, _mm_set1_epi8('0')), _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))));
+	}
+#else
+	pts = nzs = 0;
+	for (int i = 0; i < 16; i++) {
+		pts |= (unsigned)(s[i] == '.') << i;
+		nzs |= (unsigned)(s[i] > '0' && s[i] <= '9') << i;
+	}
+#endif
+	pts &= valid;
+	nzs &= valid;
+	if (!nzs)
+		return 0;                        /* a zero */
+	/* The significant digits run from first to last, across the point
+	 * if it is inside; the value is those digits times 10^e. */
+	dot = pts ? (size_t)__builtin_ctz(pts) : n;
+	first = (size_t)__builtin_ctz(nzs);
+	last = (size_t)(31 - __builtin_clz(nzs));
+	inside = first < dot && dot < last;
+	nd = last - first + 1 - (size_t)inside;
+	e = (long)k + (long)dot - (long)last - (last < dot);
+	point = (long)nd + e;                    /* digits before the point */
+	/* lr_dec_mul_pow10's layouts */
+	if (e >= 0) {
+		if (e > LR_DEC_PLAIN_ZEROS)
+			return 0;
+		out[0] = '-';
+		lr_dec_digits_from_(out + 1, s, first, dot, inside, 0);
+		memcpy(out + 1 + nd, zeros + 3, 29);
+		return 1 + nd + (size_t)e;
+	}
+	if (point > 0) {
+		out[0] = '-';
+		lr_dec_digits_from_(out + 1, s, first, dot, inside, 0);
+		out[1 + point] = '.';
+		lr_dec_digits_from_(out + 2 + point, s, first, dot, inside, (size_t)point);
+		return nd + 2;
+	}
+	if (-point > LR_DEC_PLAIN_ZEROS)
+		return 0;
+	memcpy(out, zeros, sizeof zeros);
+	lr_dec_digits_from_(out + 3 - point, s, first, dot, inside, 0);
+	return (size_t)(3 - point) + nd;
+}
 
 #endif
