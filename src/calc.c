@@ -260,15 +260,15 @@ static inline void copy_run(char *d, const char *s, size_t n)
 
 /*
  * A SPAN cell's result: the text with each negative number replaced.
- * Positive numbers are copies under lr_calc_spans's options (a "0" as
- * well: the slope is positive), so runs between negatives are copied
- * whole; a number ends at the first byte that is neither a digit nor
- * the point ('/' is in neither, and no SPAN holds it). A negative is
- * lr_calc_text's result, after a try at the common shapes by a power of
- * ten without a scan. The 16- and 32-byte moves
- * read into the block's padding and write at most 64 bytes past a
- * result, well within the LR_CALC_SLACK bytes the block keeps for each
- * number.
+ * Under lr_calc_spans's options a positive number, or "0", is its own
+ * result, so the runs between negatives are copied whole. A number ends
+ * at the first byte that is neither a digit nor the point ('/' is in
+ * neither, and no SPAN holds it). A negative is lr_calc_text's result,
+ * after a try at the common shapes by a power of ten without a scan.
+ * The 16- and 32-byte moves read into the block's padding and write at
+ * most 64 bytes past a result: within the LR_CALC_SLACK bytes the
+ * decoder reserves for each negative number, and past the last, within
+ * the padding.
  */
 static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell *cell)
 {

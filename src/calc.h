@@ -58,7 +58,7 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b);
  * at most one point. Each number becomes what lr_calc_text makes of it.
  */
 struct lr_options;
-#define LR_SPAN_FIELD_MAX 64
+#define LR_SPAN_FIELD_MAX 128
 int lr_calc_spans(const struct lr_options *o);
 
 /* Non-zero if s[0..n), space-trimmed, is a number in the CSV grammar. */

@@ -12,21 +12,11 @@
 #include <emmintrin.h>
 #endif
 #include <string.h>
-/* x86-64 processors with AVX2 check rows of numbers 32 bytes a step
- * (-DLR_NO_AVX2=1: never, for testing the SSE2 step). */
-#ifndef LR_NO_AVX2
-#define LR_NO_AVX2 0
-#endif
-#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__) && !LR_NO_AVX2
-#include <immintrin.h>
-#define SPAN_AVX2 1
-#else
-#define SPAN_AVX2 0
-#endif
 
 #include "calc.h"
 #include "diag.h"
 #include "format.h"
+#include "span.h"
 
 /* Built with -DLR_CSV_LIBCSV_ONLY=1, every byte goes through libcsv: the
  * reference the quote-free fast path is tested against. */
@@ -57,8 +47,6 @@ _Static_assert(CSV_CELLCAP <= LR_BLOCK_MAX_VALUES + 64, "CSV block larger than t
 
 enum first_row { FIRST_PENDING, FIRST_HEADER, FIRST_DATA };
 
-struct span_masks;
-
 struct csv_dec {
 	struct csv_parser p;
 	struct lr_source *src;
@@ -82,7 +70,7 @@ struct csv_dec {
 	size_t (*ranges)[2];
 	size_t nranges;
 	int spans;         /* rows of plain numbers may become SPAN cells */
-	void (*classify)(const unsigned char *, unsigned char, struct span_masks *);
+	struct lr_span_scan scan;
 	size_t span_fields; /* numbers that may grow in this block's SPAN cells */
 };
 
@@ -409,204 +397,6 @@ static void split_plain(struct csv_dec *d, const unsigned char *p, size_t n)
 	}
 }
 
-/*
- * Rows of plain numbers (lr_calc_spans says which) go to the calculator
- * as one SPAN cell each run, instead of a cell per field. They are
- * checked 64 bytes at a time, with a bit per byte: masks of the CRs, LFs
- * and delimiters, the digits, zeros, points and minus signs; any other
- * byte ends the run before its row. The rules on fields become
- * operations on whole masks. Where a rule asks "what comes next in this
- * field", an addition answers it: adding a bit at the start of a run of
- * ones carries to the first zero after the run, so with ones where a
- * byte is not of interest, the carry lands on the next byte that is.
- * The carry out of one window goes into the next.
- */
-struct span_masks {
-	uint64_t cr, lf, delim, dig, zero, dot, minus;
-};
-
-static void span_classify(const unsigned char *p, unsigned char delim, struct span_masks *m)
-{
-#ifdef __SSE2__
-	const __m128i vdelim = _mm_set1_epi8((char)delim), vlf = _mm_set1_epi8('\n'),
-		      vcr = _mm_set1_epi8('\r'), vdot = _mm_set1_epi8('.'),
-		      vminus = _mm_set1_epi8('-'), below0 = _mm_set1_epi8('0' - 1),
-		      v0 = _mm_set1_epi8('0'), above9 = _mm_set1_epi8('9' + 1);
-	uint64_t cr = 0, lf = 0, de = 0, dig = 0, zero = 0, dot = 0, minus = 0;
-	int i;
-
-#pragma GCC unroll 4
-	for (i = 0; i < 4; i++) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
-		int sh = 16 * i;
-
-#define BITS(v) ((uint64_t)(uint16_t)_mm_movemask_epi8(v) << sh)
-		cr |= BITS(_mm_cmpeq_epi8(x, vcr));
-		lf |= BITS(_mm_cmpeq_epi8(x, vlf));
-		de |= BITS(_mm_cmpeq_epi8(x, vdelim));
-		dig |= BITS(_mm_and_si128(_mm_cmpgt_epi8(x, below0), _mm_cmplt_epi8(x, above9)));
-		zero |= BITS(_mm_cmpeq_epi8(x, v0));
-		dot |= BITS(_mm_cmpeq_epi8(x, vdot));
-		minus |= BITS(_mm_cmpeq_epi8(x, vminus));
-#undef BITS
-	}
-	m->cr = cr;
-	m->lf = lf;
-	m->delim = de;
-	m->dig = dig;
-	m->zero = zero;
-	m->dot = dot;
-	m->minus = minus;
-#else
-	int i;
-
-	memset(m, 0, sizeof *m);
-	for (i = 0; i < 64; i++) {
-		uint64_t bit = (uint64_t)1 << i;
-		unsigned char c = p[i];
-
-		m->cr |= c == '\r' ? bit : 0;
-		m->lf |= c == '\n' ? bit : 0;
-		m->delim |= c == delim ? bit : 0;
-		m->dig |= c >= '0' && c <= '9' ? bit : 0;
-		m->zero |= c == '0' ? bit : 0;
-		m->dot |= c == '.' ? bit : 0;
-		m->minus |= c == '-' ? bit : 0;
-	}
-#endif
-}
-
-#if SPAN_AVX2
-/* span_classify for processors with AVX2 (csv_dec_open asks). */
-__attribute__((target("avx2"))) static void
-span_classify_avx2(const unsigned char *p, unsigned char delim, struct span_masks *m)
-{
-	const __m256i vdelim = _mm256_set1_epi8((char)delim), vlf = _mm256_set1_epi8('\n'),
-		      vcr = _mm256_set1_epi8('\r'), vdot = _mm256_set1_epi8('.'),
-		      vminus = _mm256_set1_epi8('-'), below0 = _mm256_set1_epi8('0' - 1),
-		      v0 = _mm256_set1_epi8('0'), above9 = _mm256_set1_epi8('9' + 1);
-	uint64_t cr = 0, lf = 0, de = 0, dig = 0, zero = 0, dot = 0, minus = 0;
-	int i;
-
-#pragma GCC unroll 2
-	for (i = 0; i < 2; i++) {
-		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * i));
-		int sh = 32 * i;
-
-#define BITS(v) ((uint64_t)(uint32_t)_mm256_movemask_epi8(v) << sh)
-		cr |= BITS(_mm256_cmpeq_epi8(x, vcr));
-		lf |= BITS(_mm256_cmpeq_epi8(x, vlf));
-		de |= BITS(_mm256_cmpeq_epi8(x, vdelim));
-		dig |= BITS(_mm256_and_si256(_mm256_cmpgt_epi8(x, below0), _mm256_cmpgt_epi8(above9, x)));
-		zero |= BITS(_mm256_cmpeq_epi8(x, v0));
-		dot |= BITS(_mm256_cmpeq_epi8(x, vdot));
-		minus |= BITS(_mm256_cmpeq_epi8(x, vminus));
-#undef BITS
-	}
-	m->cr = cr;
-	m->lf = lf;
-	m->delim = de;
-	m->dig = dig;
-	m->zero = zero;
-	m->dot = dot;
-	m->minus = minus;
-}
-#endif
-
-/* a + b + *carry, the carry out in *carry. */
-static inline uint64_t add_carry(uint64_t a, uint64_t b, uint64_t *carry)
-{
-	uint64_t s, t;
-	int c1 = __builtin_add_overflow(a, b, &s), c2 = __builtin_add_overflow(s, *carry, &t);
-
-	*carry = (uint64_t)(c1 | c2);
-	return t;
-}
-
-/* The set bits of x (without the popcnt instruction, which not every
- * x86-64 has, the compiler calls a library routine). */
-static inline uint64_t count_bits(uint64_t x)
-{
-	x -= (x >> 1) & 0x5555555555555555u;
-	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
-	return (x * 0x0101010101010101u) >> 56;
-}
-
-/*
- * The length of the whole rows at the start of p[0..n) (whole rows, no
- * quote) that make a SPAN: every field empty, or "-", or nothing, then
- * digits with at most one point, the minus-less ones with a digit 1-9
- * or just "0"; every 64 bytes hold a separator, so no field is as long
- * as LR_SPAN_FIELD_MAX. Their lines are added to *lines, and to *fields
- * a bound on the numbers in them that can grow (the negative ones).
- */
-static size_t span_rows(struct csv_dec *d, const unsigned char *p, size_t n, size_t *fields,
-			uint64_t *lines)
-{
-	const unsigned char *end = p + n, *base, *good = p;
-	unsigned char delim = csv_get_delim(&d->p), tail[64];
-	/* bit 63 of the last window's masks, and the carries of rules B, D */
-	uint64_t sep63 = 1, dot63 = 0, minus63 = 0, cr63 = (uint64_t)d->prev_cr, cb = 0, cd = 0;
-	uint64_t nl = 0;
-
-	for (base = p; base < end; base += 64) {
-		struct span_masks m;
-		size_t left = (size_t)(end - base);
-		uint64_t live = left < 64 ? ((uint64_t)1 << left) - 1 : ~(uint64_t)0;
-		uint64_t sep, fs, last, nz, z, after_dot, bad, upto, re, crbefore, lends;
-
-		if (left < 64) {
-			/* the source's padding covers 16 bytes, not 64 */
-			memcpy(tail, base, left);
-			memset(tail + left, '\n', 64 - left);
-			d->classify(tail, delim, &m);
-		} else
-			d->classify(base, delim, &m);
-		sep = m.cr | m.lf | m.delim;
-		/* fs: the first byte of a field; last: the last of a non-empty
-		 * one (the byte after the window is read only when in p) */
-		fs = sep << 1 | sep63;
-		last = ~sep & (sep >> 1 | (uint64_t)(left <= 64 || base[64] == delim ||
-						    base[64] == '\n' || base[64] == '\r') << 63);
-		nz = m.dig & ~m.zero;
-		/* anything else; and a window without a separator */
-		bad = ~(sep | m.dig | m.dot | m.minus) | (sep ? 0 : 1);
-		/* A: a minus only first */
-		bad |= m.minus & ~fs;
-		/* B: no point after a point before the field ends */
-		after_dot = m.dot << 1 | dot63;
-		z = ~(m.dot | sep);
-		bad |= (after_dot | (add_carry(z, after_dot & z, &cb) & ~z)) & m.dot;
-		/* C: a digit in each non-empty field: "-", "." and "-." have none */
-		bad |= last & (m.minus | (m.dot & (fs | (m.minus << 1 | minus63))));
-		/* D: a field starting with '0' or '.' has a digit 1-9 before it
-		 * ends, or is "0" */
-		z = ~(nz | sep);
-		bad |= add_carry(z, fs & (m.zero | m.dot) & ~(m.zero & last), &cd) & sep;
-		bad &= live;
-		/* the rows that end before the first bad byte; every line end
-		 * in an earlier window is before it */
-		upto = bad ? (bad & -bad) - 1 : live;
-		crbefore = m.cr << 1 | cr63;
-		lends = (m.cr | (m.lf & ~crbefore)) & upto; /* a LF right after a CR ends no line */
-		re = (m.cr | m.lf) & upto;
-		if (re)
-			good = base + 64 - __builtin_clzll(re);
-		nl += count_bits(lends);
-		if (bad)
-			break;
-		sep63 = sep >> 63;
-		dot63 = m.dot >> 63;
-		minus63 = m.minus >> 63;
-		cr63 = m.cr >> 63;
-	}
-	/* A negative number and its separator take three bytes or more. */
-	*fields += (size_t)(good - p + 2) / 3;
-	*lines += nl;
-	return (size_t)(good - p);
-}
-
 /* The length of p[0..n) up to and including its last CR or LF; 0 if
  * there is none. */
 static size_t through_last_terminator(const unsigned char *p, size_t n)
@@ -681,11 +471,7 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->in_first_row = 1;
 	d->first = o->header == 1 ? FIRST_HEADER : o->header == 0 ? FIRST_DATA : FIRST_PENDING;
 	d->spans = span_options(f, o);
-	d->classify = span_classify;
-#if SPAN_AVX2
-	if (__builtin_cpu_supports("avx2"))
-		d->classify = span_classify_avx2;
-#endif
+	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p));
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
 		csv_free(&d->p);
@@ -769,7 +555,8 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 				size_t span = 0;
 
 				if (d->spans && !d->in_first_row && !d->dropping &&
-				    (span = span_rows(d, d->chunk, plain, &d->span_fields, &d->line))) {
+				    (span = lr_span_rows(&d->scan, d->chunk, plain, d->prev_cr,
+							 &d->span_fields, &d->line))) {
 					struct lr_cell *c = lr_block_add_padded(b, LR_CELL_SPAN, d->chunk, span);
 
 					if (!c) {
