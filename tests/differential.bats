@@ -54,19 +54,17 @@ SSE2=$ROOT/tests/lrelu-sse2
 
 @test "rows of plain numbers (SPAN cells) agree with the libcsv-only path" {
 	[ -x "$REF" ] || skip "tests/lrelu-libcsv not built (make check builds it)"
-	local seed f odd ext st bad=0 runs=0 spans=0
+	local seed f odd ext delim more st bad=0 runs=0 spans=0
 	for seed in $(seq 1 24); do
 		odd=$(echo "0 0.0005 0.005 0.05" | cut -d' ' -f$((seed % 4 + 1)))
-		ext=csv
-		[ $((seed % 5)) -eq 0 ] && ext=tsv
+		ext=csv delim=, more=
+		[ $((seed % 5)) -eq 0 ] && ext=tsv delim='\t'
+		[ $((seed % 7)) -eq 0 ] && delim=';' more="-d ;"
 		f=$SCRATCH/n$seed.$ext
-		if [ "$ext" = tsv ]; then
-			awk -v seed="$seed" -v rows=3000 -v odd="$odd" -v delim='\t' -f "$TESTS_DIR/gen_rows.awk" >"$f"
-		else
-			awk -v seed="$seed" -v rows=3000 -v odd="$odd" -f "$TESTS_DIR/gen_rows.awk" >"$f"
-		fi
+		awk -v seed="$seed" -v rows=3000 -v odd="$odd" -v delim="$delim" -f "$TESTS_DIR/gen_rows.awk" >"$f"
 		for args in "-s 0.01" "-s 10" "-s 1" "-s 1e-30" "-s 1e25" "-m prelu -s 0.1" \
-			"--no-header -s 0.001" "-s -0.01" "-s 0.5" "-s 0" "-s 0.01 -z"; do
+			"--no-header -s 0.001" "-s -0.01" "-s 0.5" "-s 0" "-s 0.01 -z" "-s 0.01 -t tsv"; do
+			args="$args $more"
 			runs=$((runs + 1))
 			# shellcheck disable=SC2086
 			st=0; "$LRELU" --skip-invalid $args "$f" >"$f.fast" 2>"$f.fast.err" || st=$?; echo $st >>"$f.fast"
@@ -85,8 +83,10 @@ SSE2=$ROOT/tests/lrelu-sse2
 		done
 		# without --skip-invalid: the first bad field's message, with
 		# its line and column, and the status
-		st=0; "$LRELU" -s 0.01 "$f" >/dev/null 2>"$f.fast.err" || st=$?; echo $st >>"$f.fast.err"
-		st=0; "$REF" -s 0.01 "$f" >/dev/null 2>"$f.ref.err" || st=$?; echo $st >>"$f.ref.err"
+		# shellcheck disable=SC2086
+		st=0; "$LRELU" -s 0.01 $more "$f" >/dev/null 2>"$f.fast.err" || st=$?; echo $st >>"$f.fast.err"
+		# shellcheck disable=SC2086
+		st=0; "$REF" -s 0.01 $more "$f" >/dev/null 2>"$f.ref.err" || st=$?; echo $st >>"$f.ref.err"
 		cmp -s "$f.fast.err" "$f.ref.err" ||
 			{ echo "seed $seed: messages differ: $(head -c 300 "$f.fast.err") / $(head -c 300 "$f.ref.err")" >&2; bad=1; }
 		grep -q 'not a number' "$f.ref.err" && spans=$((spans + 1))
