@@ -73,6 +73,7 @@ size=$(wc -c <"$csv")
 if want csv; then
 time_cmd "cat" "cat '$csv'"
 time_cmd "lrelu" "'$LRELU' -s 0.01 '$csv'"
+time_cmd "lrelu -s 0.2" "'$LRELU' -s 0.2 '$csv'"
 time_cmd "lrelu --dtype f64" "'$LRELU' --dtype f64 -s 0.01 '$csv'"
 time_cmd "mawk" "mawk -F, -v OFS=, 'NR > 1 { for (i = 1; i <= NF; i++) if (\$i < 0) \$i = \$i * 0.01 } { print }' '$csv'"
 if $PY -c 'import numpy' 2>/dev/null; then
