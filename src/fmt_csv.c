@@ -3,8 +3,9 @@
  * (numbers to transform, text to pass through) and keeps every row
  * terminator byte as it was, so CRLF, blank lines and a missing final
  * newline survive; it knows each field's line and column for messages.
- * The encoder joins cells back with the delimiter, quoting only what
- * needs it (RFC 4180).
+ * Runs of rows made of plain numbers alone (span.c finds them) go as one
+ * SPAN cell each when the calculator takes such cells. The encoder joins
+ * cells back with the delimiter, quoting only what needs it (RFC 4180).
  */
 #include <csv.h>
 #include <stdlib.h>
