@@ -15,6 +15,7 @@
 #include "half.h"
 #include "shortest_ref.h"
 #include "kernel.h"
+#include "span.h"
 
 static int passed, failed;
 
@@ -567,6 +568,62 @@ static void test_shift_negative(void)
 	check(bad == 0 && handled > 200000, "moving the point without a scan agrees", NULL);
 }
 
+/* lr_span_rows: how much of some rows is a run of plain numbers, and
+ * the lines counted in it. */
+static void span_case(const char *rows, int prev_cr, size_t want, uint64_t want_lines)
+{
+	struct lr_span_scan sc;
+	char buf[512], detail[640];
+	size_t n = strlen(rows), got, weight = 0;
+	uint64_t lines = 0;
+
+	memset(buf, 'x', sizeof buf);
+	memcpy(buf, rows, n);
+	lr_span_init(&sc, ',');
+	got = lr_span_rows(&sc, (const unsigned char *)buf, n, prev_cr, &weight, &lines);
+	snprintf(detail, sizeof detail, "\"%.400s\": %zu bytes and %llu lines, want %zu and %llu",
+		 rows, got, (unsigned long long)lines, want, (unsigned long long)want_lines);
+	check(got == want && lines == want_lines && weight == (got + 2) / 3, "span rows", detail);
+}
+
+static void test_span_rows(void)
+{
+	static const char *const not_plain[] = {
+		"00", "0.0", ".0", "0.", "-", ".", "-.", "--1", "1-2", "1..2", "1.2.3", "+1",
+		"1e5", " 1", "nan", "1 ", "0x1", "000.000",
+	};
+	char row[128], many[300];
+	size_t i;
+
+	span_case("1,-2.5\n3,4\n", 0, 11, 2);
+	span_case("1,-2.5\n3,x\n5\n", 0, 7, 1);
+	span_case("0,-0,-0.0,5.,.5,-.5,-5.,,\n", 0, 26, 1);
+	span_case("\r\n1\r\n\n", 0, 6, 3);
+	span_case("\n1\n", 1, 3, 1);
+	span_case("\r1\r", 0, 3, 2);
+	for (i = 0; i < sizeof not_plain / sizeof not_plain[0]; i++) {
+		snprintf(row, sizeof row, "1,2\n3,%s,4\n", not_plain[i]);
+		span_case(row, 0, 4, 1);
+	}
+	/* rows across 64-byte windows, a field across one, and a bad field
+	 * and a too long one at the edges */
+	snprintf(many, sizeof many, "%s\n%s\n",
+		 "-1.25,2.5,-3.75,4.125,-5.0625,6.03125,-7.015625,8.0078125,-9.00390625",
+		 "10.5,-11.25,12.125,-13.0625,0,-14.03125,15.015625,-16.0078125,17.5,18");
+	span_case(many, 0, strlen(many), 2);
+	snprintf(many, sizeof many, "%s\n%s\n", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,222,0.0",
+		 "1");
+	span_case(many, 0, 0, 0);
+	/* a field over a whole window ends the run; one over two does not */
+	memset(row, '7', 127);
+	snprintf(many, sizeof many, "1\n%.100s\n2\n", row);
+	span_case(many, 0, strlen(many), 3);
+	snprintf(many, sizeof many, "1\n%.127s\n2\n", row);
+	span_case(many, 0, 2, 1);
+	snprintf(many, sizeof many, "1\n%.100s\n-%.127s\n", row, row);
+	span_case(many, 0, 103, 2);
+}
+
 static const char *calc(struct lr_calc *c, const char *s)
 {
 	static char out[4096];
@@ -631,6 +688,7 @@ int main(void)
 	test_shortest_vs_reference();
 	test_mul_pow10();
 	test_shift_negative();
+	test_span_rows();
 	test_calc();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
