@@ -149,7 +149,9 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 
 		/* Slopes such as 0.01 only move the point. */
 		if (c->dec[si].m == 1 && in[0] == '-' &&
-		    (*outlen = lr_dec_mul_pow10(in, n, &c->dec[si], out)) != 0)
+		    ((!c->dec[si].neg && n >= 2 &&
+		      (*outlen = lr_dec_shift_negative(in + 1, n - 1, c->dec[si].exp, out)) != 0) ||
+		     (*outlen = lr_dec_mul_pow10(in, n, &c->dec[si], out)) != 0))
 			return LR_CALC_NEW;
 		if (lr_dec_parse_simple(in, n, &neg, &m, &e) == 0) {
 			if (!neg && m)

@@ -37,7 +37,9 @@ struct lr_calc {
 
 /* Applies the mode to the number text in[0..n) in the given channel
  * (reduced modulo the slope count). Space and tab around the number are
- * kept around the result. Writes at most n + LR_CALC_SLACK bytes to out.
+ * kept around the result. in[n..n + 16) must be readable too (text in a
+ * block, or a buffer with room). Writes at most n + LR_CALC_SLACK bytes
+ * to out.
  * Returns LR_CALC_COPY, LR_CALC_NEW, or LR_DEC_EINVAL / LR_DEC_ERANGE. */
 int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t n,
 		 char *out, size_t *outlen);

@@ -141,16 +141,17 @@ static inline void lr_dec_digits_from_(char *o, const char *s, size_t first, siz
 }
 
 /* The common case of lr_dec_mul_pow10, a negative number times 10^k
- * (|k| <= LR_DEC_MAXEXP), without a scan: s[0..n) is the number after
- * its '-', digits with at most one point. Writes what lr_dec_mul_pow10
- * writes for the slope 10^k and returns the length, if n <= 16, a digit
- * is not zero, and the result needs at most LR_DEC_PLAIN_ZEROS zeros;
- * else returns 0. Reads s[0..n + 16) and may write out[0..64) whatever
- * the length. Inline: it runs for each negative number in CSV rows. */
+ * (|k| <= LR_DEC_MAXEXP), without a scan: s[0..n) is the text after the
+ * number's '-'. Writes what lr_dec_mul_pow10 writes for the slope 10^k
+ * and returns the length, if s is at most 16 digits with at most one
+ * point, a digit is not zero, and the result needs at most
+ * LR_DEC_PLAIN_ZEROS zeros; else returns 0. Reads s[0..n + 16) and may
+ * write out[0..64) whatever the length. Inline: it runs for each
+ * negative number by a power of ten. */
 static inline size_t lr_dec_shift_negative(const char *s, size_t n, int k, char *out)
 {
 	static const char zeros[32] = "-0.00000000000000000000000000000";
-	unsigned valid, pts, nzs;
+	unsigned valid, pts, nzs, digs;
 	size_t dot, first, last, nd;
 	long e, point;
 	int inside;
@@ -161,22 +162,27 @@ static inline size_t lr_dec_shift_negative(const char *s, size_t n, int k, char 
 #ifdef __SSE2__
 	{
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i below10 = _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1));
 
 		pts = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+		digs = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)), below10));
 		nzs = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-			_mm_cmpgt_epi8(x, _mm_set1_epi8('0')), _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))));
+			_mm_cmpgt_epi8(x, _mm_set1_epi8('0')), below10));
 	}
 #else
-	pts = nzs = 0;
+	pts = nzs = digs = 0;
 	for (int i = 0; i < 16; i++) {
 		pts |= (unsigned)(s[i] == '.') << i;
+		digs |= (unsigned)(s[i] >= '0' && s[i] <= '9') << i;
 		nzs |= (unsigned)(s[i] > '0' && s[i] <= '9') << i;
 	}
 #endif
 	pts &= valid;
 	nzs &= valid;
-	if (!nzs)
-		return 0;                        /* a zero */
+	/* digits and at most one point; and not a zero */
+	if (((pts | digs) & valid) != valid || (pts & (pts - 1)) || !nzs)
+		return 0;
 	/* The significant digits run from first to last, across the point
 	 * if it is inside; the value is those digits times 10^e. */
 	dot = pts ? (size_t)__builtin_ctz(pts) : n;

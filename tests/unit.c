@@ -566,6 +566,23 @@ static void test_shift_negative(void)
 		}
 	}
 	check(bad == 0 && handled > 200000, "moving the point without a scan agrees", NULL);
+	/* any other text: 0, or what lr_dec_mul_pow10 writes */
+	bad = 0;
+	for (i = 0; i < 200000; i++) {
+		static const char junk[] = "0123456789..-+eE x";
+		char s[64], a1[128], a2[128];
+		size_t n = 1 + rng() % 17, j, k1;
+		struct lr_small a = { 0, 1, (int32_t)(rng() % 51) - 25 };
+
+		memset(s, junk[rng() % (sizeof junk - 1)], sizeof s);
+		s[0] = '-';
+		for (j = 1; j < n; j++)
+			s[j] = junk[rng() % (sizeof junk - 1)];
+		k1 = lr_dec_shift_negative(s + 1, n - 1, a.exp, a1);
+		if (k1 && (k1 != lr_dec_mul_pow10(s, n, &a, a2) || memcmp(a1, a2, k1) != 0) && bad++ < 5)
+			fprintf(stderr, "shift_negative(%.*s): %.*s\n", (int)n, s, (int)k1, a1);
+	}
+	check(bad == 0, "moving the point without a scan refuses other text", NULL);
 }
 
 /* lr_span_rows: how much of some rows is a run of plain numbers, and
@@ -626,10 +643,14 @@ static void test_span_rows(void)
 
 static const char *calc(struct lr_calc *c, const char *s)
 {
-	static char out[4096];
+	static char in[4096], out[4096];
 	size_t n = 0;
-	int r = lr_calc_text(c, 0, s, strlen(s), out, &n);
+	int r;
 
+	/* lr_calc_text reads 16 bytes past the text */
+	memset(in, 'x', sizeof in);
+	memcpy(in, s, strlen(s));
+	r = lr_calc_text(c, 0, in, strlen(s), out, &n);
 	if (r == LR_CALC_COPY)
 		return s;
 	if (r != LR_CALC_NEW)
