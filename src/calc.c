@@ -288,10 +288,13 @@ static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell
 		const char *q, *f;
 		size_t n, len;
 
-		while (p < end && !(m = minus_mask(p)))
+		/* the bytes past the end (padding) do not count */
+		while (p < end && !(m = minus_mask(p) & (end - p >= 32 ? ~(uint32_t)0
+									: ((uint32_t)1 << (end - p)) - 1)))
 			p += 32;
-		if (!m || (q = p + __builtin_ctz(m)) >= end)
+		if (!m)
 			break;
+		q = p + __builtin_ctz(m);
 		len = number_run(q + 1);
 		if (len == 16) {
 			len = 0;
