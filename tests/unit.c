@@ -482,29 +482,39 @@ static void test_shortest_vs_reference(void)
 	check(badedge == 0, "binade edges, subnormals and integers agree", NULL);
 }
 
+/* A random "sign digits[.digits]" (up to maxint and 11 digits, zeros
+ * favoured, the point in three of four) at s; returns its length. */
+static size_t random_number(char *s, char sign, int maxint)
+{
+	static const char alphabet[] = "0000123456789";
+	int nint = (int)(rng() % (unsigned)maxint), nfrac = (int)(rng() % 12), j;
+	size_t n = 0;
+
+	s[n++] = sign;
+	for (j = 0; j < nint; j++)
+		s[n++] = alphabet[rng() % (sizeof alphabet - 1)];
+	if (rng() % 4) {
+		s[n++] = '.';
+		for (j = 0; j < nfrac; j++)
+			s[n++] = alphabet[rng() % (sizeof alphabet - 1)];
+	}
+	return n;
+}
+
 /* lr_dec_mul_pow10 moves the point in the text; it must write what
  * parse_simple + mul_simple write, on random number shapes and for
  * slopes 10^-25 .. 10^25 of both signs. */
 static void test_mul_pow10(void)
 {
-	static const char alphabet[] = "0000123456789";
 	int i, bad = 0, handled = 0;
 
 	for (i = 0; i < 300000; i++) {
 		char s[40], a1[128], a2[128];
-		size_t n = 0, k1, k2;
-		int nint = (int)(rng() % 12), nfrac = (int)(rng() % 12), j, neg, e;
+		size_t n = random_number(s, rng() % 8 ? '-' : '+', 12), k1, k2;
+		int neg, e;
 		struct lr_small a;
 		uint64_t m;
 
-		s[n++] = rng() % 8 ? '-' : '+';
-		for (j = 0; j < nint; j++)
-			s[n++] = alphabet[rng() % (sizeof alphabet - 1)];
-		if (rng() % 4) {
-			s[n++] = '.';
-			for (j = 0; j < nfrac; j++)
-				s[n++] = alphabet[rng() % (sizeof alphabet - 1)];
-		}
 		a.neg = (unsigned char)(rng() % 2);
 		a.m = 1;
 		a.exp = (int32_t)(rng() % 51) - 25;
@@ -530,24 +540,15 @@ static void test_mul_pow10(void)
  * shape it takes, in buffers with garbage around the number. */
 static void test_shift_negative(void)
 {
-	static const char alphabet[] = "0000123456789";
 	int i, bad = 0, handled = 0;
 
 	for (i = 0; i < 400000; i++) {
 		char s[64], a1[128], a2[128];
-		size_t n = 0, k1, k2;
-		int nint = (int)(rng() % 10), nfrac = (int)(rng() % 12), j;
+		size_t n, k1, k2;
 		struct lr_small a;
 
 		memset(s, "0123456789.-,x"[rng() % 14], sizeof s);
-		s[n++] = '-';
-		for (j = 0; j < nint; j++)
-			s[n++] = alphabet[rng() % (sizeof alphabet - 1)];
-		if (rng() % 4) {
-			s[n++] = '.';
-			for (j = 0; j < nfrac; j++)
-				s[n++] = alphabet[rng() % (sizeof alphabet - 1)];
-		}
+		n = random_number(s, '-', 10);
 		if (n > 17 || n == 1 || (n == 2 && s[1] == '.'))
 			continue;
 		a.neg = 0;
