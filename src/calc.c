@@ -16,7 +16,6 @@
 
 #include "diag.h"
 #include "floatfmt.h"
-#include "options.h"
 
 static int is_blank(char c)
 {
@@ -209,10 +208,10 @@ static void quote_for_message(const char *s, size_t n, char *buf, size_t cap)
 	buf[k] = '\0';
 }
 
-int lr_calc_spans(const struct lr_options *o)
+int lr_calc_spans(const struct lr_calc *c)
 {
-	return o->dtype == LR_DTYPE_EXACT && !o->precision && !o->stats && o->nslopes == 1 &&
-	       (o->mode == LR_MODE_FORWARD || o->mode == LR_MODE_PRELU) && !o->slope_dec[0].neg;
+	return c->dtype == LR_DTYPE_EXACT && !c->precision && !c->stats && c->k.nslopes == 1 &&
+	       (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU) && !c->dec[0].neg;
 }
 
 /* Bit i set where p[i] is '-', for 32 bytes. */
@@ -262,7 +261,7 @@ static inline void copy_run(char *d, const char *s, size_t n)
 
 /*
  * A SPAN cell's result: the text with each negative number replaced.
- * Under lr_calc_spans's options a positive number, or "0", is its own
+ * Where lr_calc_spans holds, a positive number, or "0", is its own
  * result, so the runs between negatives are copied whole. A number ends
  * at the first byte that is neither a digit nor the point ('/' is in
  * neither, and no SPAN holds it). A negative is lr_calc_text's result,
@@ -278,8 +277,7 @@ static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell
 	char *out = b->out + b->outlen, *o = out;
 	const struct lr_small *a = &c->dec[0];
 
-	if (c->dtype != LR_DTYPE_EXACT || c->precision || c->stats || c->k.nslopes != 1 ||
-	    (c->k.mode != LR_MODE_FORWARD && c->k.mode != LR_MODE_PRELU) || a->neg) {
+	if (!lr_calc_spans(c)) {
 		lr_error_at(b->name, cell->line, 0, "internal error: rows of numbers under other options");
 		return -1;
 	}

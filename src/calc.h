@@ -50,18 +50,18 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 int lr_calc_block(const struct lr_calc *c, struct lr_block *b);
 
 /*
- * Whether lr_calc_block computes SPAN cells under these options: exact
- * forward (or prelu with one slope) by a slope of 0 or more, without
- * --precision or --stats, so that a result depends on the number's text
- * alone and a positive number (or "0") is its own result. A decoder makes SPAN cells only then. A SPAN holds whole rows;
- * any byte but a digit, '.' or '-' separates fields, and every field is
- * empty, or a number of at most LR_SPAN_FIELD_MAX bytes: "0", digits
- * with at most one point and a non-zero digit, or '-' and digits with
- * at most one point. Each number becomes what lr_calc_text makes of it.
+ * Whether lr_calc_block computes SPAN cells under c: exact forward (or
+ * prelu with one slope) by a slope of 0 or more, without --precision or
+ * --stats, so that a result depends on the number's text alone and a
+ * positive number (or "0") is its own result. A decoder makes SPAN
+ * cells only then. A SPAN holds whole rows; any byte but a digit, '.'
+ * or '-' separates fields, and every field is empty, or a number of at
+ * most LR_SPAN_FIELD_MAX bytes: "0", digits with at most one point and
+ * a non-zero digit, or '-' and digits with at most one point. Each
+ * number becomes what lr_calc_text makes of it.
  */
-struct lr_options;
 #define LR_SPAN_FIELD_MAX 128
-int lr_calc_spans(const struct lr_options *o);
+int lr_calc_spans(const struct lr_calc *c);
 
 /* Non-zero if s[0..n), space-trimmed, is a number in the CSV grammar. */
 int lr_calc_is_number(const char *s, size_t n);

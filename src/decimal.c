@@ -7,9 +7,6 @@
 #include "decimal.h"
 
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 typedef unsigned __int128 u128;
 

@@ -435,7 +435,10 @@ static int span_options(const struct lr_format *f, const struct lr_options *o)
 	int in = o->delimiter ? o->delimiter : f->delimiter;
 	int out = o->delimiter && !o->to ? o->delimiter : to->delimiter;
 
-	return !LR_CSV_LIBCSV_ONLY && lr_calc_spans(o) && !o->cols && !o->with_input &&
+	struct lr_calc c;
+
+	lr_options_calc(o, &c);             /* all but --stats, which main adds */
+	return !LR_CSV_LIBCSV_ONLY && !o->stats && lr_calc_spans(&c) && !o->cols && !o->with_input &&
 	       to->family == LR_FAMILY_TABLE && in == out && !(in == '-' || in == '.' ||
 							       (in >= '0' && in <= '9'));
 }
