@@ -286,10 +286,11 @@ static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell
 		const char *q, *f;
 		size_t n, len;
 
-		/* the bytes past the end (padding) do not count */
-		while (p < end && !(m = minus_mask(p) & (end - p >= 32 ? ~(uint32_t)0
-									: ((uint32_t)1 << (end - p)) - 1)))
+		while (end - p >= 32 && !(m = minus_mask(p)))
 			p += 32;
+		/* in the last bytes, the padding past the end does not count */
+		if (!m && p < end)
+			m = minus_mask(p) & (((uint32_t)1 << (end - p)) - 1);
 		if (!m)
 			break;
 		q = p + __builtin_ctz(m);
@@ -302,7 +303,7 @@ static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell
 		f = q + 1 + len;
 		copy_run(o, run, (size_t)(q - run));
 		o += q - run;
-		n = a->m == 1 ? lr_dec_shift_negative(q + 1, len, a->exp, o) : 0;
+		n = a->m == 1 ? lr_dec_shift_negative_plain(q + 1, len, a->exp, o) : 0;
 		if (n == 0 && lr_calc_text(c, 0, q, (size_t)(f - q), o, &n) != LR_CALC_NEW) {
 			lr_error_at(b->name, cell->line, 0, "internal error: a number in rows of numbers");
 			return -1;

@@ -139,15 +139,10 @@ static inline void lr_dec_digits_from_(char *o, const char *s, size_t first, siz
 		lr_dec_copy16_(o + (dot - j), s + dot + 1);
 }
 
-/* The common case of lr_dec_mul_pow10, a negative number times 10^k
- * (|k| <= LR_DEC_MAXEXP), without a scan: s[0..n) is the text after the
- * number's '-'. Writes what lr_dec_mul_pow10 writes for the slope 10^k
- * and returns the length, if s is at most 16 digits with at most one
- * point, a digit is not zero, and the result needs at most
- * LR_DEC_PLAIN_ZEROS zeros; else returns 0. Reads s[0..n + 16) and may
- * write out[0..64) whatever the length. Inline: it runs for each
- * negative number by a power of ten. */
-static inline size_t lr_dec_shift_negative(const char *s, size_t n, int k, char *out)
+/* lr_dec_shift_negative's work; checked says whether s's shape is to
+ * be checked or is known. */
+static inline __attribute__((always_inline)) size_t
+lr_dec_shift_(const char *s, size_t n, int k, char *out, int checked)
 {
 	static const char zeros[32] = "-0.00000000000000000000000000000";
 	unsigned valid, pts, nzs, digs;
@@ -180,7 +175,7 @@ static inline size_t lr_dec_shift_negative(const char *s, size_t n, int k, char 
 	pts &= valid;
 	nzs &= valid;
 	/* digits and at most one point; and not a zero */
-	if (((pts | digs) & valid) != valid || (pts & (pts - 1)) || !nzs)
+	if ((checked && (((pts | digs) & valid) != valid || (pts & (pts - 1)))) || !nzs)
 		return 0;
 	/* The significant digits run from first to last, across the point
 	 * if it is inside; the value is those digits times 10^e. */
@@ -212,6 +207,28 @@ static inline size_t lr_dec_shift_negative(const char *s, size_t n, int k, char 
 	memcpy(out, zeros, sizeof zeros);
 	lr_dec_digits_from_(out + 3 - point, s, first, dot, inside, 0);
 	return (size_t)(3 - point) + nd;
+}
+
+/* The common case of lr_dec_mul_pow10, a negative number times 10^k
+ * (|k| <= LR_DEC_MAXEXP), without a scan: s[0..n) is the text after the
+ * number's '-'. Writes what lr_dec_mul_pow10 writes for the slope 10^k
+ * and returns the length, if s is at most 16 digits with at most one
+ * point, a digit is not zero, and the result needs at most
+ * LR_DEC_PLAIN_ZEROS zeros; else returns 0. Reads s[0..n + 16) and may
+ * write out[0..64) whatever the length. Inline: it runs for each
+ * negative number by a power of ten. */
+static inline __attribute__((always_inline)) size_t
+lr_dec_shift_negative(const char *s, size_t n, int k, char *out)
+{
+	return lr_dec_shift_(s, n, k, out, 1);
+}
+
+/* The same where s is known to be digits with at most one point (a
+ * number of a SPAN cell): the shape is not checked again. */
+static inline __attribute__((always_inline)) size_t
+lr_dec_shift_negative_plain(const char *s, size_t n, int k, char *out)
+{
+	return lr_dec_shift_(s, n, k, out, 0);
 }
 
 #endif
