@@ -1,7 +1,10 @@
 /*
  * shortest.c - the shortest decimal that reads back as the same binary
  * float, by the Schubfach method (R. Giulietti, "The Schubfach way to
- * render doubles", 2020).
+ * render doubles", 2020), and for the common float32 and float64 values
+ * by the Dragonbox method (J. Jeon, "Dragonbox: A new floating-point
+ * binary-to-decimal conversion algorithm", 2020), which finds the same
+ * digits with one product where Schubfach takes three.
  *
  * A positive float is v = c * 2^q. Every real in its rounding interval
  * R_v (half an ulp either side; the lower half-gap is half as wide at a
@@ -16,11 +19,13 @@
  * is the answer; otherwise the n-digit one in R_v, or the nearer of the
  * two (even on a tie) when both are.
  *
- * Each width of float is only a different (c, q, irregular) triple here,
- * so float64, float32, float16 and bfloat16 share one routine and one
- * table. make check-shortest (tests/shortest_check.c) holds it to
- * strtof, strtod and the C library's %.*e for every float32 and 10^8
- * random float64 values; the unit tests to a slow reference search.
+ * Each width of float is only a different (c, q, irregular) triple to
+ * Schubfach, so float64, float32, float16 and bfloat16 share one routine
+ * and one table; it takes the floats Dragonbox does not (subnormals, the
+ * least significand of a binade, float16 and bfloat16). make
+ * check-shortest (tests/shortest_check.c) holds both to strtof, strtod and
+ * the C library's %.*e for every float32 and 10^8 random float64 values;
+ * the unit tests to a slow reference search.
  */
 #include "floatfmt.h"
 
@@ -134,6 +139,112 @@ schubfach(uint64_t c, int q, int lower_half, int narrow, int *kp)
 	return d;
 }
 
+/*
+ * Dragonbox, for a normal float v = fc * 2^e whose gaps either side are
+ * equal (fc is not the least of its binade).
+ *
+ * Scale by 10^k, k = kappa - floor(e * log10(2)), with phi(k) (pow10.h,
+ * rounded up): the rounding interval's width becomes W = 2^e * 10^k in
+ * [10^kappa, 10^(kappa+1)), and its upper end Z = (2fc + 1) * 2^(e-1) *
+ * 10^k. Step 1 looks for the one multiple of D = 10^(kappa+1) that can
+ * lie in [Z - W, Z]: with zi = floor(Z), s = zi / D and r = zi mod D,
+ * s * D is in the interval when r < floor(W) (but for the upper end
+ * itself, which only an even fc includes), not when r > floor(W), and
+ * when r = floor(W) the parity of floor((2fc - 1) * 2^(e-1) * 10^k)
+ * tells: that floor is s * D or s * D - 1, and D is even. Otherwise step
+ * 2 rounds v * 10^k to the nearest multiple of d = 10^kappa: v = Z - W/2,
+ * so the estimate (r - floor(W)/2 + d/2) / d is exact except when it
+ * divides evenly, where the parity of floor(v * 10^k) (and whether that
+ * is an integer, for ties to even) settles it. The paper proves the
+ * 128-bit (float64) and 64-bit (float32) tables, kappa = 2 and 1 and the
+ * fraction tests below exact for every float of the width; make
+ * check-shortest confirms it for every float32.
+ *
+ * mul_* give floor(u * phi / 2^Q) (Q = the table's width) and whether
+ * its fraction is zero; parity_* give bit 0 of floor(u * phi / 2^(Q -
+ * beta)) and whether the bits below it are zero, from the low Q bits.
+ */
+static inline uint64_t mul_wide(uint64_t u, const uint64_t phi[2], int *is_int)
+{
+	u128 up = (u128)u * phi[0] + (uint64_t)(((u128)u * phi[1]) >> 64);
+
+	*is_int = (uint64_t)up == 0;
+	return (uint64_t)(up >> 64);
+}
+
+static inline int parity_wide(uint64_t u, const uint64_t phi[2], int beta, int *is_int)
+{
+	u128 lo = (u128)u * phi[1];
+	uint64_t h = u * phi[0] + (uint64_t)(lo >> 64), l = (uint64_t)lo;
+
+	*is_int = ((h << beta) | (l >> (64 - beta))) == 0;
+	return (int)(h >> (64 - beta)) & 1;
+}
+
+static inline uint64_t mul_narrow(uint64_t u, uint64_t phi, int *is_int)
+{
+	u128 p = (u128)u * phi;
+
+	*is_int = (uint32_t)(p >> 32) == 0;
+	return (uint64_t)(p >> 64);
+}
+
+static inline int parity_narrow(uint64_t u, uint64_t phi, int beta, int *is_int)
+{
+	uint64_t p = u * phi;
+
+	*is_int = (uint32_t)((p << beta) >> 32) == 0;
+	return (int)(p >> (64 - beta)) & 1;
+}
+
+/* The shortest decimal s * 10^*kp in the rounding interval of fc * 2^e;
+ * narrow: a float32, whose exponent field is e + 150. The result may end
+ * in zeros. Which step answers is a branch: random data mispredicts it
+ * about a third of the time, and still a select, which waits for both
+ * steps, measured slower. */
+static inline __attribute__((always_inline)) uint64_t
+dragonbox(uint64_t fc, int e, int narrow, int *kp)
+{
+	const int kappa = narrow ? 1 : 2;
+	const uint64_t D = narrow ? 100 : 1000, d = D / 10;
+	const struct lr_dbox32 *t32 = &lr_dbox32[narrow ? e + 149 : 0];
+	int minus_k = narrow ? t32->minus_k : flog10pow2(e) - kappa;
+	int beta = narrow ? t32->beta : e + flog2pow10(-minus_k);
+	const uint64_t *phi = narrow ? &t32->phi : lr_dbox64[-minus_k - LR_DBOX64_KMIN];
+	uint64_t u = (2 * fc + 1) << beta, delta = phi[0] >> (63 - beta);
+	int zint, pint, par, even = (fc & 1) == 0;
+	uint64_t zi = narrow ? mul_narrow(u, phi[0], &zint) : mul_wide(u, phi, &zint);
+	/* narrow: zi < 2^32, where 32-bit division by a constant is cheaper */
+	uint64_t s = narrow ? (uint32_t)zi / (uint32_t)D : zi / D;
+	uint64_t r = zi - s * D, y;
+	uint32_t dist;
+
+	if (r < delta) {
+		if (r | (uint64_t)!zint | (uint64_t)even)
+			goto found;
+		s--;                 /* the upper end itself, excluded */
+		r = D;
+	} else if (r == delta) {
+		par = narrow ? parity_narrow(2 * fc - 1, phi[0], beta, &pint)
+			     : parity_wide(2 * fc - 1, phi, beta, &pint);
+		if (par | (pint & even))
+			goto found;
+	}
+	*kp = minus_k + kappa;
+	dist = (uint32_t)(r - (delta >> 1) + d / 2);   /* r <= D: small */
+	y = s * 10 + dist / (uint32_t)d;
+	if (dist % (uint32_t)d == 0) {
+		par = narrow ? parity_narrow(2 * fc, phi[0], beta, &pint)
+			     : parity_wide(2 * fc, phi, beta, &pint);
+		if (par != (int)((dist ^ (d / 2)) & 1) || (pint & (int)(y & 1)))
+			y--;
+	}
+	return y;
+found:
+	*kp = minus_k + kappa + 1;
+	return s;
+}
+
 /* pair[i]: the two decimal digits of i < 100 as byte values, the tens
  * in the low byte. */
 static const uint16_t pair[100] = {
@@ -195,19 +306,16 @@ static inline int ndigits(uint64_t s)
 }
 
 /*
- * put_digits9 and put_digits17 write the digits of s without trailing
- * zeros (those go into *exp) and return their count. s is laid out as
- * a lead digit h0 and a tail of one or two words of eight digits. The
- * digits are shifted down past the leading zeros and stored from dig[0]
- * with one 16-byte store (and a byte for a 17th digit). The trailing
- * zeros are the zero bytes at the top of the tail. No length decides a
- * branch or a loop; the single store means an encoder's loads of the
- * digits right after are forwarded from it, not stalled on a mix of
- * smaller stores.
+ * put9 and put17 write the digits of s without trailing zeros (those go
+ * into *exp) and return their count; no length decides a branch or a
+ * loop. put9 takes 0 < s < 10^9 and writes 16 bytes: a lead digit and a
+ * word of eight, shifted down past the leading zeros (the digit count
+ * comes from the bit length, beside the digits, not after them). put17
+ * takes 10^16 <= s < 10^17, exactly 17 digits, so nothing moves: a lead
+ * digit and sixteen, 17 bytes. Either way the trailing zeros are the
+ * zero bytes at the end.
  */
-
-/* 0 < s < 10^9; writes 16 bytes. */
-static inline int put_digits9(uint64_t s, int k, char *dig, int *exp)
+static inline int put9(uint64_t s, int k, char *dig, int *exp)
 {
 	int n = ndigits(s), z;
 	uint32_t h0 = (uint32_t)s / 100000000u;
@@ -220,25 +328,64 @@ static inline int put_digits9(uint64_t s, int k, char *dig, int *exp)
 	return n - z;
 }
 
-/* 0 < s < 10^17; writes 17 bytes. */
-static inline int put_digits17(uint64_t s, int k, char *dig, int *exp)
+static inline int put17(uint64_t s, int k, char *dig, int *exp)
 {
-	int n = ndigits(s), z;
-	uint64_t hi = s / 100000000u, lo = s - hi * 100000000u;
-	uint32_t h0 = (uint32_t)(hi / 100000000u);
-	u128 t = digits8((uint32_t)(hi - h0 * 100000000u)) | (u128)digits8((uint32_t)lo) << 64;
-	u128 v = n == 17 ? h0 | t << 8 : t >> 8 * (16 - n);
-	uint64_t th = (uint64_t)(t >> 64), tl = (uint64_t)t;
+	uint64_t h0 = s / 10000000000000000u, hi, lo;
+	int z;
 
-	z = th ? __builtin_clzll(th) / 8 : tl ? 8 + __builtin_clzll(tl) / 8 : 16;
-	store16(dig, (uint64_t)v, (uint64_t)(v >> 64));
-	dig[16] = (char)('0' + (th >> 56));
+	s -= h0 * 10000000000000000u;
+	hi = s / 100000000u;
+	lo = s - hi * 100000000u;
+#if defined(__SSE2__)
+	{
+		/* The sixteen digits of hi and lo in the bytes of one vector:
+		 * the four 4-digit groups in 32-bit lanes (/ 10^4 by a
+		 * multiply exact for any 32-bit lane), each split into two
+		 * 2-digit groups in 16-bit lanes (/ 100, exact below 2^16 /
+		 * 5243 * 100 > 10^4), then into digits in bytes (/ 10, exact
+		 * below 100); the quotients are small enough not to reach into
+		 * the next lane. */
+		__m128i x = _mm_set_epi64x((long long)lo, (long long)hi);
+		__m128i q = _mm_srli_epi64(_mm_mul_epu32(x, _mm_set1_epi32((int)0xd1b71759)), 45);
+		__m128i r = _mm_sub_epi32(x, _mm_mul_epu32(q, _mm_set1_epi32(10000)));
+		__m128i v = _mm_or_si128(q, _mm_slli_epi64(r, 32));
+		__m128i c = _mm_srli_epi16(_mm_mulhi_epu16(v, _mm_set1_epi32(5243)), 3);
+
+		v = _mm_or_si128(c, _mm_slli_epi32(_mm_sub_epi16(v, _mm_mullo_epi16(c, _mm_set1_epi32(100))), 16));
+		c = _mm_mulhi_epu16(v, _mm_set1_epi16(6554));
+		v = _mm_or_si128(c, _mm_slli_epi16(_mm_sub_epi16(v, _mm_mullo_epi16(c, _mm_set1_epi16(10))), 8));
+		/* trailing zeros: the zero bytes at the top; 0x8000 stands for
+		 * the lead digit, never zero */
+		z = __builtin_clz((unsigned)(~_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) & 0xffff) << 16 | 0x8000u);
+		dig[16] = (char)('0' + (_mm_extract_epi16(v, 7) >> 8));
+		v = _mm_or_si128(_mm_slli_si128(v, 1), _mm_cvtsi32_si128((int)h0));
+		_mm_storeu_si128((__m128i *)(void *)dig, _mm_add_epi8(v, _mm_set1_epi8('0')));
+	}
+#else
+	{
+		uint64_t th = digits8((uint32_t)hi), tl = digits8((uint32_t)lo);
+
+		z = lo ? __builtin_clzll(tl) / 8 : hi ? 8 + __builtin_clzll(th) / 8 : 16;
+		store16(dig, h0 | th << 8, th >> 56 | tl << 8);
+		dig[16] = (char)('0' + (tl >> 56));
+	}
+#endif
 	*exp = k + z;
-	return n - z;
+	return 17 - z;
 }
 
-/* A binary float with mbits fraction bits and the given exponent field
- * width, from its bits (sign ignored). */
+/* For float64: s (0 < s < 10^17) * 10^k scaled to exactly 17 digits. */
+static inline uint64_t scale17(uint64_t s, int *k)
+{
+	int sc = 17 - ndigits(s);
+
+	*k -= sc;
+	return s * pow10u[sc];
+}
+
+/* Every float of a width by Schubfach, and integers directly: a binary
+ * float with mbits fraction bits and the given exponent field width,
+ * from its bits (sign ignored). */
 static inline __attribute__((always_inline)) int
 shortest_bits(uint64_t bits, int mbits, int ebits, char *dig, int *exp)
 {
@@ -265,7 +412,48 @@ shortest_bits(uint64_t bits, int mbits, int ebits, char *dig, int *exp)
 		} else
 			d = schubfach(c, q, frac == 0 && bexp > 1, narrow, &k);
 	}
-	return narrow ? put_digits9(d, k, dig, exp) : put_digits17(d, k, dig, exp);
+	if (narrow)
+		return put9(d, k, dig, exp);
+	d = scale17(d, &k);
+	return put17(d, k, dig, exp);
+}
+
+/* The floats Dragonbox does not take, out of line, so that their code
+ * does not crowd the common path's registers. */
+static __attribute__((noinline)) int other64(uint64_t b, char *dig, int *exp)
+{
+	return shortest_bits(b, 52, 11, dig, exp);
+}
+
+static __attribute__((noinline)) int other32(uint64_t b, char *dig, int *exp)
+{
+	return shortest_bits(b, 23, 8, dig, exp);
+}
+
+/* float64 (mbits 52) or float32 (23): Dragonbox where it applies. A
+ * float64 result has 15 to 17 digits (s in [10^15, 10^16) at worst from
+ * step 1 of a normal float, see mkpow10.py's ranges), so two compare-and-
+ * select steps scale it to 17 without a branch. */
+static inline __attribute__((always_inline)) int
+shortest_common(uint64_t bits, int mbits, int ebits, char *dig, int *exp)
+{
+	uint64_t frac = bits & (((uint64_t)1 << mbits) - 1);
+	int bexp = (int)((bits >> mbits) & ((1u << ebits) - 1));
+	int q = bexp - ((1 << (ebits - 1)) - 1) - mbits, k, narrow = mbits == 23;
+	uint64_t c = frac | (uint64_t)1 << mbits, d, m;
+
+	if (bexp == 0 || frac == 0 || (q < 0 && q > -mbits - 1 && (c & (((uint64_t)1 << -q) - 1)) == 0))
+		return narrow ? other32(bits, dig, exp) : other64(bits, dig, exp);
+	d = dragonbox(c, q, narrow, &k);
+	if (narrow)
+		return put9(d, k, dig, exp);
+	m = 0 - (uint64_t)(d < 10000000000000000u);
+	d ^= (d ^ d * 10) & m;
+	k += (int)m;
+	m = 0 - (uint64_t)(d < 10000000000000000u);
+	d ^= (d ^ d * 10) & m;
+	k += (int)m;
+	return put17(d, k, dig, exp);
 }
 
 int lr_shortest64(double v, char *dig, int *exp)
@@ -273,7 +461,7 @@ int lr_shortest64(double v, char *dig, int *exp)
 	uint64_t b;
 
 	memcpy(&b, &v, sizeof b);
-	return shortest_bits(b, 52, 11, dig, exp);
+	return shortest_common(b, 52, 11, dig, exp);
 }
 
 int lr_shortest32(float v, char *dig, int *exp)
@@ -281,7 +469,7 @@ int lr_shortest32(float v, char *dig, int *exp)
 	uint32_t b;
 
 	memcpy(&b, &v, sizeof b);
-	return shortest_bits(b, 23, 8, dig, exp);
+	return shortest_common(b, 23, 8, dig, exp);
 }
 
 int lr_shortest_narrow(float v, int bf16, char *dig, int *exp)
