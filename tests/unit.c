@@ -475,6 +475,39 @@ static void test_shortest_vs_reference(void)
 		badedge += !cmp64((double)i * 1e15) + !cmp32((float)i * 1e5f);
 	}
 	badedge += !cmp64(1.7976931348623157e308) + !cmp32(3.4028235e38f);
+	/* Values that take each rare turn of the Dragonbox path (found by a
+	 * search over the method's quantities, outside this project): the
+	 * interval's upper end is the candidate and is excluded; r equals
+	 * the scaled width; step 2's estimate divides evenly; and, of those,
+	 * the exact tie. Random patterns meet the first two about once in
+	 * 10^4 to 10^6 values. */
+	{
+		static const double d64[] = {
+			2.0299835759943508e+16, 4.2165346662440237e+17, 9.069999999999999e+21,
+			1.8770316210875628e+16, 1.1403487819564719e+18,             /* upper end */
+			8.022e+21, 5383.599999999999, 3.032810737353335e+24,
+			5.450000000000001e+21, 3.6650000000000003e+21,              /* r == width */
+			1846759999999999.8, 1755631623239498.2, 190223424854388.88,
+			2.3570000000000007, 1733300000000000.2, 1817000000000000.2, /* divides, ties */
+		};
+		static const uint32_t b32[] = {
+			0x50002665, 0x4f585d67, 0x4f218751, 0x4cea1fb1,  /* upper end */
+			0x3c9bb1d8, 0x3536893f, 0x65e482ab, 0x4fac8b25,  /* r == width */
+			0x2b52ae2f, 0x482e307f, 0x3882c1e6, 0x5a2c89ea,  /* divides */
+			0x4a6e0981, 0x4a6d915d, 0x4a5b8871, 0x49e54c8e,  /* ties */
+		};
+		int rare = 0;
+
+		for (i = 0; i < (int)(sizeof d64 / sizeof d64[0]); i++)
+			rare += !cmp64(d64[i]) + !cmp64(-d64[i]);
+		for (i = 0; i < (int)(sizeof b32 / sizeof b32[0]); i++) {
+			float f;
+
+			memcpy(&f, &b32[i], sizeof f);
+			rare += !cmp32(f);
+		}
+		check(rare == 0, "Dragonbox's rare turns agree with the reference", NULL);
+	}
 	check(bad16 == 0, "float16 digits agree with the reference", NULL);
 	check(badb16 == 0, "bfloat16 digits agree with the reference", NULL);
 	check(bad32 == 0, "float32 digits agree with the reference", NULL);
