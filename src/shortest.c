@@ -431,29 +431,24 @@ static __attribute__((noinline)) int other32(uint64_t b, char *dig, int *exp)
 }
 
 /* float64 (mbits 52) or float32 (23): Dragonbox where it applies. A
- * float64 result has 15 to 17 digits (s in [10^15, 10^16) at worst from
- * step 1 of a normal float, see mkpow10.py's ranges), so two compare-and-
- * select steps scale it to 17 without a branch. */
+ * float64 result has 15 to 17 digits (step 1's s is at least 10^(52 *
+ * log10(2) + 2 - 3) > 10^14.6), so two comparisons tell the power of ten
+ * that scales it to 17, without a branch. */
 static inline __attribute__((always_inline)) int
 shortest_common(uint64_t bits, int mbits, int ebits, char *dig, int *exp)
 {
 	uint64_t frac = bits & (((uint64_t)1 << mbits) - 1);
 	int bexp = (int)((bits >> mbits) & ((1u << ebits) - 1));
-	int q = bexp - ((1 << (ebits - 1)) - 1) - mbits, k, narrow = mbits == 23;
-	uint64_t c = frac | (uint64_t)1 << mbits, d, m;
+	int q = bexp - ((1 << (ebits - 1)) - 1) - mbits, k, lz, narrow = mbits == 23;
+	uint64_t c = frac | (uint64_t)1 << mbits, d;
 
 	if (bexp == 0 || frac == 0 || (q < 0 && q > -mbits - 1 && (c & (((uint64_t)1 << -q) - 1)) == 0))
 		return narrow ? other32(bits, dig, exp) : other64(bits, dig, exp);
 	d = dragonbox(c, q, narrow, &k);
 	if (narrow)
 		return put9(d, k, dig, exp);
-	m = 0 - (uint64_t)(d < 10000000000000000u);
-	d ^= (d ^ d * 10) & m;
-	k += (int)m;
-	m = 0 - (uint64_t)(d < 10000000000000000u);
-	d ^= (d ^ d * 10) & m;
-	k += (int)m;
-	return put17(d, k, dig, exp);
+	lz = (d < 10000000000000000u) + (d < 1000000000000000u);
+	return put17(d * pow10u[lz], k - lz, dig, exp);
 }
 
 int lr_shortest64(double v, char *dig, int *exp)
