@@ -161,12 +161,8 @@ fi
 # Printing floats: the C library against shortest.c, per value.
 if want print && [ -x tests/bench/shortest_bench ]; then
 	echo
-	echo "printing floats as text (median of 5 runs):"
-	tests/bench/shortest_bench 1000000 | awk '
-		/printf %.17g/ { p64 = $(NF - 1) } /printf %.9g/ { p32 = $(NF - 1) }
-		/float64 shortest \(lrelu\)/ { l64 = $(NF - 1) } /float32 shortest \(lrelu\)/ { l32 = $(NF - 1) }
-		{ print "  " $0 }
-		END { printf "  float64: %.1fx faster than %%.17g; float32: %.1fx faster than %%.9g\n", p64 / l64, p32 / l32 }'
+	echo "printing floats as text (each round times every row in turn; medians of 11 rounds):"
+	tests/bench/shortest_bench 1000000 | sed 's/^/  /'
 fi
 
 # rss NAME ARGS: streams RSS_GB of generated input (on stdin) through

@@ -4,7 +4,10 @@
  * the digits turned into text as lrelu's encoders do), and the slow
  * search it replaced (tests/shortest_ref.c). Values are products of
  * random six-decimal numbers in [-10, 10] and 0.01, as forward makes
- * them. Prints nanoseconds per value, the median of RUNS runs.
+ * them. Each of RUNS rounds times every contestant once, one after
+ * another, so that a slow spell of a shared machine falls on both sides
+ * of a ratio; prints nanoseconds per value (the median of the rounds)
+ * and the median of the rounds' ratios.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +17,7 @@
 #include "floatfmt.h"
 #include "shortest_ref.h"
 
-enum { RUNS = 5 };
+enum { RUNS = 11 };
 
 static double now(void)
 {
@@ -58,18 +61,19 @@ static size_t text(char *out, const char *dig, int n, int e)
 
 static volatile size_t sink;
 
-#define TIME(label, n, body) do { \
-	double t[RUNS]; \
-	for (int r = 0; r < RUNS; r++) { \
-		double t0 = now(); \
-		size_t acc = 0; \
-		for (size_t i = 0; i < (n); i++) { body; } \
-		sink += acc; \
-		t[r] = now() - t0; \
-	} \
-	qsort(t, RUNS, sizeof t[0], cmpd); \
-	printf("%-34s %8.1f ns/value\n", label, t[RUNS / 2] * 1e9 / (double)(n)); \
+#define TIME(slot, n, body) do { \
+	double t0 = now(); \
+	size_t acc = 0; \
+	for (size_t i = 0; i < (n); i++) { body; } \
+	sink += acc; \
+	t[slot][r] = (now() - t0) * 1e9 / (double)(n); \
 } while (0)
+
+static double median(double *x)
+{
+	qsort(x, RUNS, sizeof x[0], cmpd);
+	return x[RUNS / 2];
+}
 
 int main(int argc, char **argv)
 {
@@ -86,12 +90,26 @@ int main(int argc, char **argv)
 		v[i] = x * 0.01;
 		f[i] = (float)x * 0.01f;
 	}
-	printf("%zu values (the slow search on %zu)\n", n, nref);
-	TIME("float64 printf %.17g", n, acc += (size_t)snprintf(buf, sizeof buf, "%.17g", v[i]));
-	TIME("float64 shortest (lrelu)", n, { int k = lr_shortest64(v[i], dig, &e); acc += text(buf, dig, k, e); });
-	TIME("float64 shortest (old search)", nref, { int k = ref_shortest64(v[i], dig, &e); acc += text(buf, dig, k, e); });
-	TIME("float32 printf %.9g", n, acc += (size_t)snprintf(buf, sizeof buf, "%.9g", (double)f[i]));
-	TIME("float32 shortest (lrelu)", n, { int k = lr_shortest32(f[i], dig, &e); acc += text(buf, dig, k, e); });
+	static const char *label[5] = {
+		"float64 printf %.17g", "float64 shortest (lrelu)", "float64 shortest (old search)",
+		"float32 printf %.9g", "float32 shortest (lrelu)",
+	};
+	double t[5][RUNS], ratio[2][RUNS];
+
+	printf("%zu values (the slow search on %zu), %d rounds\n", n, nref, RUNS);
+	for (int r = 0; r < RUNS; r++) {
+		TIME(0, n, acc += (size_t)snprintf(buf, sizeof buf, "%.17g", v[i]));
+		TIME(1, n, { int k = lr_shortest64(v[i], dig, &e); acc += text(buf, dig, k, e); });
+		TIME(2, nref, { int k = ref_shortest64(v[i], dig, &e); acc += text(buf, dig, k, e); });
+		TIME(3, n, acc += (size_t)snprintf(buf, sizeof buf, "%.9g", (double)f[i]));
+		TIME(4, n, { int k = lr_shortest32(f[i], dig, &e); acc += text(buf, dig, k, e); });
+		ratio[0][r] = t[0][r] / t[1][r];
+		ratio[1][r] = t[3][r] / t[4][r];
+	}
+	for (int i = 0; i < 5; i++)
+		printf("%-34s %8.1f ns/value\n", label[i], median(t[i]));
+	printf("float64: %.1fx faster than %%.17g; float32: %.1fx faster than %%.9g (medians of the rounds' ratios)\n",
+	       median(ratio[0]), median(ratio[1]));
 	free(v);
 	free(f);
 	return 0;
