@@ -199,9 +199,9 @@ static inline int parity_narrow(uint64_t u, uint64_t phi, int beta, int *is_int)
 
 /* The shortest decimal s * 10^*kp in the rounding interval of fc * 2^e;
  * narrow: a float32, whose exponent field is e + 150. The result may end
- * in zeros. Which step answers is a branch: random data mispredicts it
- * about a third of the time, and still a select, which waits for both
- * steps, measured slower. */
+ * in zeros. Which step answers is a branch, though random data
+ * mispredicts it about a third of the time: a select, which has to wait
+ * for both steps, measured slower. */
 static inline __attribute__((always_inline)) uint64_t
 dragonbox(uint64_t fc, int e, int narrow, int *kp)
 {
