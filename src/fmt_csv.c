@@ -623,6 +623,8 @@ struct csv_enc {
 	struct lr_sink *sink;
 	unsigned char delim;
 	int same_delim;    /* output separator is the input's: plain cells need no check */
+	int num_safe;      /* numbers need no check: lrelu wrote them (the input
+			    * is not a table) and no number holds the separator */
 	int at_row_start;  /* nothing of the current row written yet */
 	int pending_empty; /* the row so far is one empty field */
 	int with_input;    /* write each input number before its result */
@@ -644,6 +646,13 @@ static void *csv_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	e->delim = (unsigned char)(o->delimiter && !o->to ? o->delimiter : f->delimiter);
 	e->same_delim = from->family == LR_FAMILY_TABLE &&
 			e->delim == (o->delimiter ? o->delimiter : from->delimiter);
+	/* Numbers lrelu writes (from binary or JSON input) are made of
+	 * digits, "+-.", and letters (e, nan, inf). A converted table gets
+	 * its format's own separator today; the test keeps the scan should
+	 * that change. */
+	e->num_safe = from->family != LR_FAMILY_TABLE && !memchr("+-.", e->delim, 3) &&
+		      !(e->delim >= '0' && e->delim <= '9') &&
+		      !((e->delim | 0x20) >= 'a' && (e->delim | 0x20) <= 'z');
 	e->at_row_start = 1;
 	/* Inputs are known only for numbers that came as text. */
 	e->with_input = o->with_input && from->family == LR_FAMILY_TABLE;
@@ -685,9 +694,9 @@ static int put_quoted(struct lr_sink *s, const char *t, size_t n)
 
 /* One field, quoted if it needs to be. t[0..16) may be read: text in a
  * block, or a buffer of at least 16 bytes. */
-static int put_field(struct csv_enc *e, const char *t, size_t n, int plain)
+static int put_field(struct csv_enc *e, const char *t, size_t n, int plain, int num)
 {
-	if (!(plain && e->same_delim) && needs_quotes(t, n, e->delim))
+	if (!(plain && e->same_delim) && !(num && e->num_safe) && needs_quotes(t, n, e->delim))
 		return put_quoted(e->sink, t, n);
 	return lr_sink_put_padded(e->sink, t, n);
 }
@@ -734,7 +743,7 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 		if (e->with_input && (c->kind == LR_CELL_NUM || c->selhead)) {
 			const char *in = b->text + c->off;
 
-			if (put_field(e, in, c->len, c->plain) < 0 ||
+			if (put_field(e, in, c->len, c->plain, 0) < 0 ||
 			    lr_sink_putc(s, e->delim) < 0)
 				return -1;
 			if (c->selhead) {
@@ -742,12 +751,12 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 				int k = snprintf(name, sizeof name, "%.*s_%s", (int)(c->len < 4000 ? c->len : 4000),
 						 in, e->mode_name);
 
-				if (put_field(e, name, (size_t)k, 0) < 0)
+				if (put_field(e, name, (size_t)k, 0, 0) < 0)
 					return -1;
 				continue;
 			}
 		}
-		if (put_field(e, t, n, c->plain) < 0)
+		if (put_field(e, t, n, c->plain, c->kind == LR_CELL_NUM) < 0)
 			return -1;
 	}
 	return 0;

@@ -24,6 +24,15 @@ hex() { od -An -tx1 -v | tr -d ' \n'; }
 	expect_output $'-0.3,2,-0.1\n1,2,3\n7'
 }
 
+@test "table to table: a number kept as it came is still quoted for the new separator" {
+	# numbers lrelu writes from binary or JSON input skip the quoting
+	# scan; a number of a table input is copied as it came, here with a
+	# trailing tab, which TSV must quote
+	run lrelu -f csv -t tsv <<<$'a,b\n"2\t",3'
+	expect_status 0
+	expect_output $'a\tb\n"2\t"\t3'
+}
+
 @test "CSV to .npy: rows by transformed columns, float64" {
 	run lrelu -s 0.1 -t npy -o "$SCRATCH/f.npy" "$SAMPLES/features.csv"
 	expect_status 0
