@@ -94,3 +94,21 @@ SSE2=$ROOT/tests/lrelu-sse2
 	echo "$runs runs, $spans inputs with a bad number" >&2
 	[ "$bad" -eq 0 ] && [ "$spans" -gt 5 ]
 }
+
+@test "the portable build prints floats as the SSE2 build does" {
+	# shortest.c writes float64 digits with SSE2 or, in tests/lrelu-portable,
+	# with scalar words; random 17-digit numbers across the whole exponent
+	# range give float64 and float32 values of every shape
+	[ -x "$PORTABLE" ] || skip "tests/lrelu-portable not built (make check builds it)"
+	local t
+	awk 'BEGIN { srand(7); print "x"; for (i = 0; i < 20000; i++) {
+		m = ""; for (j = 0; j < 17; j++) m = m int(rand() * 10)
+		printf "%s%s.%se%d\n", (rand() < 0.5 ? "-" : ""), substr(m, 1, 1), substr(m, 2), int(rand() * 640) - 325 } }' >"$SCRATCH/x.csv"
+	for t in f64 f32; do
+		"$LRELU" -m identity --dtype "$t" -t "$t" "$SCRATCH/x.csv" >"$SCRATCH/x.$t"
+		"$LRELU" -m identity -f "$t" -t csv "$SCRATCH/x.$t" >"$SCRATCH/sse2.$t.csv"
+		"$PORTABLE" -m identity -f "$t" -t csv "$SCRATCH/x.$t" >"$SCRATCH/port.$t.csv"
+		[ "$(wc -l <"$SCRATCH/sse2.$t.csv")" -ge 20000 ]
+		cmp "$SCRATCH/sse2.$t.csv" "$SCRATCH/port.$t.csv"
+	done
+}
