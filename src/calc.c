@@ -118,6 +118,11 @@ static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, ch
 		*outlen = put_special(out, isnan(y), y < 0);
 		return LR_CALC_NEW;
 	}
+	/* plain notation, as lr_print writes it */
+	if (!c->precision && !nt->sci && !nt->eplus && nt->echar == 'e') {
+		*outlen = c->dtype == LR_DTYPE_F32 ? lr_print32((float)y, out) : lr_print64(y, out);
+		return LR_CALC_NEW;
+	}
 	r.kind = LR_DEC_FINITE;
 	r.neg = signbit(y) != 0;
 	if (c->dtype == LR_DTYPE_F32)

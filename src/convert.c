@@ -122,13 +122,17 @@ static float odd_float_from_text(const char *t)
 }
 
 /* Text for a value of the source's binary type: the shortest digits that
- * read back to it in that type. */
+ * read back to it in that type. out has LR_PRINT_ROOM bytes. */
 static size_t value_text(double v, int src_dtype, char *out)
 {
 	static struct lr_dec d;
 	static const struct lr_notation plain = { 0, 'e', 0 };
-	int e, n;
+	int e;
 
+	if (src_dtype == 1) /* float64 */
+		return lr_print64(v, out);
+	if (src_dtype == 0)
+		return lr_print32((float)v, out);
 	if (isnan(v)) {
 		memcpy(out, "nan", 3);
 		return 3;
@@ -137,15 +141,9 @@ static size_t value_text(double v, int src_dtype, char *out)
 		memcpy(out, v < 0 ? "-inf" : "inf", v < 0 ? 4 : 3);
 		return v < 0 ? 4 : 3;
 	}
-	if (src_dtype == 1) /* float64 */
-		n = lr_shortest64(v, d.dig, &e);
-	else if (src_dtype == 0)
-		n = lr_shortest32((float)v, d.dig, &e);
-	else
-		n = lr_shortest_narrow((float)v, src_dtype == 3, d.dig, &e);
+	d.ndig = lr_shortest_narrow((float)v, src_dtype == 3, d.dig, &e);
 	d.neg = signbit(v) != 0;
 	d.kind = LR_DEC_FINITE;
-	d.ndig = n;
 	d.exp = e;
 	return lr_dec_format(&d, &plain, out);
 }
@@ -229,7 +227,7 @@ static int row_value(struct lr_convert *cv, const char *t, size_t n)
  * of the row (CSV) or as an [input, result] pair (JSON). */
 static int pair_value(struct lr_convert *cv, double x, double y, int src_dtype, size_t width)
 {
-	char a[64], b[64];
+	char a[LR_PRINT_ROOM], b[LR_PRINT_ROOM];
 	size_t na = value_text(x, src_dtype, a), nb = value_text(y, src_dtype, b);
 
 	/* rows of one value: the pair is the row */

@@ -37,6 +37,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "decimal.h"
 #include "pow10.h"
 
 typedef unsigned __int128 u128;
@@ -328,7 +329,7 @@ static inline int put9(uint64_t s, int k, char *dig, int *exp)
 	return n - z;
 }
 
-static inline int put17(uint64_t s, int k, char *dig, int *exp)
+static inline __attribute__((always_inline)) int put17(uint64_t s, int k, char *dig, int *exp)
 {
 	uint64_t h0 = s / 10000000000000000u, hi, lo;
 	int z;
@@ -472,4 +473,152 @@ int lr_shortest_narrow(float v, int bf16, char *dig, int *exp)
 	if (bf16)
 		return shortest_bits(lr_f32_to_bf16(v), 7, 8, dig, exp);
 	return shortest_bits(lr_f32_to_f16(v), 10, 5, dig, exp);
+}
+
+/* ---- text ---- */
+
+/* 32 zeros after "0.": the start of every plain number below one. */
+static const char zeros[34] = "0.00000000000000000000000000000000";
+
+/* Scientific notation, which plain_text leaves out of line: the lead
+ * digit, the others after a point, 'e' and the exponent point - 1. */
+static __attribute__((noinline)) size_t sci_text(char *o, const char *t, int n, int point)
+{
+	int x = point - 1, k = 0;
+	char *p = o;
+
+	*p++ = t[0];
+	if (n > 1) {
+		*p++ = '.';
+		memcpy(p, t + 1, (size_t)n - 1);
+		p += n - 1;
+	}
+	*p++ = 'e';
+	if (x < 0) {
+		*p++ = '-';
+		x = -x;
+	}
+	k = x >= 100 ? 3 : x >= 10 ? 2 : 1;
+	for (int i = k - 1; i >= 0; i--, x /= 10)
+		p[i] = (char)('0' + x % 10);
+	return (size_t)(p + k - o);
+}
+
+/*
+ * The text of the digits t[0..n) (n >= 1) with point digits before the
+ * decimal point, as lr_dec_format writes it in plain notation: integers
+ * padded with up to LR_DEC_PLAIN_ZEROS zeros, numbers below one with up
+ * to as many after "0.", else scientific. t holds 48 readable bytes. The
+ * copies are of fixed size, into the room past the text; the number
+ * below one is the zeros and the digits stored over them.
+ */
+static inline __attribute__((always_inline)) size_t
+plain_text(char *o, const char *t, int n, int point)
+{
+	if (point <= 0 && point >= -LR_DEC_PLAIN_ZEROS) {
+		memcpy(o, zeros, 32);
+		memcpy(o + 2 - point, t, 17);
+		return (size_t)(2 - point + n);
+	}
+	memcpy(o, t, 17);
+	if (point < n && point > 0) {
+		o[point] = '.';
+		memcpy(o + point + 1, t + point, 17);
+		return (size_t)n + 1;
+	}
+	if (point >= n && point - n <= LR_DEC_PLAIN_ZEROS) {
+		memcpy(o + n, zeros + 2, 32);
+		return (size_t)point;
+	}
+	return sci_text(o, t, n, point);
+}
+
+/* "nan", "inf" or "-inf" for the bits of a float whose exponent field is
+ * all ones (frac: the fraction bits). */
+static size_t special_text(char *out, int neg, uint64_t frac)
+{
+	const char *s = frac ? "nan" : neg ? "-inf" : "inf";
+	size_t n = strlen(s);
+
+	memcpy(out, s, n);
+	return n;
+}
+
+/* The rare floats' text: digits from other64/other32 into t; "0" for a
+ * zero. */
+static __attribute__((noinline)) size_t
+other_text(uint64_t bits, int narrow, char *o)
+{
+	char t[48] = { 0 };
+	int e, n = narrow ? other32(bits, t, &e) : other64(bits, t, &e);
+
+	if (n == 0) {
+		o[0] = '0';
+		return 1;
+	}
+	return plain_text(o, t, n, n + e);
+}
+
+/*
+ * lr_print64 and lr_print32: as shortest_common, but the text. The point
+ * goes after point = digits + k digits, known before the digits are:
+ * 17 + k for float64, which is scaled to 17 digits; the digit count of
+ * s plus k for float32. A number below one, the common case, has its
+ * digits written straight into place over the zeros; the others go
+ * through t.
+ */
+static inline __attribute__((always_inline)) size_t
+print_common(uint64_t bits, int mbits, int ebits, char *out)
+{
+	uint64_t frac = bits & (((uint64_t)1 << mbits) - 1);
+	int bexp = (int)((bits >> mbits) & ((1u << ebits) - 1));
+	int q = bexp - ((1 << (ebits - 1)) - 1) - mbits, k, lz, e, n, point, narrow = mbits == 23;
+	int neg = (int)(bits >> (mbits + ebits)) & 1;
+	uint64_t c = frac | (uint64_t)1 << mbits, d;
+	char *o = out + neg, t[48];
+
+	out[0] = '-';
+	if (bexp == (1 << ebits) - 1)
+		return special_text(out, neg, frac);
+	bits &= ((uint64_t)1 << (mbits + ebits)) - 1;
+	if (bexp == 0 || frac == 0 || (q < 0 && q > -mbits - 1 && (c & (((uint64_t)1 << -q) - 1)) == 0))
+		return (size_t)neg + other_text(bits, narrow, o);
+	d = dragonbox(c, q, narrow, &k);
+	if (narrow) {
+		point = ndigits(d) + k;
+		if (point <= 0 && point >= -LR_DEC_PLAIN_ZEROS) {
+			memcpy(o, zeros, 32);
+			n = put9(d, k, o + 2 - point, &e);
+			return (size_t)(neg + 2 - point + n);
+		}
+		n = put9(d, k, t, &e);
+	} else {
+		lz = (d < 10000000000000000u) + (d < 1000000000000000u);
+		d *= pow10u[lz];
+		k -= lz;
+		point = 17 + k;
+		if (point <= 0 && point >= -LR_DEC_PLAIN_ZEROS) {
+			memcpy(o, zeros, 32);
+			n = put17(d, k, o + 2 - point, &e);
+			return (size_t)(neg + 2 - point + n);
+		}
+		n = put17(d, k, t, &e);
+	}
+	return (size_t)neg + plain_text(o, t, n, point);
+}
+
+size_t lr_print64(double v, char *out)
+{
+	uint64_t b;
+
+	memcpy(&b, &v, sizeof b);
+	return print_common(b, 52, 11, out);
+}
+
+size_t lr_print32(float v, char *out)
+{
+	uint32_t b;
+
+	memcpy(&b, &v, sizeof b);
+	return print_common(b, 23, 8, out);
 }

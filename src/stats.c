@@ -53,22 +53,13 @@ void lr_stats_add_text(struct lr_stats *s, const char *t, size_t n)
 /* The shortest text of v, or null when there is none. */
 static void number(FILE *fp, double v, int json)
 {
-	static struct lr_dec d;
-	static const struct lr_notation plain = { 0, 'e', 0 };
-	char out[LR_DEC_MAXDIG + 64];
-	int e;
-	size_t n;
+	char out[LR_PRINT_ROOM];
 
 	if (isinf(v)) {
 		fputs(json ? "null" : v < 0 ? "-inf" : "inf", fp);
 		return;
 	}
-	d.kind = LR_DEC_FINITE;
-	d.neg = signbit(v) != 0;
-	d.ndig = lr_shortest64(v, d.dig, &e);
-	d.exp = e;
-	n = lr_dec_format(&d, &plain, out);
-	fwrite(out, 1, n, fp);
+	fwrite(out, 1, lr_print64(v, out), fp);
 }
 
 void lr_stats_print(const struct lr_stats *s, const char *name, int json)

@@ -6,7 +6,10 @@
  *   2. be shortest: neither multiple of ten units around the digits,
  *      the only shorter candidates, reads back;
  *   3. be the nearest of their length: when the C library's correctly
- *      rounded %.*e of that length reads back, it is the same string.
+ *      rounded %.*e of that length reads back, it is the same string;
+ *   4. come out of lr_print32/lr_print64 as the text lrelu prints: the
+ *      sign, then the digits in plain notation (up to 20 zeros added
+ *      after them or after "0."), else in scientific notation.
  * And every integer below 10^8 prints as its own digits (shortest.c
  * writes digits eight at a time by a fixed-point method).
  * Usage: shortest_check f32 | f64 COUNT [SEED] | ints. Prints a summary line
@@ -76,6 +79,35 @@ static void fail(const char *what, const char *val, const char *got)
 		fprintf(stderr, "FAIL %s: %s -> %s\n", what, val, got);
 }
 
+/* The text of property 4, written here independently of shortest.c. */
+static void plain(char *buf, int neg, const char *dig, int n, int e)
+{
+	int point = n + e, i;
+	char *p = buf;
+
+	if (neg)
+		*p++ = '-';
+	if (e >= 0 && e <= 20) {
+		memcpy(p, dig, (size_t)n);
+		memset(p + n, '0', (size_t)e);
+		p += n + e;
+	} else if (e < 0 && point > 0) {
+		memcpy(p, dig, (size_t)point);
+		p[point] = '.';
+		memcpy(p + point + 1, dig + point, (size_t)(n - point));
+		p += n + 1;
+	} else if (point <= 0 && -point <= 20) {
+		*p++ = '0';
+		*p++ = '.';
+		for (i = 0; i < -point; i++)
+			*p++ = '0';
+		memcpy(p, dig, (size_t)n);
+		p += n;
+	} else
+		p += sprintf(p, "%c%s%.*se%d", dig[0], n > 1 ? "." : "", n - 1, dig + 1, point - 1);
+	*p = '\0';
+}
+
 /* One value; is32 picks the width. */
 static void check(double v, int is32)
 {
@@ -85,8 +117,17 @@ static void check(double v, int is32)
 	if (!isfinite(v) || v == 0)
 		return;
 	n = is32 ? lr_shortest32((float)v, dig, &e) : lr_shortest64(v, dig, &e);
-	text(buf, sizeof buf, neg, dig, n, e);
 	snprintf(vb, sizeof vb, "%a", v);
+	{
+		char want[64], got[LR_PRINT_ROOM + 1];
+		size_t k = is32 ? lr_print32((float)v, got) : lr_print64(v, got);
+
+		got[k] = '\0';
+		plain(want, neg, dig, n, e);
+		if (strcmp(got, want) != 0)
+			fail("printed text", vb, got);
+	}
+	text(buf, sizeof buf, neg, dig, n, e);
 #define READS(s) (is32 ? strtof((s), NULL) == (float)v : strtod((s), NULL) == v)
 	if (!READS(buf)) {
 		fail("does not read back", vb, buf);

@@ -515,6 +515,88 @@ static void test_shortest_vs_reference(void)
 	check(badedge == 0, "binade edges, subnormals and integers agree", NULL);
 }
 
+/* lr_print64/32 write what lr_dec_format writes, in plain notation, for
+ * the digits of lr_shortest64/32. */
+static int print_agrees(double v, int f32)
+{
+	static struct lr_dec d;
+	static const struct lr_notation plain = { 0, 'e', 0 };
+	char a[LR_PRINT_ROOM], b[LR_DEC_MAXDIG + 64];
+	size_t na, nb;
+	int e;
+
+	if (f32)
+		v = (float)v;
+	na = f32 ? lr_print32((float)v, a) : lr_print64(v, a);
+
+	if (isnan(v) || isinf(v))
+		nb = (size_t)snprintf(b, sizeof b, "%s", isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
+	else {
+		d.kind = LR_DEC_FINITE;
+		d.neg = signbit(v) != 0;
+		d.ndig = f32 ? lr_shortest32((float)v, d.dig, &e) : lr_shortest64(v, d.dig, &e);
+		d.exp = e;
+		nb = lr_dec_format(&d, &plain, b);
+	}
+	return na == nb && memcmp(a, b, na) == 0;
+}
+
+static const char *print64(double v)
+{
+	static char out[LR_PRINT_ROOM + 1];
+
+	out[lr_print64(v, out)] = '\0';
+	return out;
+}
+
+static void test_print(void)
+{
+	int i, bad64 = 0, bad32 = 0, badedge = 0;
+
+	check_str("print 0.01", print64(0.01), "0.01");
+	check_str("print -1.5*0.01", print64(-1.5 * 0.01), "-0.015");
+	check_str("print -0", print64(-0.0), "-0");
+	check_str("print 0", print64(0.0), "0");
+	check_str("print 1e20", print64(1e20), "100000000000000000000");
+	check_str("print 1e21", print64(1e21), "1e21");
+	check_str("print 1.5e-21", print64(1.5e-21), "0.0000000000000000000015");
+	check_str("print 1.5e-22", print64(1.5e-22), "1.5e-22");
+	check_str("print 123.25", print64(123.25), "123.25");
+	check_str("print 0.1+0.2", print64(0.1 + 0.2), "0.30000000000000004");
+	check_str("print max", print64(-1.7976931348623157e308), "-1.7976931348623157e308");
+	check_str("print nan", print64(NAN), "nan");
+	check_str("print -inf", print64(-INFINITY), "-inf");
+	for (i = 0; i < 300000; i++) {
+		uint64_t r = rng();
+		uint32_t b32 = (uint32_t)r;
+		double d;
+		float f;
+
+		memcpy(&d, &r, sizeof d);
+		memcpy(&f, &b32, sizeof f);
+		bad64 += !print_agrees(d, 0);
+		bad32 += !print_agrees(f, 1);
+		/* every notation: a significand of 1 to 17 digits, scaled */
+		d = (double)(rng() >> (11 + rng() % 50)) * pow(10, (double)(int)(rng() % 61) - 30);
+		bad64 += !print_agrees(rng() & 1 ? -d : d, 0);
+		bad32 += !print_agrees(d, 1);
+	}
+	for (i = -1074; i <= 1023; i++) {
+		double p = ldexp(1.0, i);
+
+		badedge += !print_agrees(p, 0) + !print_agrees(nextafter(p, 0), 0) + !print_agrees(-p, 1);
+	}
+	for (i = -40; i <= 40; i++) {
+		double p = pow(10, i);
+
+		badedge += !print_agrees(p, 0) + !print_agrees(nextafter(p, 0), 0) + !print_agrees(p, 1) +
+			   !print_agrees(nextafter(p, INFINITY), 0) + !print_agrees(1.5 * p, 0);
+	}
+	check(bad64 == 0, "float64 text agrees with the digits formatted", NULL);
+	check(bad32 == 0, "float32 text agrees with the digits formatted", NULL);
+	check(badedge == 0, "powers of two and ten print as their digits format", NULL);
+}
+
 /* A random "sign digits[.digits]" (up to maxint and 11 digits, zeros
  * favoured, the point in three of four) at s; returns its length. */
 static size_t random_number(char *s, char sign, int maxint)
@@ -744,6 +826,7 @@ int main(void)
 	test_kernel();
 	test_shortest();
 	test_shortest_vs_reference();
+	test_print();
 	test_mul_pow10();
 	test_shift_negative();
 	test_span_rows();

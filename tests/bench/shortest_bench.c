@@ -1,8 +1,8 @@
 /*
  * shortest_bench.c - time to print N doubles (and floats) as text: the
- * C library's %.17g and %.9g, lrelu's shortest digits (shortest.c, with
- * the digits turned into text as lrelu's encoders do), and the slow
- * search it replaced (tests/shortest_ref.c). Values are products of
+ * C library's %.17g and %.9g, lrelu's text (lr_print64 and lr_print32,
+ * the shortest digits in the notation lrelu writes them), and the slow
+ * search it replaced (tests/shortest_ref.c, its digits made into text). Values are products of
  * random six-decimal numbers in [-10, 10] and 0.01, as forward makes
  * them. Each of RUNS rounds times every contestant once, one after
  * another, so that a slow spell of a shared machine falls on both sides
@@ -34,7 +34,7 @@ static int cmpd(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* digits and exponent into a "d.ddde-x" string, as the encoders do */
+/* digits and exponent into a "d.ddde-x" string, for the old search */
 static size_t text(char *out, const char *dig, int n, int e)
 {
 	size_t k = 0;
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 1000000, nref = n / 20;
 	double *v = malloc(n * sizeof *v);
 	float *f = malloc(n * sizeof *f);
-	char buf[64], dig[32];
+	char buf[LR_PRINT_ROOM], dig[32];
 	int e;
 
 	srand(42);
@@ -90,26 +90,29 @@ int main(int argc, char **argv)
 		v[i] = x * 0.01;
 		f[i] = (float)x * 0.01f;
 	}
-	static const char *label[5] = {
-		"float64 printf %.17g", "float64 shortest (lrelu)", "float64 shortest (old search)",
-		"float32 printf %.9g", "float32 shortest (lrelu)",
+	static const char *label[6] = {
+		"float64 printf %.17g", "float64 lrelu (shortest text)", "float64 old search",
+		"float32 printf %.17g", "float32 printf %.9g", "float32 lrelu (shortest text)",
 	};
-	double t[5][RUNS], ratio[2][RUNS];
+	double t[6][RUNS], ratio[3][RUNS];
 
 	printf("%zu values (the slow search on %zu), %d rounds\n", n, nref, RUNS);
 	for (int r = 0; r < RUNS; r++) {
 		TIME(0, n, acc += (size_t)snprintf(buf, sizeof buf, "%.17g", v[i]));
-		TIME(1, n, { int k = lr_shortest64(v[i], dig, &e); acc += text(buf, dig, k, e); });
+		TIME(1, n, acc += lr_print64(v[i], buf));
 		TIME(2, nref, { int k = ref_shortest64(v[i], dig, &e); acc += text(buf, dig, k, e); });
-		TIME(3, n, acc += (size_t)snprintf(buf, sizeof buf, "%.9g", (double)f[i]));
-		TIME(4, n, { int k = lr_shortest32(f[i], dig, &e); acc += text(buf, dig, k, e); });
+		TIME(3, n, acc += (size_t)snprintf(buf, sizeof buf, "%.17g", (double)f[i]));
+		TIME(4, n, acc += (size_t)snprintf(buf, sizeof buf, "%.9g", (double)f[i]));
+		TIME(5, n, acc += lr_print32(f[i], buf));
 		ratio[0][r] = t[0][r] / t[1][r];
-		ratio[1][r] = t[3][r] / t[4][r];
+		ratio[1][r] = t[3][r] / t[5][r];
+		ratio[2][r] = t[4][r] / t[5][r];
 	}
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		printf("%-34s %8.1f ns/value\n", label[i], median(t[i]));
-	printf("float64: %.1fx faster than %%.17g; float32: %.1fx faster than %%.9g (medians of the rounds' ratios)\n",
-	       median(ratio[0]), median(ratio[1]));
+	printf("float64: %.1fx faster than %%.17g; float32: %.1fx faster than %%.17g, %.1fx faster than %%.9g\n"
+	       "(medians of the rounds' ratios)\n",
+	       median(ratio[0]), median(ratio[1]), median(ratio[2]));
 	free(v);
 	free(f);
 	return 0;
