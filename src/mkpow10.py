@@ -11,13 +11,18 @@ with s chosen so that 2^(Q-1) <= phi < 2^Q.  For float64 (Q = 128,
 kappa = 2) the table holds the halves {phi >> 64, phi mod 2^64} for every
 k the method asks for.  For float32 (Q = 64, kappa = 1) it holds, for each
 biased exponent of a normal float, phi(k) with that exponent's k and beta,
-so that the float's exponent field finds all three in one load.
+so that the float's exponent field finds all three in one load, and
+the digits before the decimal point of the binade's floats: point for
+fractions below ten, point + 1 from there (at most one power of ten lies
+in a binade).
 
 Python's integers are exact, so the tables are too.  The script also
 proves the multiply-and-shift logarithms shortest.c uses exact over the
 whole range it needs them, and the ranges of Dragonbox's k and beta.
 Run `make pow10` after changing it.
 """
+
+from fractions import Fraction
 
 K_MIN, K_MAX = -324, 292          # float64: floor(log10(2^q)), q in [-1074, 971]
 Q_MIN, Q_MAX = -1074, 971
@@ -139,11 +144,28 @@ def main():
                 out.append("\t{0x%016xu, 0x%016xu}, /* %d */" % (v >> 64, v & (2 ** 64 - 1), k))
         else:
             # indexed by the biased exponent field, 1 .. 254: e = field - 150
-            out.append("static const struct lr_dbox%s { uint64_t phi; int32_t beta, minus_k; } lr_dbox%s[] = {" % (name, name))
+            out.append("static const struct lr_dbox%s {\n\tuint64_t phi;\n\tuint32_t ten;\n"
+                       "\tint8_t beta, minus_k, point;\n} lr_dbox%s[] = {" % (name, name))
             for e in range(emin, emax + 1):
                 k = kappa - floor_log10_pow2(e)
                 beta = e + floor_log2_pow10(k)
-                out.append("\t{0x%016xu, %d, %d}, /* exponent field %d */" % (phi_of(k, bits), beta, -k, e + 150))
+                # the binade [2^(e+23), 2^(e+24)): point = floor(log10) + 1
+                # at its start; ten = the least fraction bits reaching
+                # 10^point, 2^23 when none does
+                point = floor_log10_pow2(e + 23) + 1
+                lo = Fraction(2) ** (e + 23)
+                need = Fraction(10) ** point / lo * 2 ** 23 - 2 ** 23
+                ten = min(-(-need.numerator // need.denominator), 2 ** 23)
+                assert 0 < ten <= 2 ** 23 and 10 ** (point - 1) <= lo < 10 ** point
+                # a float with fraction bits f has point digits below ten,
+                # point + 1 from there
+                for f in (ten - 1, ten):
+                    if 0 <= f < 2 ** 23:
+                        x = (2 ** 23 + f) * Fraction(2) ** e
+                        assert (x >= 10 ** point) == (f >= ten), (e, f)
+                assert -128 <= -k < 128 and 0 <= beta < 128 and -128 <= point < 128
+                out.append("\t{0x%016xu, 0x%06xu, %d, %d, %d}, /* exponent field %d */"
+                           % (phi_of(k, bits), ten, beta, -k, point, e + 150))
         out.append("};")
     print("\n".join(out))
 

@@ -1249,259 +1249,263 @@ static const uint64_t lr_dbox64[][2] = {
 
 /* phi(k) = ceil(10^k * 2^s), 2^63 <= phi < 2^64, for float32's
  * Dragonbox (kappa = 1), with beta and -k, for exponent fields 1 .. 254 */
-static const struct lr_dbox32 { uint64_t phi; int32_t beta, minus_k; } lr_dbox32[] = {
-	{0xe0352f62a19e306fu, 3, -46}, /* exponent field 1 */
-	{0xe0352f62a19e306fu, 4, -46}, /* exponent field 2 */
-	{0xe0352f62a19e306fu, 5, -46}, /* exponent field 3 */
-	{0xb35dbf821ae4f38cu, 3, -45}, /* exponent field 4 */
-	{0xb35dbf821ae4f38cu, 4, -45}, /* exponent field 5 */
-	{0xb35dbf821ae4f38cu, 5, -45}, /* exponent field 6 */
-	{0xb35dbf821ae4f38cu, 6, -45}, /* exponent field 7 */
-	{0x8f7e32ce7bea5c70u, 4, -44}, /* exponent field 8 */
-	{0x8f7e32ce7bea5c70u, 5, -44}, /* exponent field 9 */
-	{0x8f7e32ce7bea5c70u, 6, -44}, /* exponent field 10 */
-	{0xe596b7b0c643c71au, 3, -43}, /* exponent field 11 */
-	{0xe596b7b0c643c71au, 4, -43}, /* exponent field 12 */
-	{0xe596b7b0c643c71au, 5, -43}, /* exponent field 13 */
-	{0xb7abc627050305aeu, 3, -42}, /* exponent field 14 */
-	{0xb7abc627050305aeu, 4, -42}, /* exponent field 15 */
-	{0xb7abc627050305aeu, 5, -42}, /* exponent field 16 */
-	{0xb7abc627050305aeu, 6, -42}, /* exponent field 17 */
-	{0x92efd1b8d0cf37bfu, 4, -41}, /* exponent field 18 */
-	{0x92efd1b8d0cf37bfu, 5, -41}, /* exponent field 19 */
-	{0x92efd1b8d0cf37bfu, 6, -41}, /* exponent field 20 */
-	{0xeb194f8e1ae525feu, 3, -40}, /* exponent field 21 */
-	{0xeb194f8e1ae525feu, 4, -40}, /* exponent field 22 */
-	{0xeb194f8e1ae525feu, 5, -40}, /* exponent field 23 */
-	{0xbc143fa4e250eb32u, 3, -39}, /* exponent field 24 */
-	{0xbc143fa4e250eb32u, 4, -39}, /* exponent field 25 */
-	{0xbc143fa4e250eb32u, 5, -39}, /* exponent field 26 */
-	{0xbc143fa4e250eb32u, 6, -39}, /* exponent field 27 */
-	{0x96769950b50d88f5u, 4, -38}, /* exponent field 28 */
-	{0x96769950b50d88f5u, 5, -38}, /* exponent field 29 */
-	{0x96769950b50d88f5u, 6, -38}, /* exponent field 30 */
-	{0xf0bdc21abb48db21u, 3, -37}, /* exponent field 31 */
-	{0xf0bdc21abb48db21u, 4, -37}, /* exponent field 32 */
-	{0xf0bdc21abb48db21u, 5, -37}, /* exponent field 33 */
-	{0xc097ce7bc90715b4u, 3, -36}, /* exponent field 34 */
-	{0xc097ce7bc90715b4u, 4, -36}, /* exponent field 35 */
-	{0xc097ce7bc90715b4u, 5, -36}, /* exponent field 36 */
-	{0xc097ce7bc90715b4u, 6, -36}, /* exponent field 37 */
-	{0x9a130b963a6c115du, 4, -35}, /* exponent field 38 */
-	{0x9a130b963a6c115du, 5, -35}, /* exponent field 39 */
-	{0x9a130b963a6c115du, 6, -35}, /* exponent field 40 */
-	{0xf684df56c3e01bc7u, 3, -34}, /* exponent field 41 */
-	{0xf684df56c3e01bc7u, 4, -34}, /* exponent field 42 */
-	{0xf684df56c3e01bc7u, 5, -34}, /* exponent field 43 */
-	{0xc5371912364ce306u, 3, -33}, /* exponent field 44 */
-	{0xc5371912364ce306u, 4, -33}, /* exponent field 45 */
-	{0xc5371912364ce306u, 5, -33}, /* exponent field 46 */
-	{0xc5371912364ce306u, 6, -33}, /* exponent field 47 */
-	{0x9dc5ada82b70b59eu, 4, -32}, /* exponent field 48 */
-	{0x9dc5ada82b70b59eu, 5, -32}, /* exponent field 49 */
-	{0x9dc5ada82b70b59eu, 6, -32}, /* exponent field 50 */
-	{0xfc6f7c4045812297u, 3, -31}, /* exponent field 51 */
-	{0xfc6f7c4045812297u, 4, -31}, /* exponent field 52 */
-	{0xfc6f7c4045812297u, 5, -31}, /* exponent field 53 */
-	{0xc9f2c9cd04674edfu, 3, -30}, /* exponent field 54 */
-	{0xc9f2c9cd04674edfu, 4, -30}, /* exponent field 55 */
-	{0xc9f2c9cd04674edfu, 5, -30}, /* exponent field 56 */
-	{0xa18f07d736b90be6u, 3, -29}, /* exponent field 57 */
-	{0xa18f07d736b90be6u, 4, -29}, /* exponent field 58 */
-	{0xa18f07d736b90be6u, 5, -29}, /* exponent field 59 */
-	{0xa18f07d736b90be6u, 6, -29}, /* exponent field 60 */
-	{0x813f3978f8940985u, 4, -28}, /* exponent field 61 */
-	{0x813f3978f8940985u, 5, -28}, /* exponent field 62 */
-	{0x813f3978f8940985u, 6, -28}, /* exponent field 63 */
-	{0xcecb8f27f4200f3au, 3, -27}, /* exponent field 64 */
-	{0xcecb8f27f4200f3au, 4, -27}, /* exponent field 65 */
-	{0xcecb8f27f4200f3au, 5, -27}, /* exponent field 66 */
-	{0xa56fa5b99019a5c8u, 3, -26}, /* exponent field 67 */
-	{0xa56fa5b99019a5c8u, 4, -26}, /* exponent field 68 */
-	{0xa56fa5b99019a5c8u, 5, -26}, /* exponent field 69 */
-	{0xa56fa5b99019a5c8u, 6, -26}, /* exponent field 70 */
-	{0x84595161401484a0u, 4, -25}, /* exponent field 71 */
-	{0x84595161401484a0u, 5, -25}, /* exponent field 72 */
-	{0x84595161401484a0u, 6, -25}, /* exponent field 73 */
-	{0xd3c21bcecceda100u, 3, -24}, /* exponent field 74 */
-	{0xd3c21bcecceda100u, 4, -24}, /* exponent field 75 */
-	{0xd3c21bcecceda100u, 5, -24}, /* exponent field 76 */
-	{0xa968163f0a57b400u, 3, -23}, /* exponent field 77 */
-	{0xa968163f0a57b400u, 4, -23}, /* exponent field 78 */
-	{0xa968163f0a57b400u, 5, -23}, /* exponent field 79 */
-	{0xa968163f0a57b400u, 6, -23}, /* exponent field 80 */
-	{0x878678326eac9000u, 4, -22}, /* exponent field 81 */
-	{0x878678326eac9000u, 5, -22}, /* exponent field 82 */
-	{0x878678326eac9000u, 6, -22}, /* exponent field 83 */
-	{0xd8d726b7177a8000u, 3, -21}, /* exponent field 84 */
-	{0xd8d726b7177a8000u, 4, -21}, /* exponent field 85 */
-	{0xd8d726b7177a8000u, 5, -21}, /* exponent field 86 */
-	{0xad78ebc5ac620000u, 3, -20}, /* exponent field 87 */
-	{0xad78ebc5ac620000u, 4, -20}, /* exponent field 88 */
-	{0xad78ebc5ac620000u, 5, -20}, /* exponent field 89 */
-	{0xad78ebc5ac620000u, 6, -20}, /* exponent field 90 */
-	{0x8ac7230489e80000u, 4, -19}, /* exponent field 91 */
-	{0x8ac7230489e80000u, 5, -19}, /* exponent field 92 */
-	{0x8ac7230489e80000u, 6, -19}, /* exponent field 93 */
-	{0xde0b6b3a76400000u, 3, -18}, /* exponent field 94 */
-	{0xde0b6b3a76400000u, 4, -18}, /* exponent field 95 */
-	{0xde0b6b3a76400000u, 5, -18}, /* exponent field 96 */
-	{0xb1a2bc2ec5000000u, 3, -17}, /* exponent field 97 */
-	{0xb1a2bc2ec5000000u, 4, -17}, /* exponent field 98 */
-	{0xb1a2bc2ec5000000u, 5, -17}, /* exponent field 99 */
-	{0xb1a2bc2ec5000000u, 6, -17}, /* exponent field 100 */
-	{0x8e1bc9bf04000000u, 4, -16}, /* exponent field 101 */
-	{0x8e1bc9bf04000000u, 5, -16}, /* exponent field 102 */
-	{0x8e1bc9bf04000000u, 6, -16}, /* exponent field 103 */
-	{0xe35fa931a0000000u, 3, -15}, /* exponent field 104 */
-	{0xe35fa931a0000000u, 4, -15}, /* exponent field 105 */
-	{0xe35fa931a0000000u, 5, -15}, /* exponent field 106 */
-	{0xb5e620f480000000u, 3, -14}, /* exponent field 107 */
-	{0xb5e620f480000000u, 4, -14}, /* exponent field 108 */
-	{0xb5e620f480000000u, 5, -14}, /* exponent field 109 */
-	{0xb5e620f480000000u, 6, -14}, /* exponent field 110 */
-	{0x9184e72a00000000u, 4, -13}, /* exponent field 111 */
-	{0x9184e72a00000000u, 5, -13}, /* exponent field 112 */
-	{0x9184e72a00000000u, 6, -13}, /* exponent field 113 */
-	{0xe8d4a51000000000u, 3, -12}, /* exponent field 114 */
-	{0xe8d4a51000000000u, 4, -12}, /* exponent field 115 */
-	{0xe8d4a51000000000u, 5, -12}, /* exponent field 116 */
-	{0xba43b74000000000u, 3, -11}, /* exponent field 117 */
-	{0xba43b74000000000u, 4, -11}, /* exponent field 118 */
-	{0xba43b74000000000u, 5, -11}, /* exponent field 119 */
-	{0xba43b74000000000u, 6, -11}, /* exponent field 120 */
-	{0x9502f90000000000u, 4, -10}, /* exponent field 121 */
-	{0x9502f90000000000u, 5, -10}, /* exponent field 122 */
-	{0x9502f90000000000u, 6, -10}, /* exponent field 123 */
-	{0xee6b280000000000u, 3, -9}, /* exponent field 124 */
-	{0xee6b280000000000u, 4, -9}, /* exponent field 125 */
-	{0xee6b280000000000u, 5, -9}, /* exponent field 126 */
-	{0xbebc200000000000u, 3, -8}, /* exponent field 127 */
-	{0xbebc200000000000u, 4, -8}, /* exponent field 128 */
-	{0xbebc200000000000u, 5, -8}, /* exponent field 129 */
-	{0xbebc200000000000u, 6, -8}, /* exponent field 130 */
-	{0x9896800000000000u, 4, -7}, /* exponent field 131 */
-	{0x9896800000000000u, 5, -7}, /* exponent field 132 */
-	{0x9896800000000000u, 6, -7}, /* exponent field 133 */
-	{0xf424000000000000u, 3, -6}, /* exponent field 134 */
-	{0xf424000000000000u, 4, -6}, /* exponent field 135 */
-	{0xf424000000000000u, 5, -6}, /* exponent field 136 */
-	{0xc350000000000000u, 3, -5}, /* exponent field 137 */
-	{0xc350000000000000u, 4, -5}, /* exponent field 138 */
-	{0xc350000000000000u, 5, -5}, /* exponent field 139 */
-	{0xc350000000000000u, 6, -5}, /* exponent field 140 */
-	{0x9c40000000000000u, 4, -4}, /* exponent field 141 */
-	{0x9c40000000000000u, 5, -4}, /* exponent field 142 */
-	{0x9c40000000000000u, 6, -4}, /* exponent field 143 */
-	{0xfa00000000000000u, 3, -3}, /* exponent field 144 */
-	{0xfa00000000000000u, 4, -3}, /* exponent field 145 */
-	{0xfa00000000000000u, 5, -3}, /* exponent field 146 */
-	{0xc800000000000000u, 3, -2}, /* exponent field 147 */
-	{0xc800000000000000u, 4, -2}, /* exponent field 148 */
-	{0xc800000000000000u, 5, -2}, /* exponent field 149 */
-	{0xa000000000000000u, 3, -1}, /* exponent field 150 */
-	{0xa000000000000000u, 4, -1}, /* exponent field 151 */
-	{0xa000000000000000u, 5, -1}, /* exponent field 152 */
-	{0xa000000000000000u, 6, -1}, /* exponent field 153 */
-	{0x8000000000000000u, 4, 0}, /* exponent field 154 */
-	{0x8000000000000000u, 5, 0}, /* exponent field 155 */
-	{0x8000000000000000u, 6, 0}, /* exponent field 156 */
-	{0xcccccccccccccccdu, 3, 1}, /* exponent field 157 */
-	{0xcccccccccccccccdu, 4, 1}, /* exponent field 158 */
-	{0xcccccccccccccccdu, 5, 1}, /* exponent field 159 */
-	{0xa3d70a3d70a3d70bu, 3, 2}, /* exponent field 160 */
-	{0xa3d70a3d70a3d70bu, 4, 2}, /* exponent field 161 */
-	{0xa3d70a3d70a3d70bu, 5, 2}, /* exponent field 162 */
-	{0xa3d70a3d70a3d70bu, 6, 2}, /* exponent field 163 */
-	{0x83126e978d4fdf3cu, 4, 3}, /* exponent field 164 */
-	{0x83126e978d4fdf3cu, 5, 3}, /* exponent field 165 */
-	{0x83126e978d4fdf3cu, 6, 3}, /* exponent field 166 */
-	{0xd1b71758e219652cu, 3, 4}, /* exponent field 167 */
-	{0xd1b71758e219652cu, 4, 4}, /* exponent field 168 */
-	{0xd1b71758e219652cu, 5, 4}, /* exponent field 169 */
-	{0xa7c5ac471b478424u, 3, 5}, /* exponent field 170 */
-	{0xa7c5ac471b478424u, 4, 5}, /* exponent field 171 */
-	{0xa7c5ac471b478424u, 5, 5}, /* exponent field 172 */
-	{0xa7c5ac471b478424u, 6, 5}, /* exponent field 173 */
-	{0x8637bd05af6c69b6u, 4, 6}, /* exponent field 174 */
-	{0x8637bd05af6c69b6u, 5, 6}, /* exponent field 175 */
-	{0x8637bd05af6c69b6u, 6, 6}, /* exponent field 176 */
-	{0xd6bf94d5e57a42bdu, 3, 7}, /* exponent field 177 */
-	{0xd6bf94d5e57a42bdu, 4, 7}, /* exponent field 178 */
-	{0xd6bf94d5e57a42bdu, 5, 7}, /* exponent field 179 */
-	{0xabcc77118461cefdu, 3, 8}, /* exponent field 180 */
-	{0xabcc77118461cefdu, 4, 8}, /* exponent field 181 */
-	{0xabcc77118461cefdu, 5, 8}, /* exponent field 182 */
-	{0xabcc77118461cefdu, 6, 8}, /* exponent field 183 */
-	{0x89705f4136b4a598u, 4, 9}, /* exponent field 184 */
-	{0x89705f4136b4a598u, 5, 9}, /* exponent field 185 */
-	{0x89705f4136b4a598u, 6, 9}, /* exponent field 186 */
-	{0xdbe6fecebdedd5bfu, 3, 10}, /* exponent field 187 */
-	{0xdbe6fecebdedd5bfu, 4, 10}, /* exponent field 188 */
-	{0xdbe6fecebdedd5bfu, 5, 10}, /* exponent field 189 */
-	{0xafebff0bcb24aaffu, 3, 11}, /* exponent field 190 */
-	{0xafebff0bcb24aaffu, 4, 11}, /* exponent field 191 */
-	{0xafebff0bcb24aaffu, 5, 11}, /* exponent field 192 */
-	{0xafebff0bcb24aaffu, 6, 11}, /* exponent field 193 */
-	{0x8cbccc096f5088ccu, 4, 12}, /* exponent field 194 */
-	{0x8cbccc096f5088ccu, 5, 12}, /* exponent field 195 */
-	{0x8cbccc096f5088ccu, 6, 12}, /* exponent field 196 */
-	{0xe12e13424bb40e14u, 3, 13}, /* exponent field 197 */
-	{0xe12e13424bb40e14u, 4, 13}, /* exponent field 198 */
-	{0xe12e13424bb40e14u, 5, 13}, /* exponent field 199 */
-	{0xb424dc35095cd810u, 3, 14}, /* exponent field 200 */
-	{0xb424dc35095cd810u, 4, 14}, /* exponent field 201 */
-	{0xb424dc35095cd810u, 5, 14}, /* exponent field 202 */
-	{0xb424dc35095cd810u, 6, 14}, /* exponent field 203 */
-	{0x901d7cf73ab0acdau, 4, 15}, /* exponent field 204 */
-	{0x901d7cf73ab0acdau, 5, 15}, /* exponent field 205 */
-	{0x901d7cf73ab0acdau, 6, 15}, /* exponent field 206 */
-	{0xe69594bec44de15cu, 3, 16}, /* exponent field 207 */
-	{0xe69594bec44de15cu, 4, 16}, /* exponent field 208 */
-	{0xe69594bec44de15cu, 5, 16}, /* exponent field 209 */
-	{0xb877aa3236a4b44au, 3, 17}, /* exponent field 210 */
-	{0xb877aa3236a4b44au, 4, 17}, /* exponent field 211 */
-	{0xb877aa3236a4b44au, 5, 17}, /* exponent field 212 */
-	{0xb877aa3236a4b44au, 6, 17}, /* exponent field 213 */
-	{0x9392ee8e921d5d08u, 4, 18}, /* exponent field 214 */
-	{0x9392ee8e921d5d08u, 5, 18}, /* exponent field 215 */
-	{0x9392ee8e921d5d08u, 6, 18}, /* exponent field 216 */
-	{0xec1e4a7db69561a6u, 3, 19}, /* exponent field 217 */
-	{0xec1e4a7db69561a6u, 4, 19}, /* exponent field 218 */
-	{0xec1e4a7db69561a6u, 5, 19}, /* exponent field 219 */
-	{0xbce5086492111aebu, 3, 20}, /* exponent field 220 */
-	{0xbce5086492111aebu, 4, 20}, /* exponent field 221 */
-	{0xbce5086492111aebu, 5, 20}, /* exponent field 222 */
-	{0xbce5086492111aebu, 6, 20}, /* exponent field 223 */
-	{0x971da05074da7befu, 4, 21}, /* exponent field 224 */
-	{0x971da05074da7befu, 5, 21}, /* exponent field 225 */
-	{0x971da05074da7befu, 6, 21}, /* exponent field 226 */
-	{0xf1c90080baf72cb2u, 3, 22}, /* exponent field 227 */
-	{0xf1c90080baf72cb2u, 4, 22}, /* exponent field 228 */
-	{0xf1c90080baf72cb2u, 5, 22}, /* exponent field 229 */
-	{0xc16d9a0095928a28u, 3, 23}, /* exponent field 230 */
-	{0xc16d9a0095928a28u, 4, 23}, /* exponent field 231 */
-	{0xc16d9a0095928a28u, 5, 23}, /* exponent field 232 */
-	{0xc16d9a0095928a28u, 6, 23}, /* exponent field 233 */
-	{0x9abe14cd44753b53u, 4, 24}, /* exponent field 234 */
-	{0x9abe14cd44753b53u, 5, 24}, /* exponent field 235 */
-	{0x9abe14cd44753b53u, 6, 24}, /* exponent field 236 */
-	{0xf79687aed3eec552u, 3, 25}, /* exponent field 237 */
-	{0xf79687aed3eec552u, 4, 25}, /* exponent field 238 */
-	{0xf79687aed3eec552u, 5, 25}, /* exponent field 239 */
-	{0xc612062576589ddbu, 3, 26}, /* exponent field 240 */
-	{0xc612062576589ddbu, 4, 26}, /* exponent field 241 */
-	{0xc612062576589ddbu, 5, 26}, /* exponent field 242 */
-	{0xc612062576589ddbu, 6, 26}, /* exponent field 243 */
-	{0x9e74d1b791e07e49u, 4, 27}, /* exponent field 244 */
-	{0x9e74d1b791e07e49u, 5, 27}, /* exponent field 245 */
-	{0x9e74d1b791e07e49u, 6, 27}, /* exponent field 246 */
-	{0xfd87b5f28300ca0eu, 3, 28}, /* exponent field 247 */
-	{0xfd87b5f28300ca0eu, 4, 28}, /* exponent field 248 */
-	{0xfd87b5f28300ca0eu, 5, 28}, /* exponent field 249 */
-	{0xcad2f7f5359a3b3fu, 3, 29}, /* exponent field 250 */
-	{0xcad2f7f5359a3b3fu, 4, 29}, /* exponent field 251 */
-	{0xcad2f7f5359a3b3fu, 5, 29}, /* exponent field 252 */
-	{0xa2425ff75e14fc32u, 3, 30}, /* exponent field 253 */
-	{0xa2425ff75e14fc32u, 4, 30}, /* exponent field 254 */
+static const struct lr_dbox32 {
+	uint64_t phi;
+	uint32_t ten;
+	int8_t beta, minus_k, point;
+} lr_dbox32[] = {
+	{0xe0352f62a19e306fu, 0x800000u, 3, -46, -37}, /* exponent field 1 */
+	{0xe0352f62a19e306fu, 0x800000u, 4, -46, -37}, /* exponent field 2 */
+	{0xe0352f62a19e306fu, 0x800000u, 5, -46, -37}, /* exponent field 3 */
+	{0xb35dbf821ae4f38cu, 0x081cebu, 3, -45, -37}, /* exponent field 4 */
+	{0xb35dbf821ae4f38cu, 0x800000u, 4, -45, -36}, /* exponent field 5 */
+	{0xb35dbf821ae4f38cu, 0x800000u, 5, -45, -36}, /* exponent field 6 */
+	{0xb35dbf821ae4f38cu, 0x2a2425u, 6, -45, -36}, /* exponent field 7 */
+	{0x8f7e32ce7bea5c70u, 0x800000u, 4, -44, -35}, /* exponent field 8 */
+	{0x8f7e32ce7bea5c70u, 0x800000u, 5, -44, -35}, /* exponent field 9 */
+	{0x8f7e32ce7bea5c70u, 0x54ad2eu, 6, -44, -35}, /* exponent field 10 */
+	{0xe596b7b0c643c71au, 0x800000u, 3, -43, -34}, /* exponent field 11 */
+	{0xe596b7b0c643c71au, 0x800000u, 4, -43, -34}, /* exponent field 12 */
+	{0xe596b7b0c643c71au, 0x800000u, 5, -43, -34}, /* exponent field 13 */
+	{0xb7abc627050305aeu, 0x04ec3du, 3, -42, -34}, /* exponent field 14 */
+	{0xb7abc627050305aeu, 0x800000u, 4, -42, -33}, /* exponent field 15 */
+	{0xb7abc627050305aeu, 0x800000u, 5, -42, -33}, /* exponent field 16 */
+	{0xb7abc627050305aeu, 0x26274cu, 6, -42, -33}, /* exponent field 17 */
+	{0x92efd1b8d0cf37bfu, 0x800000u, 4, -41, -32}, /* exponent field 18 */
+	{0x92efd1b8d0cf37bfu, 0x800000u, 5, -41, -32}, /* exponent field 19 */
+	{0x92efd1b8d0cf37bfu, 0x4fb11fu, 6, -41, -32}, /* exponent field 20 */
+	{0xeb194f8e1ae525feu, 0x800000u, 3, -40, -31}, /* exponent field 21 */
+	{0xeb194f8e1ae525feu, 0x800000u, 4, -40, -31}, /* exponent field 22 */
+	{0xeb194f8e1ae525feu, 0x800000u, 5, -40, -31}, /* exponent field 23 */
+	{0xbc143fa4e250eb32u, 0x01ceb4u, 3, -39, -31}, /* exponent field 24 */
+	{0xbc143fa4e250eb32u, 0x800000u, 4, -39, -30}, /* exponent field 25 */
+	{0xbc143fa4e250eb32u, 0x800000u, 5, -39, -30}, /* exponent field 26 */
+	{0xbc143fa4e250eb32u, 0x224260u, 6, -39, -30}, /* exponent field 27 */
+	{0x96769950b50d88f5u, 0x800000u, 4, -38, -29}, /* exponent field 28 */
+	{0x96769950b50d88f5u, 0x800000u, 5, -38, -29}, /* exponent field 29 */
+	{0x96769950b50d88f5u, 0x4ad2f8u, 6, -38, -29}, /* exponent field 30 */
+	{0xf0bdc21abb48db21u, 0x800000u, 3, -37, -28}, /* exponent field 31 */
+	{0xf0bdc21abb48db21u, 0x800000u, 4, -37, -28}, /* exponent field 32 */
+	{0xf0bdc21abb48db21u, 0x7d87b6u, 5, -37, -28}, /* exponent field 33 */
+	{0xc097ce7bc90715b4u, 0x800000u, 3, -36, -27}, /* exponent field 34 */
+	{0xc097ce7bc90715b4u, 0x800000u, 4, -36, -27}, /* exponent field 35 */
+	{0xc097ce7bc90715b4u, 0x800000u, 5, -36, -27}, /* exponent field 36 */
+	{0xc097ce7bc90715b4u, 0x1e74d2u, 6, -36, -27}, /* exponent field 37 */
+	{0x9a130b963a6c115du, 0x800000u, 4, -35, -26}, /* exponent field 38 */
+	{0x9a130b963a6c115du, 0x800000u, 5, -35, -26}, /* exponent field 39 */
+	{0x9a130b963a6c115du, 0x461207u, 6, -35, -26}, /* exponent field 40 */
+	{0xf684df56c3e01bc7u, 0x800000u, 3, -34, -25}, /* exponent field 41 */
+	{0xf684df56c3e01bc7u, 0x800000u, 4, -34, -25}, /* exponent field 42 */
+	{0xf684df56c3e01bc7u, 0x779688u, 5, -34, -25}, /* exponent field 43 */
+	{0xc5371912364ce306u, 0x800000u, 3, -33, -24}, /* exponent field 44 */
+	{0xc5371912364ce306u, 0x800000u, 4, -33, -24}, /* exponent field 45 */
+	{0xc5371912364ce306u, 0x800000u, 5, -33, -24}, /* exponent field 46 */
+	{0xc5371912364ce306u, 0x1abe15u, 6, -33, -24}, /* exponent field 47 */
+	{0x9dc5ada82b70b59eu, 0x800000u, 4, -32, -23}, /* exponent field 48 */
+	{0x9dc5ada82b70b59eu, 0x800000u, 5, -32, -23}, /* exponent field 49 */
+	{0x9dc5ada82b70b59eu, 0x416d9bu, 6, -32, -23}, /* exponent field 50 */
+	{0xfc6f7c4045812297u, 0x800000u, 3, -31, -22}, /* exponent field 51 */
+	{0xfc6f7c4045812297u, 0x800000u, 4, -31, -22}, /* exponent field 52 */
+	{0xfc6f7c4045812297u, 0x71c901u, 5, -31, -22}, /* exponent field 53 */
+	{0xc9f2c9cd04674edfu, 0x800000u, 3, -30, -21}, /* exponent field 54 */
+	{0xc9f2c9cd04674edfu, 0x800000u, 4, -30, -21}, /* exponent field 55 */
+	{0xc9f2c9cd04674edfu, 0x800000u, 5, -30, -21}, /* exponent field 56 */
+	{0xa18f07d736b90be6u, 0x171da1u, 3, -29, -21}, /* exponent field 57 */
+	{0xa18f07d736b90be6u, 0x800000u, 4, -29, -20}, /* exponent field 58 */
+	{0xa18f07d736b90be6u, 0x800000u, 5, -29, -20}, /* exponent field 59 */
+	{0xa18f07d736b90be6u, 0x3ce509u, 6, -29, -20}, /* exponent field 60 */
+	{0x813f3978f8940985u, 0x800000u, 4, -28, -19}, /* exponent field 61 */
+	{0x813f3978f8940985u, 0x800000u, 5, -28, -19}, /* exponent field 62 */
+	{0x813f3978f8940985u, 0x6c1e4bu, 6, -28, -19}, /* exponent field 63 */
+	{0xcecb8f27f4200f3au, 0x800000u, 3, -27, -18}, /* exponent field 64 */
+	{0xcecb8f27f4200f3au, 0x800000u, 4, -27, -18}, /* exponent field 65 */
+	{0xcecb8f27f4200f3au, 0x800000u, 5, -27, -18}, /* exponent field 66 */
+	{0xa56fa5b99019a5c8u, 0x1392efu, 3, -26, -18}, /* exponent field 67 */
+	{0xa56fa5b99019a5c8u, 0x800000u, 4, -26, -17}, /* exponent field 68 */
+	{0xa56fa5b99019a5c8u, 0x800000u, 5, -26, -17}, /* exponent field 69 */
+	{0xa56fa5b99019a5c8u, 0x3877abu, 6, -26, -17}, /* exponent field 70 */
+	{0x84595161401484a0u, 0x800000u, 4, -25, -16}, /* exponent field 71 */
+	{0x84595161401484a0u, 0x800000u, 5, -25, -16}, /* exponent field 72 */
+	{0x84595161401484a0u, 0x669595u, 6, -25, -16}, /* exponent field 73 */
+	{0xd3c21bcecceda100u, 0x800000u, 3, -24, -15}, /* exponent field 74 */
+	{0xd3c21bcecceda100u, 0x800000u, 4, -24, -15}, /* exponent field 75 */
+	{0xd3c21bcecceda100u, 0x800000u, 5, -24, -15}, /* exponent field 76 */
+	{0xa968163f0a57b400u, 0x101d7du, 3, -23, -15}, /* exponent field 77 */
+	{0xa968163f0a57b400u, 0x800000u, 4, -23, -14}, /* exponent field 78 */
+	{0xa968163f0a57b400u, 0x800000u, 5, -23, -14}, /* exponent field 79 */
+	{0xa968163f0a57b400u, 0x3424ddu, 6, -23, -14}, /* exponent field 80 */
+	{0x878678326eac9000u, 0x800000u, 4, -22, -13}, /* exponent field 81 */
+	{0x878678326eac9000u, 0x800000u, 5, -22, -13}, /* exponent field 82 */
+	{0x878678326eac9000u, 0x612e14u, 6, -22, -13}, /* exponent field 83 */
+	{0xd8d726b7177a8000u, 0x800000u, 3, -21, -12}, /* exponent field 84 */
+	{0xd8d726b7177a8000u, 0x800000u, 4, -21, -12}, /* exponent field 85 */
+	{0xd8d726b7177a8000u, 0x800000u, 5, -21, -12}, /* exponent field 86 */
+	{0xad78ebc5ac620000u, 0x0cbccdu, 3, -20, -12}, /* exponent field 87 */
+	{0xad78ebc5ac620000u, 0x800000u, 4, -20, -11}, /* exponent field 88 */
+	{0xad78ebc5ac620000u, 0x800000u, 5, -20, -11}, /* exponent field 89 */
+	{0xad78ebc5ac620000u, 0x2fec00u, 6, -20, -11}, /* exponent field 90 */
+	{0x8ac7230489e80000u, 0x800000u, 4, -19, -10}, /* exponent field 91 */
+	{0x8ac7230489e80000u, 0x800000u, 5, -19, -10}, /* exponent field 92 */
+	{0x8ac7230489e80000u, 0x5be6ffu, 6, -19, -10}, /* exponent field 93 */
+	{0xde0b6b3a76400000u, 0x800000u, 3, -18, -9}, /* exponent field 94 */
+	{0xde0b6b3a76400000u, 0x800000u, 4, -18, -9}, /* exponent field 95 */
+	{0xde0b6b3a76400000u, 0x800000u, 5, -18, -9}, /* exponent field 96 */
+	{0xb1a2bc2ec5000000u, 0x097060u, 3, -17, -9}, /* exponent field 97 */
+	{0xb1a2bc2ec5000000u, 0x800000u, 4, -17, -8}, /* exponent field 98 */
+	{0xb1a2bc2ec5000000u, 0x800000u, 5, -17, -8}, /* exponent field 99 */
+	{0xb1a2bc2ec5000000u, 0x2bcc78u, 6, -17, -8}, /* exponent field 100 */
+	{0x8e1bc9bf04000000u, 0x800000u, 4, -16, -7}, /* exponent field 101 */
+	{0x8e1bc9bf04000000u, 0x800000u, 5, -16, -7}, /* exponent field 102 */
+	{0x8e1bc9bf04000000u, 0x56bf95u, 6, -16, -7}, /* exponent field 103 */
+	{0xe35fa931a0000000u, 0x800000u, 3, -15, -6}, /* exponent field 104 */
+	{0xe35fa931a0000000u, 0x800000u, 4, -15, -6}, /* exponent field 105 */
+	{0xe35fa931a0000000u, 0x800000u, 5, -15, -6}, /* exponent field 106 */
+	{0xb5e620f480000000u, 0x0637beu, 3, -14, -6}, /* exponent field 107 */
+	{0xb5e620f480000000u, 0x800000u, 4, -14, -5}, /* exponent field 108 */
+	{0xb5e620f480000000u, 0x800000u, 5, -14, -5}, /* exponent field 109 */
+	{0xb5e620f480000000u, 0x27c5adu, 6, -14, -5}, /* exponent field 110 */
+	{0x9184e72a00000000u, 0x800000u, 4, -13, -4}, /* exponent field 111 */
+	{0x9184e72a00000000u, 0x800000u, 5, -13, -4}, /* exponent field 112 */
+	{0x9184e72a00000000u, 0x51b718u, 6, -13, -4}, /* exponent field 113 */
+	{0xe8d4a51000000000u, 0x800000u, 3, -12, -3}, /* exponent field 114 */
+	{0xe8d4a51000000000u, 0x800000u, 4, -12, -3}, /* exponent field 115 */
+	{0xe8d4a51000000000u, 0x800000u, 5, -12, -3}, /* exponent field 116 */
+	{0xba43b74000000000u, 0x03126fu, 3, -11, -3}, /* exponent field 117 */
+	{0xba43b74000000000u, 0x800000u, 4, -11, -2}, /* exponent field 118 */
+	{0xba43b74000000000u, 0x800000u, 5, -11, -2}, /* exponent field 119 */
+	{0xba43b74000000000u, 0x23d70bu, 6, -11, -2}, /* exponent field 120 */
+	{0x9502f90000000000u, 0x800000u, 4, -10, -1}, /* exponent field 121 */
+	{0x9502f90000000000u, 0x800000u, 5, -10, -1}, /* exponent field 122 */
+	{0x9502f90000000000u, 0x4ccccdu, 6, -10, -1}, /* exponent field 123 */
+	{0xee6b280000000000u, 0x800000u, 3, -9, 0}, /* exponent field 124 */
+	{0xee6b280000000000u, 0x800000u, 4, -9, 0}, /* exponent field 125 */
+	{0xee6b280000000000u, 0x800000u, 5, -9, 0}, /* exponent field 126 */
+	{0xbebc200000000000u, 0x800000u, 3, -8, 1}, /* exponent field 127 */
+	{0xbebc200000000000u, 0x800000u, 4, -8, 1}, /* exponent field 128 */
+	{0xbebc200000000000u, 0x800000u, 5, -8, 1}, /* exponent field 129 */
+	{0xbebc200000000000u, 0x200000u, 6, -8, 1}, /* exponent field 130 */
+	{0x9896800000000000u, 0x800000u, 4, -7, 2}, /* exponent field 131 */
+	{0x9896800000000000u, 0x800000u, 5, -7, 2}, /* exponent field 132 */
+	{0x9896800000000000u, 0x480000u, 6, -7, 2}, /* exponent field 133 */
+	{0xf424000000000000u, 0x800000u, 3, -6, 3}, /* exponent field 134 */
+	{0xf424000000000000u, 0x800000u, 4, -6, 3}, /* exponent field 135 */
+	{0xf424000000000000u, 0x7a0000u, 5, -6, 3}, /* exponent field 136 */
+	{0xc350000000000000u, 0x800000u, 3, -5, 4}, /* exponent field 137 */
+	{0xc350000000000000u, 0x800000u, 4, -5, 4}, /* exponent field 138 */
+	{0xc350000000000000u, 0x800000u, 5, -5, 4}, /* exponent field 139 */
+	{0xc350000000000000u, 0x1c4000u, 6, -5, 4}, /* exponent field 140 */
+	{0x9c40000000000000u, 0x800000u, 4, -4, 5}, /* exponent field 141 */
+	{0x9c40000000000000u, 0x800000u, 5, -4, 5}, /* exponent field 142 */
+	{0x9c40000000000000u, 0x435000u, 6, -4, 5}, /* exponent field 143 */
+	{0xfa00000000000000u, 0x800000u, 3, -3, 6}, /* exponent field 144 */
+	{0xfa00000000000000u, 0x800000u, 4, -3, 6}, /* exponent field 145 */
+	{0xfa00000000000000u, 0x742400u, 5, -3, 6}, /* exponent field 146 */
+	{0xc800000000000000u, 0x800000u, 3, -2, 7}, /* exponent field 147 */
+	{0xc800000000000000u, 0x800000u, 4, -2, 7}, /* exponent field 148 */
+	{0xc800000000000000u, 0x800000u, 5, -2, 7}, /* exponent field 149 */
+	{0xa000000000000000u, 0x189680u, 3, -1, 7}, /* exponent field 150 */
+	{0xa000000000000000u, 0x800000u, 4, -1, 8}, /* exponent field 151 */
+	{0xa000000000000000u, 0x800000u, 5, -1, 8}, /* exponent field 152 */
+	{0xa000000000000000u, 0x3ebc20u, 6, -1, 8}, /* exponent field 153 */
+	{0x8000000000000000u, 0x800000u, 4, 0, 9}, /* exponent field 154 */
+	{0x8000000000000000u, 0x800000u, 5, 0, 9}, /* exponent field 155 */
+	{0x8000000000000000u, 0x6e6b28u, 6, 0, 9}, /* exponent field 156 */
+	{0xcccccccccccccccdu, 0x800000u, 3, 1, 10}, /* exponent field 157 */
+	{0xcccccccccccccccdu, 0x800000u, 4, 1, 10}, /* exponent field 158 */
+	{0xcccccccccccccccdu, 0x800000u, 5, 1, 10}, /* exponent field 159 */
+	{0xa3d70a3d70a3d70bu, 0x1502f9u, 3, 2, 10}, /* exponent field 160 */
+	{0xa3d70a3d70a3d70bu, 0x800000u, 4, 2, 11}, /* exponent field 161 */
+	{0xa3d70a3d70a3d70bu, 0x800000u, 5, 2, 11}, /* exponent field 162 */
+	{0xa3d70a3d70a3d70bu, 0x3a43b8u, 6, 2, 11}, /* exponent field 163 */
+	{0x83126e978d4fdf3cu, 0x800000u, 4, 3, 12}, /* exponent field 164 */
+	{0x83126e978d4fdf3cu, 0x800000u, 5, 3, 12}, /* exponent field 165 */
+	{0x83126e978d4fdf3cu, 0x68d4a6u, 6, 3, 12}, /* exponent field 166 */
+	{0xd1b71758e219652cu, 0x800000u, 3, 4, 13}, /* exponent field 167 */
+	{0xd1b71758e219652cu, 0x800000u, 4, 4, 13}, /* exponent field 168 */
+	{0xd1b71758e219652cu, 0x800000u, 5, 4, 13}, /* exponent field 169 */
+	{0xa7c5ac471b478424u, 0x1184e8u, 3, 5, 13}, /* exponent field 170 */
+	{0xa7c5ac471b478424u, 0x800000u, 4, 5, 14}, /* exponent field 171 */
+	{0xa7c5ac471b478424u, 0x800000u, 5, 5, 14}, /* exponent field 172 */
+	{0xa7c5ac471b478424u, 0x35e621u, 6, 5, 14}, /* exponent field 173 */
+	{0x8637bd05af6c69b6u, 0x800000u, 4, 6, 15}, /* exponent field 174 */
+	{0x8637bd05af6c69b6u, 0x800000u, 5, 6, 15}, /* exponent field 175 */
+	{0x8637bd05af6c69b6u, 0x635faau, 6, 6, 15}, /* exponent field 176 */
+	{0xd6bf94d5e57a42bdu, 0x800000u, 3, 7, 16}, /* exponent field 177 */
+	{0xd6bf94d5e57a42bdu, 0x800000u, 4, 7, 16}, /* exponent field 178 */
+	{0xd6bf94d5e57a42bdu, 0x800000u, 5, 7, 16}, /* exponent field 179 */
+	{0xabcc77118461cefdu, 0x0e1bcau, 3, 8, 16}, /* exponent field 180 */
+	{0xabcc77118461cefdu, 0x800000u, 4, 8, 17}, /* exponent field 181 */
+	{0xabcc77118461cefdu, 0x800000u, 5, 8, 17}, /* exponent field 182 */
+	{0xabcc77118461cefdu, 0x31a2bdu, 6, 8, 17}, /* exponent field 183 */
+	{0x89705f4136b4a598u, 0x800000u, 4, 9, 18}, /* exponent field 184 */
+	{0x89705f4136b4a598u, 0x800000u, 5, 9, 18}, /* exponent field 185 */
+	{0x89705f4136b4a598u, 0x5e0b6cu, 6, 9, 18}, /* exponent field 186 */
+	{0xdbe6fecebdedd5bfu, 0x800000u, 3, 10, 19}, /* exponent field 187 */
+	{0xdbe6fecebdedd5bfu, 0x800000u, 4, 10, 19}, /* exponent field 188 */
+	{0xdbe6fecebdedd5bfu, 0x800000u, 5, 10, 19}, /* exponent field 189 */
+	{0xafebff0bcb24aaffu, 0x0ac724u, 3, 11, 19}, /* exponent field 190 */
+	{0xafebff0bcb24aaffu, 0x800000u, 4, 11, 20}, /* exponent field 191 */
+	{0xafebff0bcb24aaffu, 0x800000u, 5, 11, 20}, /* exponent field 192 */
+	{0xafebff0bcb24aaffu, 0x2d78ecu, 6, 11, 20}, /* exponent field 193 */
+	{0x8cbccc096f5088ccu, 0x800000u, 4, 12, 21}, /* exponent field 194 */
+	{0x8cbccc096f5088ccu, 0x800000u, 5, 12, 21}, /* exponent field 195 */
+	{0x8cbccc096f5088ccu, 0x58d727u, 6, 12, 21}, /* exponent field 196 */
+	{0xe12e13424bb40e14u, 0x800000u, 3, 13, 22}, /* exponent field 197 */
+	{0xe12e13424bb40e14u, 0x800000u, 4, 13, 22}, /* exponent field 198 */
+	{0xe12e13424bb40e14u, 0x800000u, 5, 13, 22}, /* exponent field 199 */
+	{0xb424dc35095cd810u, 0x078679u, 3, 14, 22}, /* exponent field 200 */
+	{0xb424dc35095cd810u, 0x800000u, 4, 14, 23}, /* exponent field 201 */
+	{0xb424dc35095cd810u, 0x800000u, 5, 14, 23}, /* exponent field 202 */
+	{0xb424dc35095cd810u, 0x296817u, 6, 14, 23}, /* exponent field 203 */
+	{0x901d7cf73ab0acdau, 0x800000u, 4, 15, 24}, /* exponent field 204 */
+	{0x901d7cf73ab0acdau, 0x800000u, 5, 15, 24}, /* exponent field 205 */
+	{0x901d7cf73ab0acdau, 0x53c21cu, 6, 15, 24}, /* exponent field 206 */
+	{0xe69594bec44de15cu, 0x800000u, 3, 16, 25}, /* exponent field 207 */
+	{0xe69594bec44de15cu, 0x800000u, 4, 16, 25}, /* exponent field 208 */
+	{0xe69594bec44de15cu, 0x800000u, 5, 16, 25}, /* exponent field 209 */
+	{0xb877aa3236a4b44au, 0x045952u, 3, 17, 25}, /* exponent field 210 */
+	{0xb877aa3236a4b44au, 0x800000u, 4, 17, 26}, /* exponent field 211 */
+	{0xb877aa3236a4b44au, 0x800000u, 5, 17, 26}, /* exponent field 212 */
+	{0xb877aa3236a4b44au, 0x256fa6u, 6, 17, 26}, /* exponent field 213 */
+	{0x9392ee8e921d5d08u, 0x800000u, 4, 18, 27}, /* exponent field 214 */
+	{0x9392ee8e921d5d08u, 0x800000u, 5, 18, 27}, /* exponent field 215 */
+	{0x9392ee8e921d5d08u, 0x4ecb90u, 6, 18, 27}, /* exponent field 216 */
+	{0xec1e4a7db69561a6u, 0x800000u, 3, 19, 28}, /* exponent field 217 */
+	{0xec1e4a7db69561a6u, 0x800000u, 4, 19, 28}, /* exponent field 218 */
+	{0xec1e4a7db69561a6u, 0x800000u, 5, 19, 28}, /* exponent field 219 */
+	{0xbce5086492111aebu, 0x013f3au, 3, 20, 28}, /* exponent field 220 */
+	{0xbce5086492111aebu, 0x800000u, 4, 20, 29}, /* exponent field 221 */
+	{0xbce5086492111aebu, 0x800000u, 5, 20, 29}, /* exponent field 222 */
+	{0xbce5086492111aebu, 0x218f08u, 6, 20, 29}, /* exponent field 223 */
+	{0x971da05074da7befu, 0x800000u, 4, 21, 30}, /* exponent field 224 */
+	{0x971da05074da7befu, 0x800000u, 5, 21, 30}, /* exponent field 225 */
+	{0x971da05074da7befu, 0x49f2cau, 6, 21, 30}, /* exponent field 226 */
+	{0xf1c90080baf72cb2u, 0x800000u, 3, 22, 31}, /* exponent field 227 */
+	{0xf1c90080baf72cb2u, 0x800000u, 4, 22, 31}, /* exponent field 228 */
+	{0xf1c90080baf72cb2u, 0x7c6f7du, 5, 22, 31}, /* exponent field 229 */
+	{0xc16d9a0095928a28u, 0x800000u, 3, 23, 32}, /* exponent field 230 */
+	{0xc16d9a0095928a28u, 0x800000u, 4, 23, 32}, /* exponent field 231 */
+	{0xc16d9a0095928a28u, 0x800000u, 5, 23, 32}, /* exponent field 232 */
+	{0xc16d9a0095928a28u, 0x1dc5aeu, 6, 23, 32}, /* exponent field 233 */
+	{0x9abe14cd44753b53u, 0x800000u, 4, 24, 33}, /* exponent field 234 */
+	{0x9abe14cd44753b53u, 0x800000u, 5, 24, 33}, /* exponent field 235 */
+	{0x9abe14cd44753b53u, 0x45371au, 6, 24, 33}, /* exponent field 236 */
+	{0xf79687aed3eec552u, 0x800000u, 3, 25, 34}, /* exponent field 237 */
+	{0xf79687aed3eec552u, 0x800000u, 4, 25, 34}, /* exponent field 238 */
+	{0xf79687aed3eec552u, 0x7684e0u, 5, 25, 34}, /* exponent field 239 */
+	{0xc612062576589ddbu, 0x800000u, 3, 26, 35}, /* exponent field 240 */
+	{0xc612062576589ddbu, 0x800000u, 4, 26, 35}, /* exponent field 241 */
+	{0xc612062576589ddbu, 0x800000u, 5, 26, 35}, /* exponent field 242 */
+	{0xc612062576589ddbu, 0x1a130cu, 6, 26, 35}, /* exponent field 243 */
+	{0x9e74d1b791e07e49u, 0x800000u, 4, 27, 36}, /* exponent field 244 */
+	{0x9e74d1b791e07e49u, 0x800000u, 5, 27, 36}, /* exponent field 245 */
+	{0x9e74d1b791e07e49u, 0x4097cfu, 6, 27, 36}, /* exponent field 246 */
+	{0xfd87b5f28300ca0eu, 0x800000u, 3, 28, 37}, /* exponent field 247 */
+	{0xfd87b5f28300ca0eu, 0x800000u, 4, 28, 37}, /* exponent field 248 */
+	{0xfd87b5f28300ca0eu, 0x70bdc3u, 5, 28, 37}, /* exponent field 249 */
+	{0xcad2f7f5359a3b3fu, 0x800000u, 3, 29, 38}, /* exponent field 250 */
+	{0xcad2f7f5359a3b3fu, 0x800000u, 4, 29, 38}, /* exponent field 251 */
+	{0xcad2f7f5359a3b3fu, 0x800000u, 5, 29, 38}, /* exponent field 252 */
+	{0xa2425ff75e14fc32u, 0x16769au, 3, 30, 38}, /* exponent field 253 */
+	{0xa2425ff75e14fc32u, 0x800000u, 4, 30, 39}, /* exponent field 254 */
 };

@@ -214,14 +214,21 @@ dragonbox(uint64_t fc, int e, int narrow, int *kp)
 	const uint64_t *phi = narrow ? &t32->phi : lr_dbox64[-minus_k - LR_DBOX64_KMIN];
 	uint64_t u = (2 * fc + 1) << beta, delta = phi[0] >> (63 - beta);
 	int zint, pint, par, even = (fc & 1) == 0;
-	uint64_t zi = narrow ? mul_narrow(u, phi[0], &zint) : mul_wide(u, phi, &zint);
+	uint64_t zi = narrow ? (uint64_t)(((u128)u * phi[0]) >> 64) : mul_wide(u, phi, &zint);
 	/* narrow: zi < 2^32, where 32-bit division by a constant is cheaper */
 	uint64_t s = narrow ? (uint32_t)zi / (uint32_t)D : zi / D;
 	uint64_t r = zi - s * D, y;
 	uint32_t dist;
 
 	if (r < delta) {
-		if (r | (uint64_t)!zint | (uint64_t)even)
+		if (r != 0 || even)
+			goto found;
+		/* r = 0: whether zi is the upper end exactly */
+		if (narrow)
+			mul_narrow(u, phi[0], &zint);
+		else
+			mul_wide(u, phi, &zint);
+		if (!zint)
 			goto found;
 		s--;                 /* the upper end itself, excluded */
 		r = D;
@@ -316,9 +323,9 @@ static inline int ndigits(uint64_t s)
  * digit and sixteen, 17 bytes. Either way the trailing zeros are the
  * zero bytes at the end.
  */
-static inline int put9(uint64_t s, int k, char *dig, int *exp)
+static inline int put9n(uint64_t s, int n, int k, char *dig, int *exp)
 {
-	int n = ndigits(s), z;
+	int z;
 	uint32_t h0 = (uint32_t)s / 100000000u;
 	uint64_t t = digits8((uint32_t)s - h0 * 100000000u);
 	uint64_t v = n == 9 ? h0 | t << 8 : t >> 8 * (8 - n);
@@ -327,6 +334,11 @@ static inline int put9(uint64_t s, int k, char *dig, int *exp)
 	store16(dig, v, n == 9 ? t >> 56 : 0);
 	*exp = k + z;
 	return n - z;
+}
+
+static inline int put9(uint64_t s, int k, char *dig, int *exp)
+{
+	return put9n(s, ndigits(s), k, dig, exp);
 }
 
 static inline __attribute__((always_inline)) int put17(uint64_t s, int k, char *dig, int *exp)
@@ -585,13 +597,22 @@ print_common(uint64_t bits, int mbits, int ebits, char *out)
 		return (size_t)neg + other_text(bits, narrow, o);
 	d = dragonbox(c, q, narrow, &k);
 	if (narrow) {
-		point = ndigits(d) + k;
+		/* d * 10^k has the point digits of its binade's floats below
+		 * ten, or one more where the digits rounded up to 10^point */
+		const struct lr_dbox32 *t32 = &lr_dbox32[bexp - 1];
+		int up;
+
+		point = t32->point + (frac >= t32->ten);
+		n = point - k;
+		up = d >= pow10u[n];
+		point += up;
+		n += up;
 		if (point <= 0 && point >= -LR_DEC_PLAIN_ZEROS) {
 			memcpy(o, zeros, 32);
-			n = put9(d, k, o + 2 - point, &e);
+			n = put9n(d, n, k, o + 2 - point, &e);
 			return (size_t)(neg + 2 - point + n);
 		}
-		n = put9(d, k, t, &e);
+		n = put9n(d, n, k, t, &e);
 	} else {
 		lz = (d < 10000000000000000u) + (d < 1000000000000000u);
 		d *= pow10u[lz];
