@@ -56,9 +56,13 @@ tests/lrelu-cjson: $(SRC) $(HDR)
 tests/lrelu-portable: $(SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -U__SSE2__ $(LDFLAGS) -o $@ $(SRC) $(LIBS)
 
-# And with SSE2 where the processor has AVX2 as well.
+# And with SSE2 where the processor has AVX2 as well; and with AVX2
+# where it has AVX-512.
 tests/lrelu-sse2: $(SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -DLR_NO_AVX2=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
+
+tests/lrelu-avx2: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DLR_NO_AVX512=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
 
 tests/unit: tests/unit.c tests/shortest_ref.c $(CORE_SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
@@ -82,7 +86,7 @@ bats: lrelu
 # Everything: unit tests, then the command-line suites; the last line is
 # the summary over both.
 check: deps
-	$(MAKE) lrelu tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-cjson
+	$(MAKE) lrelu tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-cjson
 	LRELU=$(CURDIR)/lrelu sh tests/run.sh
 
 test: check
@@ -182,5 +186,5 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
-	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-cjson
+	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-cjson
 	rm -rf build-asan build-fuzz

@@ -18,10 +18,14 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-/* x86-64 processors with AVX2 make the masks 32 bytes a step
- * (-DLR_NO_AVX2=1: never, for testing the SSE2 step). */
+/* x86-64 processors with AVX2 make the masks 32 bytes a step, those
+ * with AVX-512BW 64 (-DLR_NO_AVX2=1: neither, -DLR_NO_AVX512=1: not
+ * the latter, for testing the other steps). */
 #ifndef LR_NO_AVX2
 #define LR_NO_AVX2 0
+#endif
+#ifndef LR_NO_AVX512
+#define LR_NO_AVX512 0
 #endif
 #if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__) && !LR_NO_AVX2
 #include <immintrin.h>
@@ -86,8 +90,8 @@ static void span_classify(const unsigned char *p, unsigned char delim, struct lr
 }
 
 #if SPAN_AVX2
-/* span_classify for processors with AVX2 (csv_dec_open asks). */
-__attribute__((target("avx2"))) static void
+/* span_classify for processors with AVX2 (lr_span_init asks). */
+__attribute__((target("avx2"))) static inline void
 span_classify_avx2(const unsigned char *p, unsigned char delim, struct lr_span_masks *m)
 {
 	const __m256i vdelim = _mm256_set1_epi8((char)delim), vlf = _mm256_set1_epi8('\n'),
@@ -122,6 +126,25 @@ span_classify_avx2(const unsigned char *p, unsigned char delim, struct lr_span_m
 }
 #endif
 
+#if SPAN_AVX2
+/* span_classify for processors with AVX-512BW: each comparison gives
+ * its mask directly. */
+__attribute__((target("avx512f,avx512bw"))) static inline void
+span_classify_avx512(const unsigned char *p, unsigned char delim, struct lr_span_masks *m)
+{
+	__m512i x = _mm512_loadu_si512((const void *)p);
+	__m512i d = _mm512_sub_epi8(x, _mm512_set1_epi8('0'));
+
+	m->cr = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\r'));
+	m->lf = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\n'));
+	m->delim = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)delim));
+	m->dig = _mm512_cmplt_epu8_mask(d, _mm512_set1_epi8(10));
+	m->zero = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('0'));
+	m->dot = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('.'));
+	m->minus = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('-'));
+}
+#endif
+
 /* a + b + *carry, the carry out in *carry. */
 static inline uint64_t add_carry(uint64_t a, uint64_t b, uint64_t *carry)
 {
@@ -142,21 +165,15 @@ static inline uint64_t count_bits(uint64_t x)
 	return (x * 0x0101010101010101u) >> 56;
 }
 
-void lr_span_init(struct lr_span_scan *sc, unsigned char delim)
-{
-	sc->delim = delim;
-	sc->classify = span_classify;
-#if SPAN_AVX2
-	if (__builtin_cpu_supports("avx2"))
-		sc->classify = span_classify_avx2;
-#endif
-}
-
-size_t lr_span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
-		    size_t *weight, uint64_t *lines)
+/* lr_span_rows, with the classifier and the bit count of its
+ * instruction set inlined. */
+static inline __attribute__((always_inline)) size_t
+span_rows(const unsigned char *p, size_t n, int prev_cr, size_t *weight, uint64_t *lines,
+	  unsigned char delim, void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *),
+	  int popcnt)
 {
 	const unsigned char *end = p + n, *base, *good = p;
-	unsigned char delim = sc->delim, tail[64];
+	unsigned char tail[64];
 	/* bit 63 of the last window's masks, and the carries of rules B, D */
 	uint64_t sep63 = 1, dot63 = 0, minus63 = 0, cr63 = (uint64_t)(prev_cr != 0), cb = 0, cd = 0;
 	uint64_t nl = 0;
@@ -171,9 +188,9 @@ size_t lr_span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_
 			/* the source's padding covers 16 bytes, not 64 */
 			memcpy(tail, base, left);
 			memset(tail + left, '\n', 64 - left);
-			sc->classify(tail, delim, &m);
+			classify(tail, delim, &m);
 		} else
-			sc->classify(base, delim, &m);
+			classify(base, delim, &m);
 		sep = m.cr | m.lf | m.delim;
 		/* fs: the first byte of a field; last: the last of a non-empty
 		 * one (the byte after the window is read only when in p) */
@@ -204,7 +221,7 @@ size_t lr_span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_
 		re = (m.cr | m.lf) & upto;
 		if (re)
 			good = base + 64 - __builtin_clzll(re);
-		nl += count_bits(lends);
+		nl += popcnt ? (uint64_t)__builtin_popcountll(lends) : count_bits(lends);
 		if (bad)
 			break;
 		sep63 = sep >> 63;
@@ -218,3 +235,43 @@ size_t lr_span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_
 	return (size_t)(good - p);
 }
 
+
+static size_t span_rows_base(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
+			     int prev_cr, size_t *weight, uint64_t *lines)
+{
+	return span_rows(p, n, prev_cr, weight, lines, sc->delim, span_classify, 0);
+}
+
+#if SPAN_AVX2
+__attribute__((target("avx2"))) static size_t
+span_rows_avx2(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
+	       size_t *weight, uint64_t *lines)
+{
+	return span_rows(p, n, prev_cr, weight, lines, sc->delim, span_classify_avx2, 0);
+}
+
+__attribute__((target("avx512f,avx512bw,popcnt"))) static size_t
+span_rows_avx512(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
+		 size_t *weight, uint64_t *lines)
+{
+	return span_rows(p, n, prev_cr, weight, lines, sc->delim, span_classify_avx512, 1);
+}
+#endif
+
+void lr_span_init(struct lr_span_scan *sc, unsigned char delim)
+{
+	sc->delim = delim;
+	sc->rows = span_rows_base;
+#if SPAN_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		sc->rows = span_rows_avx2;
+	if (!LR_NO_AVX512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+		sc->rows = span_rows_avx512;
+#endif
+}
+
+size_t lr_span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
+		    size_t *weight, uint64_t *lines)
+{
+	return sc->rows(sc, p, n, prev_cr, weight, lines);
+}

@@ -9,11 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct lr_span_masks;
-
 struct lr_span_scan {
 	unsigned char delim;
-	void (*classify)(const unsigned char *p, unsigned char delim, struct lr_span_masks *m);
+	/* lr_span_rows for the processor's instruction set */
+	size_t (*rows)(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
+		       size_t *weight, uint64_t *lines);
 };
 
 /* Prepares a scan of rows separated into fields by delim, which is not

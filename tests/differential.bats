@@ -9,6 +9,7 @@ load helper
 REF=$ROOT/tests/lrelu-libcsv
 PORTABLE=$ROOT/tests/lrelu-portable
 SSE2=$ROOT/tests/lrelu-sse2
+AVX2=$ROOT/tests/lrelu-avx2
 
 @test "fast path and libcsv-only path agree byte for byte on random CSV" {
 	[ -x "$REF" ] || skip "tests/lrelu-libcsv not built (make check builds it)"
@@ -72,8 +73,8 @@ SSE2=$ROOT/tests/lrelu-sse2
 			st=0; "$REF" --skip-invalid $args "$f" >"$f.ref" 2>"$f.ref.err" || st=$?; echo $st >>"$f.ref"
 			cmp -s "$f.fast" "$f.ref" && cmp -s "$f.fast.err" "$f.ref.err" ||
 				{ echo "seed $seed, $args: outputs differ" >&2; bad=1; }
-			# the same rows checked 16 bytes a step, and byte by byte
-			for other in "$SSE2" "$PORTABLE"; do
+			# the same rows checked 32 and 16 bytes a step, and byte by byte
+			for other in "$AVX2" "$SSE2" "$PORTABLE"; do
 				[ -x "$other" ] || continue
 				# shellcheck disable=SC2086
 				st=0; "$other" --skip-invalid $args "$f" >"$f.other" 2>/dev/null || st=$?; echo $st >>"$f.other"
