@@ -86,6 +86,43 @@ static int exact(const struct lr_calc *c, const struct lr_small *a, const struct
 	return LR_CALC_NEW;
 }
 
+/*
+ * The value of finite non-zero digits x->dig * 10^x->exp (sign aside)
+ * correctly rounded to float64 (f32: to float32), where that takes one
+ * operation (W. D. Clinger, "How to read floating point numbers
+ * accurately", 1990): when the digits are an integer m exactly
+ * representable in the type and 10^|exp| is too, m * 10^exp or
+ * m / 10^-exp is one correctly rounded operation. Returns 0 for the
+ * numbers that need strtod.
+ */
+static int fast_value(const struct lr_dec *x, int f32, double *y)
+{
+	static const double p64[23] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+	};
+	static const float p32[11] = { 1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f };
+	uint64_t m = 0;
+	int64_t e = x->exp;
+
+	if (x->ndig > (f32 ? 8 : 16))
+		return 0;
+	for (int32_t i = 0; i < x->ndig; i++)
+		m = m * 10 + (uint64_t)(x->dig[i] - '0');
+	if (f32) {
+		float f = (float)m;   /* exact: m < 2^24 */
+
+		if (m > (1u << 24) || e < -10 || e > 10)
+			return 0;
+		*y = e < 0 ? f / p32[-e] : f * p32[e];
+		return 1;
+	}
+	if (m > ((uint64_t)1 << 53) || e < -22 || e > 22)
+		return 0;
+	*y = e < 0 ? (double)m / p64[-e] : (double)m * p64[e];
+	return 1;
+}
+
 /* Emulated binary arithmetic. */
 static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, char *out,
 		  size_t *outlen)
@@ -102,7 +139,7 @@ static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, ch
 		y = INFINITY;
 	else if (x->ndig == 0)
 		y = 0;
-	else {
+	else if (!fast_value(x, c->dtype == LR_DTYPE_F32, &y)) {
 		/* The normalised digits, so the text strtod sees is bounded. */
 		memcpy(buf, x->dig, (size_t)x->ndig);
 		snprintf(buf + x->ndig, sizeof buf - (size_t)x->ndig, "e%lld", (long long)x->exp);

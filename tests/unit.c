@@ -812,6 +812,49 @@ static void test_calc(void)
 	check_str("calc f64 shows binary round-off", calc(&c, "-1.5"), "-0.30000000000000004");
 	c.dtype = LR_DTYPE_EXACT;
 	check_str("calc exact has none", calc(&c, "-1.5"), "-0.3");
+	/* --dtype reads numbers as strtod and strtof do, whether by one
+	 * operation (short digits, small exponents) or not: random plain
+	 * numbers of 1 to 20 digits with up to 12 zeros before or after */
+	{
+		int bad64 = 0, bad32 = 0;
+
+		c.k.mode = LR_MODE_IDENTITY;
+		for (int i = 0; i < 200000; i++) {
+			char s[80], want[LR_PRINT_ROOM + 1];
+			int nd = 1 + (int)(rng() % 20), z = (int)(rng() % 13), k = 0, point;
+
+			if (rng() & 1)
+				s[k++] = '-';
+			if (rng() & 1) {
+				memcpy(s + k, "0.", 2);
+				k += 2;
+				memset(s + k, '0', (size_t)z);
+				k += z;
+				for (int j = 0; j < nd; j++)
+					s[k++] = (char)('0' + (j == 0 ? 1 + rng() % 9 : rng() % 10));
+			} else {
+				point = (int)(rng() % (unsigned)(nd + 1));
+				for (int j = 0; j < nd; j++) {
+					if (j == point && j > 0)
+						s[k++] = '.';
+					s[k++] = (char)('0' + (j == 0 ? 1 + rng() % 9 : rng() % 10));
+				}
+				if (point == nd || point == 0) {
+					memset(s + k, '0', (size_t)z);
+					k += z;
+				}
+			}
+			s[k] = '\0';
+			c.dtype = LR_DTYPE_F64;
+			want[lr_print64(strtod(s, NULL), want)] = '\0';
+			bad64 += strcmp(calc(&c, s), want) != 0;
+			c.dtype = LR_DTYPE_F32;
+			want[lr_print32(strtof(s, NULL), want)] = '\0';
+			bad32 += strcmp(calc(&c, s), want) != 0;
+		}
+		check(bad64 == 0, "--dtype f64 reads numbers as strtod does", NULL);
+		check(bad32 == 0, "--dtype f32 reads numbers as strtof does", NULL);
+	}
 }
 
 int main(void)
