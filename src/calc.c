@@ -292,6 +292,54 @@ static inline size_t number_run(const char *p)
 	return (size_t)__builtin_ctz(end | 1u << 16);
 }
 
+/*
+ * The common negative number by 10^-k (1 <= k <= 16): at most k integer
+ * digits, so its result is "-0.", k minus that many zeros, and its
+ * digits without the point up to the last non-zero one ("-1.50" by
+ * 10^-2: "-0.015"). s[0..32) holds what follows the '-' (a SPAN's
+ * number: digits and at most one point). Returns the result's length
+ * and the number's in *len, or 0 for another shape, a number of 16
+ * bytes or more, or a result with more zeros after "0." than plain
+ * notation takes. Writes o[0..64) whatever the length.
+ */
+static inline size_t small_shift(const char *s, unsigned k, char *o, size_t *len)
+{
+	static const char head[32] = "-0.00000000000000000000000000000";
+	unsigned digs, zs, pts, end, nz, dot, first, last, at;
+#ifdef __SSE2__
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+
+	digs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+	zs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('0')));
+	pts = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+#else
+	digs = zs = pts = 0;
+	for (int i = 0; i < 16; i++) {
+		digs |= (unsigned)(s[i] >= '0' && s[i] <= '9') << i;
+		zs |= (unsigned)(s[i] == '0') << i;
+		pts |= (unsigned)(s[i] == '.') << i;
+	}
+#endif
+	end = (unsigned)__builtin_ctz(~(digs | pts) | 1u << 16);
+	nz = digs & ~zs & ((1u << end) - 1);
+	pts &= (1u << end) - 1;
+	dot = pts ? (unsigned)__builtin_ctz(pts) : end;   /* the integer digits */
+	if (end == 16 || dot > k || !nz)
+		return 0;
+	first = (unsigned)__builtin_ctz(nz);
+	last = 31 - (unsigned)__builtin_clz(nz);
+	if (k - dot + first - (first > dot) > LR_DEC_PLAIN_ZEROS)
+		return 0;
+	at = 3 + k - dot;
+	memcpy(o, head, 32);
+	memcpy(o + at, s, 16);
+	/* the digits after the point, over it (past the end if none) */
+	memcpy(o + at + dot, s + dot + 1, 16);
+	*len = end;
+	return at + last + 1 - (last > dot);
+}
+
 /* Copies n bytes in 32-byte moves (up to 32 more are read and
  * written); most runs take one, without a branch on their length. */
 static inline void copy_run(char *d, const char *s, size_t n)
@@ -318,6 +366,7 @@ static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell
 	const char *t = b->text + cell->off, *end = t + cell->len, *run = t, *p = t;
 	char *out = b->out + b->outlen, *o = out;
 	const struct lr_small *a = &c->dec[0];
+	unsigned k = a->m == 1 && a->exp < 0 && a->exp >= -16 ? (unsigned)-a->exp : 0;
 
 	if (!lr_calc_spans(c)) {
 		lr_error_at(b->name, cell->line, 0, "internal error: rows of numbers under other options");
@@ -336,20 +385,24 @@ static int calc_span(const struct lr_calc *c, struct lr_block *b, struct lr_cell
 		if (!m)
 			break;
 		q = p + __builtin_ctz(m);
-		len = number_run(q + 1);
-		if (len == 16) {
-			len = 0;
-			while (q + 1 + len < end && (unsigned char)(q[1 + len] - '.') < 12)
-				len++;
-		}
-		f = q + 1 + len;
 		copy_run(o, run, (size_t)(q - run));
 		o += q - run;
-		n = a->m == 1 ? lr_dec_shift_negative_plain(q + 1, len, a->exp, o) : 0;
-		if (n == 0 && lr_calc_text(c, 0, q, (size_t)(f - q), o, &n) != LR_CALC_NEW) {
-			lr_error_at(b->name, cell->line, 0, "internal error: a number in rows of numbers");
-			return -1;
+		n = k ? small_shift(q + 1, k, o, &len) : 0;
+		if (n == 0) {
+			len = number_run(q + 1);
+			if (len == 16) {
+				len = 0;
+				while (q + 1 + len < end && (unsigned char)(q[1 + len] - '.') < 12)
+					len++;
+			}
+			n = a->m == 1 ? lr_dec_shift_negative_plain(q + 1, len, a->exp, o) : 0;
+			if (n == 0 && lr_calc_text(c, 0, q, len + 1, o, &n) != LR_CALC_NEW) {
+				lr_error_at(b->name, cell->line, 0,
+					    "internal error: a number in rows of numbers");
+				return -1;
+			}
 		}
+		f = q + 1 + len;
 		o += n;
 		run = p = f;
 	}
