@@ -64,7 +64,7 @@ AVX2=$ROOT/tests/lrelu-avx2
 		f=$SCRATCH/n$seed.$ext
 		awk -v seed="$seed" -v rows=3000 -v odd="$odd" -v delim="$delim" -f "$TESTS_DIR/gen_rows.awk" >"$f"
 		for args in "-s 0.01" "-s 10" "-s 1" "-s 1e-30" "-s 1e25" "-m prelu -s 0.1" \
-			"--no-header -s 0.001" "-s -0.01" "-s 0.5" "-s 0" "-s 0.01 -z" "-s 0.01 -t tsv"; do
+			"--no-header -s 0.001" "-s 1e-16" "-s -0.01" "-s 0.5" "-s 0" "-s 0.01 -z" "-s 0.01 -t tsv"; do
 			args="$args $more"
 			runs=$((runs + 1))
 			# shellcheck disable=SC2086
