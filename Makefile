@@ -144,7 +144,7 @@ build-fuzz/fuzz_decimal: tests/fuzz/fuzz_decimal.c src/decimal.c $(HDR)
 check-oracle: lrelu
 	LRELU=$(CURDIR)/lrelu sh tests/oracle/run.sh
 
-# The long check of the shortest-digit printer (about half an hour on two
+# The long check of the shortest-digit printer (about 45 minutes on two
 # cores): every float32 and 10^8 random float64 patterns against strtof,
 # strtod and the C library's %.*e, and every integer below 10^8. Not part
 # of make check.
