@@ -573,9 +573,9 @@ other_text(uint64_t bits, int narrow, char *o)
 
 /*
  * lr_print64 and lr_print32: as shortest_common, but the text. The point
- * goes after point = digits + k digits, known before the digits are:
- * 17 + k for float64, which is scaled to 17 digits; the digit count of
- * s plus k for float32. A number below one, the common case, has its
+ * goes after point digits, known before the digits are: 17 + k for
+ * float64, which is scaled to 17 digits; for float32, from its binade in
+ * the table (mkpow10.py). A number below one, the common case, has its
  * digits written straight into place over the zeros; the others go
  * through t.
  */
