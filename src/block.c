@@ -10,7 +10,7 @@
 #include "calc.h"
 #include "diag.h"
 
-struct lr_block *lr_block_new(size_t cellcap, size_t textcap)
+struct lr_block *lr_block_new(size_t cellcap, size_t textcap, size_t extra)
 {
 	struct lr_block *b = calloc(1, sizeof *b);
 
@@ -23,7 +23,7 @@ struct lr_block *lr_block_new(size_t cellcap, size_t textcap)
 	b->inner = 1;
 	b->cellcap = cellcap;
 	b->textcap = textcap;
-	b->outcap = textcap + cellcap * LR_CALC_SLACK;
+	b->outcap = textcap + cellcap * LR_CALC_SLACK + extra;
 	b->cell = malloc(cellcap * sizeof *b->cell);
 	/* One buffer, so that a cell's output is an offset whichever arena
 	 * it is in and the encoder needs no branch to find it. */

@@ -20,7 +20,8 @@ enum lr_cell_kind {
 	LR_CELL_PENDING, /* first-row field whose role is not known yet */
 	LR_CELL_ROW,     /* end of a record (a JSON element); writes nothing */
 	LR_CELL_SPAN     /* whole rows of plain numbers, computed as one piece
-			  * (calc.h: lr_calc_spans); the row ends are in it */
+			  * by the decoder (span.h); only its result is kept,
+			  * and the row ends are in it */
 };
 
 struct lr_cell {
@@ -80,8 +81,9 @@ struct lr_block {
 };
 
 /* Allocates a block able to hold cellcap cells and textcap bytes of
- * input text. Returns NULL after reporting. */
-struct lr_block *lr_block_new(size_t cellcap, size_t textcap);
+ * input text, with room for their results and extra bytes more (for
+ * results a decoder writes itself). Returns NULL after reporting. */
+struct lr_block *lr_block_new(size_t cellcap, size_t textcap, size_t extra);
 void lr_block_free(struct lr_block *b);
 
 /* Empties the block; the name and the invalid count stay. */

@@ -50,12 +50,13 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 int lr_calc_block(const struct lr_calc *c, struct lr_block *b);
 
 /*
- * Whether lr_calc_block computes SPAN cells under c: exact forward (or
- * prelu with one slope) by a slope of 0 or more, without --precision or
- * --stats, so that a result depends on the number's text alone and a
- * positive number (or "0") is its own result. A decoder makes SPAN
- * cells only then. A SPAN holds whole rows; any byte but a digit, '.'
- * or '-' separates fields, and every field is empty, or a number of at
+ * Whether rows of numbers may be computed as SPAN cells (span.h) under
+ * c: exact forward (or prelu with one slope) by a slope of 0 or more,
+ * without --precision or --stats, so that a result depends on the
+ * number's text alone and a positive number (or "0") is its own result.
+ * A decoder makes SPAN cells only then, and lr_calc_block leaves them
+ * as they are. A SPAN holds whole rows; any byte but a digit, '.' or
+ * '-' separates fields, and every field is empty, or a number of at
  * most LR_SPAN_FIELD_MAX bytes: "0", digits with at most one point and
  * a non-zero digit, or '-' and digits with at most one point. Each
  * number becomes what lr_calc_text makes of it.

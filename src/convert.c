@@ -59,7 +59,7 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 	cv->to_json = to->family == LR_FAMILY_JSON;
 	cv->ndjson = to == &lr_format_ndjson;
 	if (cv->to_binary) {
-		cv->out = lr_block_new(1, 16);
+		cv->out = lr_block_new(1, 16, 0);
 		cv->pending = malloc(CONV_VALUES * sizeof *cv->pending);
 		if (cv->out)
 			cv->out->vals = malloc(CONV_OUT_VALUES * sizeof(double));
@@ -71,7 +71,7 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 		cv->out->valcap = CONV_OUT_VALUES;
 	} else {
 		/* a value is at most 64 bytes of text and four cells */
-		cv->out = lr_block_new(4 * CONV_IN_MAX + 8, 64 * CONV_IN_MAX + 64);
+		cv->out = lr_block_new(4 * CONV_IN_MAX + 8, 64 * CONV_IN_MAX + 64, 0);
 		if (!cv->out) {
 			free(cv);
 			return NULL;

@@ -8,6 +8,7 @@
  * cells back with the delimiter, quoting only what needs it (RFC 4180).
  */
 #include <csv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -38,10 +39,17 @@
 #define CSV_TEXT_HIGH (256 * 1024)   /* ... or here */
 #endif
 
+#ifndef CSV_SPAN_HIGH
+#define CSV_SPAN_HIGH (256 * 1024)   /* ... or when SPAN results reach this */
+#endif
+
 /* One CSV_FEED chunk adds at most CSV_FEED + 1 fields and row ends, and
- * at most CSV_FEED bytes plus one field begun in an earlier chunk. */
+ * at most CSV_FEED bytes plus one field begun in an earlier chunk; SPAN
+ * results, at most LR_SPAN_ROOM(CSV_FEED) bytes. */
 #define CSV_CELLCAP (CSV_CELLS_HIGH + 2 * CSV_FEED + 4)
 #define CSV_TEXTCAP (CSV_TEXT_HIGH + CSV_FEED + CSV_FIELD_MAX)
+#define CSV_SPANCAP (CSV_SPAN_HIGH + LR_SPAN_ROOM(CSV_FEED))
+_Static_assert(CSV_FEED <= LR_SPAN_CHUNK, "rows of numbers taken in larger pieces than span.c takes");
 
 /* The converter takes a block of up to LR_BLOCK_MAX_VALUES + 64 numbers. */
 _Static_assert(CSV_CELLCAP <= LR_BLOCK_MAX_VALUES + 64, "CSV block larger than the converter takes");
@@ -71,8 +79,8 @@ struct csv_dec {
 	size_t (*ranges)[2];
 	size_t nranges;
 	int spans;         /* rows of plain numbers may become SPAN cells */
+	struct lr_calc calc; /* what SPAN cells are computed under */
 	struct lr_span_scan scan;
-	size_t span_fields; /* numbers that may grow in this block's SPAN cells */
 };
 
 /* libcsv grows its field buffer through this; refusing makes csv_parse
@@ -437,7 +445,7 @@ static int span_options(const struct lr_format *f, const struct lr_options *o)
 
 	struct lr_calc c;
 
-	lr_options_calc(o, &c);             /* all but --stats, which main adds */
+	lr_options_calc(o, &c); /* all but --stats, which main adds */
 	return !LR_CSV_LIBCSV_ONLY && !o->stats && lr_calc_spans(&c) && !o->cols && !o->with_input &&
 	       to->family == LR_FAMILY_TABLE && in == out && !(in == '-' || in == '.' ||
 							       (in >= '0' && in <= '9'));
@@ -462,7 +470,7 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->special[csv_get_delim(&d->p)] = 1;
 	d->special['\r'] = d->special['\n'] = 1;
 	csv_set_realloc_func(&d->p, bounded_realloc);
-	d->blk = lr_block_new(CSV_CELLCAP, CSV_TEXTCAP);
+	d->blk = lr_block_new(CSV_CELLCAP, CSV_TEXTCAP, CSV_SPANCAP);
 	if (!d->blk) {
 		csv_free(&d->p);
 		free(d);
@@ -475,7 +483,8 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->in_first_row = 1;
 	d->first = o->header == 1 ? FIRST_HEADER : o->header == 0 ? FIRST_DATA : FIRST_PENDING;
 	d->spans = span_options(f, o);
-	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p));
+	lr_options_calc(o, &d->calc);
+	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
 		csv_free(&d->p);
@@ -497,13 +506,45 @@ static void parse_failed(struct csv_dec *d)
 			    "field longer than %d bytes", CSV_FIELD_MAX);
 }
 
+/* Checks and computes the rows of plain numbers at the start of the
+ * chunk's first n bytes (whole rows without a quote) into the block's
+ * result arena, as a SPAN cell, or as more of the last cell when that is
+ * a SPAN just before them. Returns the length of the rows taken, or
+ * SIZE_MAX after reporting. */
+static size_t add_span(struct csv_dec *d, struct lr_block *b, size_t n)
+{
+	uint64_t line = d->line;
+	size_t len, taken;
+	struct lr_cell *c = b->ncells ? &b->cell[b->ncells - 1] : NULL;
+
+	taken = lr_span_rows(&d->scan, d->chunk, n, d->prev_cr, b->out + b->outlen, &len, &d->line);
+	if (taken == 0)
+		return 0;
+	if (taken == SIZE_MAX) {
+		lr_error_at(b->name, line, 0, "internal error: a number in rows of numbers");
+		return SIZE_MAX;
+	}
+	if (!c || c->kind != LR_CELL_SPAN ||
+	    c->out_off + c->out_len != (size_t)(b->out - b->text) + b->outlen) {
+		if (!(c = lr_block_add(b, LR_CELL_SPAN, "", 0))) {
+			lr_error_at(b->name, line, 0, "internal error: block overflow");
+			return SIZE_MAX;
+		}
+		c->line = line;
+		c->fixed = 1;
+		c->out_off = (uint32_t)((size_t)(b->out - b->text) + b->outlen);
+	}
+	c->out_len += (uint32_t)len;
+	b->outlen += len;
+	return taken;
+}
+
 static int csv_dec_read(void *vd, struct lr_block **out)
 {
 	struct csv_dec *d = vd;
 	struct lr_block *b = d->blk;
 
 	lr_block_reset(b);
-	d->span_fields = 0;
 	*out = b;
 	if (d->done)
 		return 0;
@@ -525,8 +566,7 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 				lr_block_add(b, LR_CELL_RAW, "\xEF\xBB\xBF", 3);
 		}
 	}
-	/* A SPAN's numbers that may grow count as cells. */
-	while (b->ncells + d->span_fields < CSV_CELLS_HIGH && b->textlen < CSV_TEXT_HIGH) {
+	while (b->ncells < CSV_CELLS_HIGH && b->textlen < CSV_TEXT_HIGH && b->outlen < CSV_SPAN_HIGH) {
 		size_t k, used;
 		int ended;
 
@@ -555,19 +595,12 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 							       quote ? (size_t)(quote - d->chunk) : k);
 
 			if (plain) {
-				uint64_t line = d->line;
 				size_t span = 0;
 
 				if (d->spans && !d->in_first_row && !d->dropping &&
-				    (span = lr_span_rows(&d->scan, d->chunk, plain, d->prev_cr,
-							 &d->span_fields, &d->line))) {
-					struct lr_cell *c = lr_block_add_padded(b, LR_CELL_SPAN, d->chunk, span);
-
-					if (!c) {
-						lr_error_at(b->name, d->line, 0, "internal error: block overflow");
-						return -1;
-					}
-					c->line = line;
+				    (span = add_span(d, b, plain)) == SIZE_MAX)
+					return -1;
+				if (span) {
 					d->prev_cr = d->chunk[span - 1] == '\r';
 					d->chunk += span;
 					d->avail -= span;

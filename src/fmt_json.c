@@ -952,7 +952,7 @@ static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 		return NULL;
 	}
 	cJSON_InitHooks(&hooks);
-	d->blk = lr_block_new(JSON_CELLCAP, JSON_TEXTCAP);
+	d->blk = lr_block_new(JSON_CELLCAP, JSON_TEXTCAP, 0);
 	if (!d->blk) {
 		free(d->elem);
 		free(d);

@@ -304,7 +304,7 @@ static void *raw_dec_open(const struct lr_format *f, struct lr_source *src,
 		d->swap = (o->endian == LR_ENDIAN_BIG) != host_big_endian();
 	}
 	d->width = dtype_width(d->dtype);
-	d->blk = lr_block_new(1, 16);
+	d->blk = lr_block_new(1, 16, 0);
 	if (!d->blk) {
 		free(d);
 		return NULL;

@@ -66,7 +66,7 @@ struct lr_range *lr_range_open(const struct lr_options *o, const struct lr_calc 
 	r->start = scaled(&o->range_start, r->exp);
 	r->stop = scaled(&o->range_stop, r->exp);
 	r->blk = lr_block_new(RANGE_ROWS * (LR_MAX_MODES + 2) + LR_MAX_MODES + 2,
-			      RANGE_ROWS * (LR_MAX_MODES + 1) * 64);
+			      RANGE_ROWS * (LR_MAX_MODES + 1) * 64, 0);
 	if (!r->blk) {
 		free(r);
 		return NULL;

@@ -1,7 +1,8 @@
 /*
  * span.c - runs of whole CSV rows made of plain numbers, found without a
- * state machine: the CSV decoder hands each run to the calculator as one
- * SPAN cell instead of a cell per field.
+ * state machine and computed in the same call: the CSV decoder puts
+ * each run's results in its block as one SPAN cell instead of a cell
+ * per field.
  *
  * Rows are checked 64 bytes at a time, with a bit per byte: masks of the
  * CRs, LFs and delimiters, the digits, zeros, points and minus signs;
@@ -18,6 +19,8 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+
+#include "decimal.h"
 /* x86-64 processors with AVX2 make the masks 32 bytes a step, those
  * with AVX-512BW 64 (-DLR_NO_AVX2=1: neither, -DLR_NO_AVX512=1: not
  * the latter, for testing the other steps). */
@@ -165,12 +168,14 @@ static inline uint64_t count_bits(uint64_t x)
 	return (x * 0x0101010101010101u) >> 56;
 }
 
-/* lr_span_rows, with the classifier and the bit count of its
- * instruction set inlined. */
+/* The length of the whole rows at the start of p[0..n) that make a
+ * SPAN (span.h), with the classifier and the bit count of an
+ * instruction set inlined. Sets minus[w], for each 64-byte window w
+ * up to that length, to the window's minus signs in those rows. */
 static inline __attribute__((always_inline)) size_t
-span_rows(const unsigned char *p, size_t n, int prev_cr, size_t *weight, uint64_t *lines,
-	  unsigned char delim, void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *),
-	  int popcnt)
+span_check(const unsigned char *p, size_t n, int prev_cr, uint64_t *minus, uint64_t *lines,
+	   unsigned char delim, void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *),
+	   int popcnt)
 {
 	const unsigned char *end = p + n, *base, *good = p;
 	unsigned char tail[64];
@@ -222,6 +227,7 @@ span_rows(const unsigned char *p, size_t n, int prev_cr, size_t *weight, uint64_
 		if (re)
 			good = base + 64 - __builtin_clzll(re);
 		nl += popcnt ? (uint64_t)__builtin_popcountll(lends) : count_bits(lends);
+		minus[(base - p) / 64] = m.minus & upto;
 		if (bad)
 			break;
 		sep63 = sep >> 63;
@@ -229,38 +235,195 @@ span_rows(const unsigned char *p, size_t n, int prev_cr, size_t *weight, uint64_
 		minus63 = m.minus >> 63;
 		cr63 = m.cr >> 63;
 	}
-	/* A negative number and its separator take three bytes or more. */
-	*weight += (size_t)(good - p + 2) / 3;
 	*lines += nl;
 	return (size_t)(good - p);
 }
 
 
-static size_t span_rows_base(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
-			     int prev_cr, size_t *weight, uint64_t *lines)
+/* The length of the digits and points at p, if under 16, else 16. */
+static inline size_t number_run(const char *p)
 {
-	return span_rows(p, n, prev_cr, weight, lines, sc->delim, span_classify, 0);
+	unsigned end;
+#ifdef __SSE2__
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	end = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8('.')),
+						       _mm_cmpgt_epi8(x, _mm_set1_epi8('9'))));
+#else
+	end = 0;
+	for (int i = 0; i < 16; i++)
+		end |= (unsigned)(p[i] < '.' || p[i] > '9') << i;
+#endif
+	return (size_t)__builtin_ctz(end | 1u << 16);
+}
+
+/*
+ * The common negative number by 10^-k (1 <= k <= 16): at most k integer
+ * digits, so its result is "-0.", k minus that many zeros, and its
+ * digits without the point up to the last non-zero one ("-1.50" by
+ * 10^-2: "-0.015"). s[0..32) holds what follows the '-' (a SPAN's
+ * number: digits and at most one point). Returns the result's length
+ * and the number's in *len, or 0 for another shape, a number of 16
+ * bytes or more, or a result with more zeros after "0." than plain
+ * notation takes. Writes o[0..64) whatever the length.
+ */
+static inline size_t small_shift(const char *s, unsigned k, char *o, size_t *len)
+{
+	static const char head[32] = "-0.00000000000000000000000000000";
+	unsigned digs, zs, pts, end, nz, dot, first, last, at;
+#ifdef __SSE2__
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+
+	digs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+	zs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('0')));
+	pts = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+#else
+	digs = zs = pts = 0;
+	for (int i = 0; i < 16; i++) {
+		digs |= (unsigned)(s[i] >= '0' && s[i] <= '9') << i;
+		zs |= (unsigned)(s[i] == '0') << i;
+		pts |= (unsigned)(s[i] == '.') << i;
+	}
+#endif
+	end = (unsigned)__builtin_ctz(~(digs | pts) | 1u << 16);
+	nz = digs & ~zs & ((1u << end) - 1);
+	pts &= (1u << end) - 1;
+	dot = pts ? (unsigned)__builtin_ctz(pts) : end;   /* the integer digits */
+	if (end == 16 || dot > k || !nz)
+		return 0;
+	first = (unsigned)__builtin_ctz(nz);
+	last = 31 - (unsigned)__builtin_clz(nz);
+	if (k - dot + first - (first > dot) > LR_DEC_PLAIN_ZEROS)
+		return 0;
+	at = 3 + k - dot;
+	memcpy(o, head, 32);
+	memcpy(o + at, s, 16);
+	/* the digits after the point, over it (past the end if none) */
+	memcpy(o + at + dot, s + dot + 1, 16);
+	*len = end;
+	return at + last + 1 - (last > dot);
+}
+
+/* Copies n bytes in 32-byte moves (up to 32 more are read and
+ * written); most runs take one, without a branch on their length. */
+static inline void copy_run(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, 32);
+	for (size_t i = 32; i < n; i += 32)
+		memcpy(d + i, s + i, 32);
+}
+
+/* The result of the negative number at q, a SPAN's, of another shape
+ * than small_shift takes: written to o, its length returned and the
+ * number's (without the '-') in *len; 0 if the calculator refuses it. */
+static size_t other_negative(const struct lr_span_scan *sc, const char *q, char *o, size_t *len)
+{
+	const struct lr_small *a = &sc->calc->dec[0];
+	size_t n = number_run(q + 1), r = 0;
+
+	if (n == 16)
+		while ((unsigned char)(q[1 + n] - '.') < 12)
+			n++;
+	*len = n;
+	if (a->m == 1)
+		r = lr_dec_shift_negative_plain(q + 1, n, a->exp, o);
+	if (r == 0 && lr_calc_text(sc->calc, 0, q, n + 1, o, &r) != LR_CALC_NEW)
+		return 0;
+	return r;
+}
+
+/*
+ * Writes the results of the checked rows p[0..n) to out and returns
+ * their length: each negative number replaced, the runs between them
+ * copied whole, as a positive number and "0" are their own results
+ * under lr_calc_spans. minus[w] holds window w's minus signs. A number
+ * ends at the first byte that is neither a digit nor the point ('/' is
+ * in neither, and no SPAN holds it). The moves read up to 64 bytes past
+ * the rows, and write up to 64 past a result: within the room of
+ * LR_SPAN_ROOM. Returns SIZE_MAX if the calculator refused a number.
+ */
+static inline __attribute__((always_inline)) size_t
+span_compute(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
+	     const uint64_t *minus, char *out)
+{
+	const char *t = (const char *)p, *run = t;
+	char *o = out;
+	unsigned k = sc->k;
+	size_t w, nw = (n + 63) / 64;
+
+	for (w = 0; w < nw; w++) {
+		uint64_t m = minus[w];
+
+		while (m) {
+			const char *q = t + 64 * w + __builtin_ctzll(m);
+			size_t r, len;
+
+			m &= m - 1;
+			copy_run(o, run, (size_t)(q - run));
+			o += q - run;
+			r = k ? small_shift(q + 1, k, o, &len) : 0;
+			if (r == 0 && (r = other_negative(sc, q, o, &len)) == 0)
+				return SIZE_MAX;
+			o += r;
+			run = q + 1 + len;
+		}
+	}
+	copy_run(o, run, (size_t)(t + n - run));
+	o += t + n - run;
+	return (size_t)(o - out);
+}
+
+/* lr_span_rows with the steps of an instruction set. */
+static inline __attribute__((always_inline)) size_t
+span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr, char *out,
+	  size_t *outlen, uint64_t *lines,
+	  void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *), int popcnt)
+{
+	uint64_t minus[(LR_SPAN_CHUNK + 63) / 64];
+	size_t good, r;
+
+	if (n > LR_SPAN_CHUNK)
+		n = LR_SPAN_CHUNK;
+	good = span_check(p, n, prev_cr, minus, lines, sc->delim, classify, popcnt);
+	if (good % 64)
+		minus[good / 64] &= ((uint64_t)1 << good % 64) - 1;
+	r = span_compute(sc, p, good, minus, out);
+	if (r == SIZE_MAX)
+		return SIZE_MAX;
+	*outlen = r;
+	return good;
+}
+
+static size_t span_rows_base(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
+			     int prev_cr, char *out, size_t *outlen, uint64_t *lines)
+{
+	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify, 0);
 }
 
 #if SPAN_AVX2
 __attribute__((target("avx2"))) static size_t
 span_rows_avx2(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
-	       size_t *weight, uint64_t *lines)
+	       char *out, size_t *outlen, uint64_t *lines)
 {
-	return span_rows(p, n, prev_cr, weight, lines, sc->delim, span_classify_avx2, 0);
+	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify_avx2, 0);
 }
 
 __attribute__((target("avx512f,avx512bw,popcnt"))) static size_t
 span_rows_avx512(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
-		 size_t *weight, uint64_t *lines)
+		 char *out, size_t *outlen, uint64_t *lines)
 {
-	return span_rows(p, n, prev_cr, weight, lines, sc->delim, span_classify_avx512, 1);
+	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify_avx512, 1);
 }
 #endif
 
-void lr_span_init(struct lr_span_scan *sc, unsigned char delim)
+void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_calc *c)
 {
+	const struct lr_small *a = lr_calc_spans(c) ? &c->dec[0] : NULL;
+
 	sc->delim = delim;
+	sc->calc = c;
+	sc->k = a && a->m == 1 && a->exp < 0 && a->exp >= -16 ? (unsigned)-a->exp : 0;
 	sc->rows = span_rows_base;
 #if SPAN_AVX2
 	if (__builtin_cpu_supports("avx2"))
@@ -271,7 +434,8 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim)
 }
 
 size_t lr_span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
-		    size_t *weight, uint64_t *lines)
+		    char *out, size_t *outlen, uint64_t *lines)
 {
-	return sc->rows(sc, p, n, prev_cr, weight, lines);
+	*outlen = 0;
+	return sc->rows(sc, p, n, prev_cr, out, outlen, lines);
 }

@@ -1,7 +1,7 @@
 /*
  * span.h - runs of whole CSV rows made of plain numbers, which the CSV
- * decoder hands to the calculator as one SPAN cell (calc.h: which rows,
- * and under which options).
+ * decoder checks and computes in one piece (a SPAN cell) instead of a
+ * cell per field. Which rows, and under which options: calc.h.
  */
 #ifndef LR_SPAN_H
 #define LR_SPAN_H
@@ -9,27 +9,43 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calc.h"
+
 struct lr_span_scan {
 	unsigned char delim;
+	unsigned k;                 /* the slope is 10^-k, 1 <= k <= 16; else 0 */
+	const struct lr_calc *calc; /* what the rows are computed under */
 	/* lr_span_rows for the processor's instruction set */
 	size_t (*rows)(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
-		       size_t *weight, uint64_t *lines);
+		       char *out, size_t *outlen, uint64_t *lines);
 };
 
+/* Most bytes lr_span_rows takes in one call. */
+#define LR_SPAN_CHUNK 4096
+
+/* Bytes out must have for the rows of n input bytes: a negative number
+ * and its separator take three bytes or more, and each result is at
+ * most LR_CALC_SLACK bytes longer than its number. */
+#define LR_SPAN_ROOM(n) ((n) + ((n) + 2) / 3 * LR_CALC_SLACK + 64)
+
 /* Prepares a scan of rows separated into fields by delim, which is not
- * a digit, '.' or '-'. */
-void lr_span_init(struct lr_span_scan *sc, unsigned char delim);
+ * a digit, '.' or '-', computed under c (lr_calc_spans(c) holds; c must
+ * outlive the scan). */
+void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_calc *c);
 
 /*
- * The length of the whole rows at the start of p[0..n) that make a
- * SPAN: every field empty, or "-" or nothing, then digits with at most
- * one point, the minus-less ones with a digit 1-9 or just "0"; every 64
- * bytes hold a separator, so no field is as long as LR_SPAN_FIELD_MAX.
- * p[0..n) is whole rows without a quote; prev_cr says the byte before
- * p was a CR. The rows' lines are added to *lines, and to *weight a
- * bound on the numbers in them that can grow (the negative ones).
+ * Takes the whole rows at the start of p[0..n) that make a SPAN (n at
+ * most LR_SPAN_CHUNK): every field empty, or "-" or nothing, then
+ * digits with at most one point, the minus-less ones with a digit 1-9
+ * or just "0"; every 64 bytes hold a separator, so no field is as long
+ * as LR_SPAN_FIELD_MAX. p[0..n) is whole rows without a quote, and 64
+ * bytes past it may be read; prev_cr says the byte before p was a CR.
+ * Writes the rows' results to out, which has LR_SPAN_ROOM(n) bytes, and
+ * their length to *outlen; adds the rows' lines to *lines. Returns the
+ * length of the rows taken (0 if the first is not plain numbers), or
+ * SIZE_MAX if the calculator refused a number (an internal error).
  */
 size_t lr_span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
-		    size_t *weight, uint64_t *lines);
+		    char *out, size_t *outlen, uint64_t *lines);
 
 #endif

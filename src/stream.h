@@ -19,7 +19,7 @@
 
 /* Bytes after the end of a source's data that may be read (never used),
  * so that short copies can move whole words. */
-#define LR_STREAM_PAD 16
+#define LR_STREAM_PAD 64
 
 struct lr_gzin;
 struct lr_gzout;

@@ -704,22 +704,170 @@ static void test_shift_negative(void)
 	check(bad == 0, "moving the point without a scan refuses other text", NULL);
 }
 
-/* lr_span_rows: how much of some rows is a run of plain numbers, and
- * the lines counted in it. */
-static void span_case(const char *rows, int prev_cr, size_t want, uint64_t want_lines)
+static const char *calc(struct lr_calc *c, const char *s);
+
+/* What the rows r[0..n) become field by field under c: the expected
+ * result of lr_span_rows. */
+static size_t span_expect(struct lr_calc *c, const char *r, size_t n, char *out)
 {
-	struct lr_span_scan sc;
-	char buf[512], detail[640];
-	size_t n = strlen(rows), got, weight = 0;
-	uint64_t lines = 0;
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		size_t j = i;
+		char field[256];
+
+		while (j < n && r[j] != ',' && r[j] != '\n' && r[j] != '\r')
+			j++;
+		memcpy(field, r + i, j - i);
+		field[j - i] = '\0';
+		if (field[0] == '-') {
+			const char *res = calc(c, field);
+
+			memcpy(out + o, res, strlen(res));
+			o += strlen(res);
+		} else {
+			memcpy(out + o, field, j - i);
+			o += j - i;
+		}
+		if (j < n)
+			out[o++] = r[j];
+		i = j + 1;
+	}
+	return o;
+}
+
+/* lr_span_rows: how much of some rows is a run of plain numbers, the
+ * lines counted in it, and their results under several slopes. Returns
+ * 1 if all is as expected, else 0 with what differs in detail. */
+static int span_try(const char *rows, int prev_cr, size_t want, uint64_t want_lines, char *detail,
+		    size_t cap)
+{
+	static const char *const slopes[] = { "0.01", "0.001", "0.2", "0", "1e-5", "1e-16",
+					      "1e-17", "1e-30", "25", "0.1" };
+	static char buf[LR_SPAN_CHUNK + 64], out[LR_SPAN_ROOM(LR_SPAN_CHUNK)], exp[LR_SPAN_ROOM(LR_SPAN_CHUNK)];
+	size_t n = strlen(rows), got, outlen = 0, explen, i;
+	uint64_t lines;
 
 	memset(buf, 'x', sizeof buf);
 	memcpy(buf, rows, n);
-	lr_span_init(&sc, ',');
-	got = lr_span_rows(&sc, (const unsigned char *)buf, n, prev_cr, &weight, &lines);
-	snprintf(detail, sizeof detail, "\"%.400s\": %zu bytes and %llu lines, want %zu and %llu",
-		 rows, got, (unsigned long long)lines, want, (unsigned long long)want_lines);
-	check(got == want && lines == want_lines && weight == (got + 2) / 3, "span rows", detail);
+	for (i = 0; i < sizeof slopes / sizeof slopes[0]; i++) {
+		struct lr_small a = slope(slopes[i]);
+		double a64 = atof(slopes[i]);
+		float a32 = (float)a64;
+		struct lr_calc c;
+		struct lr_span_scan sc;
+
+		memset(&c, 0, sizeof c);
+		c.k.mode = LR_MODE_FORWARD;
+		c.k.nslopes = 1;
+		c.k.slope64 = &a64;
+		c.k.slope32 = &a32;
+		c.dec = &a;
+		lines = 0;
+		lr_span_init(&sc, ',', &c);
+		got = lr_span_rows(&sc, (const unsigned char *)buf, n, prev_cr, out, &outlen, &lines);
+		if (got != want || lines != want_lines) {
+			snprintf(detail, cap, "\"%.400s\": %zu bytes and %llu lines, want %zu and %llu",
+				 rows, got, (unsigned long long)lines, want, (unsigned long long)want_lines);
+			return 0;
+		}
+		explen = span_expect(&c, rows, got, exp);
+		if (outlen != explen || memcmp(out, exp, explen) != 0) {
+			snprintf(detail, cap, "\"%.200s\" by %s: \"%.*s\", want \"%.*s\"", rows,
+				 slopes[i], (int)(outlen < 200 ? outlen : 200), out,
+				 (int)(explen < 200 ? explen : 200), exp);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void span_case(const char *rows, int prev_cr, size_t want, uint64_t want_lines)
+{
+	char detail[640];
+
+	check(span_try(rows, prev_cr, want, want_lines, detail, sizeof detail), "span rows", detail);
+}
+
+/* Whether f[0..n) is a field a SPAN takes (calc.h), written plainly. */
+static int span_field(const char *f, size_t n)
+{
+	size_t i = f[0] == '-', digits = 0, points = 0, nonzero = 0;
+
+	if (n == 0)
+		return 1;
+	for (; i < n; i++) {
+		if (f[i] == '.')
+			points++;
+		else if (f[i] >= '0' && f[i] <= '9')
+			digits++, nonzero += f[i] != '0';
+		else
+			return 0;
+	}
+	if (points > 1 || digits == 0)
+		return 0;
+	return f[0] == '-' || nonzero || (n == 1 && f[0] == '0');
+}
+
+/* Random rows of numbers of every shape, some fields not numbers, LF,
+ * CRLF and CR line ends: lr_span_rows takes the rows before the first
+ * bad one, counts their lines and computes them as field by field. */
+static void test_span_random(void)
+{
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	static const char *const odd[] = { "x", "1e5", " 1", "0.0", "00", "-", ".", "1.2.3", "+1", "-.", "1-" };
+	char rows[LR_SPAN_CHUNK], detail[640] = "";
+	int round, bad = 0;
+
+	for (round = 0; round < 3000; round++) {
+		size_t n = 0, want = 0;
+		uint64_t want_lines = 0;
+		int bad_seen = 0, odds = (int)(rng() % 4);
+
+		while (n < sizeof rows - 200) {
+			size_t nf = 1 + rng() % 8, f;
+			int row_bad = 0;
+			const char *end = ends[rng() % 20 == 0 ? 1 + rng() % 2 : 0];
+
+			for (f = 0; f < nf; f++) {
+				size_t fs = n, id = rng() % 12, fd = rng() % 12, j;
+
+				if (f)
+					rows[n++] = ',';
+				if (odds && rng() % 300 == 0) {
+					const char *t = odd[rng() % (sizeof odd / sizeof odd[0])];
+
+					memcpy(rows + n, t, strlen(t));
+					n += strlen(t);
+				} else if (rng() % 10 == 0) {
+					/* empty */
+				} else {
+					if (rng() % 2)
+						rows[n++] = '-';
+					for (j = 0; j < id; j++)
+						rows[n++] = (char)('0' + (rng() % 3 ? rng() % 10 : 0));
+					if (rng() % 3) {
+						rows[n++] = '.';
+						for (j = 0; j < fd; j++)
+							rows[n++] = (char)('0' + (rng() % 3 ? rng() % 10 : 0));
+					}
+				}
+				row_bad |= !span_field(rows + fs + (f != 0), n - fs - (f != 0));
+			}
+			memcpy(rows + n, end, strlen(end));
+			n += strlen(end);
+			if (!row_bad && !bad_seen)
+				want = n;
+			bad_seen |= row_bad;
+		}
+		rows[n] = '\0';
+		/* a LF right after a CR ends no line of its own */
+		for (size_t i = 0; i < want; i++)
+			want_lines += rows[i] == '\r' || (rows[i] == '\n' && (i == 0 || rows[i - 1] != '\r'));
+		if (!span_try(rows, 0, want, want_lines, detail, sizeof detail) && bad++ == 0)
+			printf("%s\n", detail);
+	}
+	check(bad == 0, "span rows, 3000 random runs of rows", NULL);
 }
 
 static void test_span_rows(void)
@@ -758,6 +906,7 @@ static void test_span_rows(void)
 	span_case(many, 0, 2, 1);
 	snprintf(many, sizeof many, "1\n%.100s\n-%.127s\n", row, row);
 	span_case(many, 0, 103, 2);
+	test_span_random();
 }
 
 static const char *calc(struct lr_calc *c, const char *s)
