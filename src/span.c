@@ -168,12 +168,36 @@ static inline uint64_t count_bits(uint64_t x)
 	return (x * 0x0101010101010101u) >> 56;
 }
 
+/* The positions a minus sign can be at in LR_SPAN_CHUNK bytes, and the
+ * room put_positions writes past them. */
+#define SPAN_NEG_MAX ((LR_SPAN_CHUNK + 2) / 3 + 8)
+
+/* Appends off + the index of each set bit of m to pos[0..*n). Writes
+ * eight entries whatever their number, so that most windows take no
+ * branch on it (pos has room for eight past the last). */
+static inline void put_positions(uint16_t *pos, size_t *n, uint64_t m, uint16_t off)
+{
+	uint16_t *w = pos + *n;
+	size_t count = (size_t)__builtin_popcountll(m), i;
+
+	for (i = 0; i < 8; i++) {
+		w[i] = (uint16_t)(off + __builtin_ctzll(m | (uint64_t)1 << 63));
+		m &= m - 1;
+	}
+	for (; i < count; i++) {
+		w[i] = (uint16_t)(off + __builtin_ctzll(m));
+		m &= m - 1;
+	}
+	*n += count;
+}
+
 /* The length of the whole rows at the start of p[0..n) that make a
  * SPAN (span.h), with the classifier and the bit count of an
- * instruction set inlined. Sets minus[w], for each 64-byte window w
- * up to that length, to the window's minus signs in those rows. */
+ * instruction set inlined. Lists in neg[0..*nneg) where the minus signs
+ * before the first bad byte are (in the rows taken and perhaps a little
+ * past them); neg has room for SPAN_NEG_MAX. */
 static inline __attribute__((always_inline)) size_t
-span_check(const unsigned char *p, size_t n, int prev_cr, uint64_t *minus, uint64_t *lines,
+span_check(const unsigned char *p, size_t n, int prev_cr, uint16_t *neg, size_t *nneg, uint64_t *lines,
 	   unsigned char delim, void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *),
 	   int popcnt)
 {
@@ -182,6 +206,7 @@ span_check(const unsigned char *p, size_t n, int prev_cr, uint64_t *minus, uint6
 	/* bit 63 of the last window's masks, and the carries of rules B, D */
 	uint64_t sep63 = 1, dot63 = 0, minus63 = 0, cr63 = (uint64_t)(prev_cr != 0), cb = 0, cd = 0;
 	uint64_t nl = 0;
+	size_t nn = 0;
 
 	for (base = p; base < end; base += 64) {
 		struct lr_span_masks m;
@@ -227,7 +252,7 @@ span_check(const unsigned char *p, size_t n, int prev_cr, uint64_t *minus, uint6
 		if (re)
 			good = base + 64 - __builtin_clzll(re);
 		nl += popcnt ? (uint64_t)__builtin_popcountll(lends) : count_bits(lends);
-		minus[(base - p) / 64] = m.minus & upto;
+		put_positions(neg, &nn, m.minus & upto, (uint16_t)(base - p));
 		if (bad)
 			break;
 		sep63 = sep >> 63;
@@ -236,6 +261,7 @@ span_check(const unsigned char *p, size_t n, int prev_cr, uint64_t *minus, uint6
 		cr63 = m.cr >> 63;
 	}
 	*lines += nl;
+	*nneg = nn;
 	return (size_t)(good - p);
 }
 
@@ -337,7 +363,7 @@ static size_t other_negative(const struct lr_span_scan *sc, const char *q, char 
  * Writes the results of the checked rows p[0..n) to out and returns
  * their length: each negative number replaced, the runs between them
  * copied whole, as a positive number and "0" are their own results
- * under lr_calc_spans. minus[w] holds window w's minus signs. A number
+ * under lr_calc_spans. neg[0..nneg) are where the negatives start. A number
  * ends at the first byte that is neither a digit nor the point ('/' is
  * in neither, and no SPAN holds it). The moves read up to 64 bytes past
  * the rows, and write up to 64 past a result: within the room of
@@ -345,29 +371,24 @@ static size_t other_negative(const struct lr_span_scan *sc, const char *q, char 
  */
 static inline __attribute__((always_inline)) size_t
 span_compute(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
-	     const uint64_t *minus, char *out)
+	     const uint16_t *neg, size_t nneg, char *out)
 {
 	const char *t = (const char *)p, *run = t;
 	char *o = out;
 	unsigned k = sc->k;
-	size_t w, nw = (n + 63) / 64;
+	size_t i;
 
-	for (w = 0; w < nw; w++) {
-		uint64_t m = minus[w];
+	for (i = 0; i < nneg; i++) {
+		const char *q = t + neg[i];
+		size_t r, len;
 
-		while (m) {
-			const char *q = t + 64 * w + __builtin_ctzll(m);
-			size_t r, len;
-
-			m &= m - 1;
-			copy_run(o, run, (size_t)(q - run));
-			o += q - run;
-			r = k ? small_shift(q + 1, k, o, &len) : 0;
-			if (r == 0 && (r = other_negative(sc, q, o, &len)) == 0)
-				return SIZE_MAX;
-			o += r;
-			run = q + 1 + len;
-		}
+		copy_run(o, run, (size_t)(q - run));
+		o += q - run;
+		r = k ? small_shift(q + 1, k, o, &len) : 0;
+		if (r == 0 && (r = other_negative(sc, q, o, &len)) == 0)
+			return SIZE_MAX;
+		o += r;
+		run = q + 1 + len;
 	}
 	copy_run(o, run, (size_t)(t + n - run));
 	o += t + n - run;
@@ -380,15 +401,15 @@ span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int p
 	  size_t *outlen, uint64_t *lines,
 	  void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *), int popcnt)
 {
-	uint64_t minus[(LR_SPAN_CHUNK + 63) / 64];
-	size_t good, r;
+	uint16_t neg[SPAN_NEG_MAX];
+	size_t good, r, nneg;
 
 	if (n > LR_SPAN_CHUNK)
 		n = LR_SPAN_CHUNK;
-	good = span_check(p, n, prev_cr, minus, lines, sc->delim, classify, popcnt);
-	if (good % 64)
-		minus[good / 64] &= ((uint64_t)1 << good % 64) - 1;
-	r = span_compute(sc, p, good, minus, out);
+	good = span_check(p, n, prev_cr, neg, &nneg, lines, sc->delim, classify, popcnt);
+	while (nneg && neg[nneg - 1] >= good)
+		nneg--;
+	r = span_compute(sc, p, good, neg, nneg, out);
 	if (r == SIZE_MAX)
 		return SIZE_MAX;
 	*outlen = r;
