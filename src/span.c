@@ -19,6 +19,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#ifdef __x86_64__
+#include <immintrin.h>
+#endif
 
 #include "decimal.h"
 /* x86-64 processors with AVX2 make the masks 32 bytes a step, those
@@ -149,13 +152,20 @@ span_classify_avx512(const unsigned char *p, unsigned char delim, struct lr_span
 #endif
 
 /* a + b + *carry, the carry out in *carry. */
-static inline uint64_t add_carry(uint64_t a, uint64_t b, uint64_t *carry)
+static inline uint64_t add_carry(uint64_t a, uint64_t b, unsigned char *carry)
 {
-	uint64_t s, t;
-	int c1 = __builtin_add_overflow(a, b, &s), c2 = __builtin_add_overflow(s, *carry, &t);
+#ifdef __x86_64__
+	unsigned long long r;
 
-	*carry = (uint64_t)(c1 | c2);
+	*carry = _addcarry_u64(*carry, a, b, &r);
+	return r;
+#else
+	uint64_t s, t;
+	int c1 = __builtin_add_overflow(a, b, &s), c2 = __builtin_add_overflow(s, (uint64_t)*carry, &t);
+
+	*carry = (unsigned char)(c1 | c2);
 	return t;
+#endif
 }
 
 /* The set bits of x (without the popcnt instruction, which not every
@@ -168,17 +178,19 @@ static inline uint64_t count_bits(uint64_t x)
 	return (x * 0x0101010101010101u) >> 56;
 }
 
-/* The positions a minus sign can be at in LR_SPAN_CHUNK bytes, and the
- * room put_positions writes past them. */
-#define SPAN_NEG_MAX ((LR_SPAN_CHUNK + 2) / 3 + 8)
+/* The places a minus sign can be at in LR_SPAN_CHUNK bytes, and the
+ * room a flatten writes past them. */
+#define SPAN_NEG_SLACK 32
+#define SPAN_NEG_MAX ((LR_SPAN_CHUNK + 2) / 3 + SPAN_NEG_SLACK)
 
-/* Appends off + the index of each set bit of m to pos[0..*n). Writes
- * eight entries whatever their number, so that most windows take no
- * branch on it (pos has room for eight past the last). */
-static inline void put_positions(uint16_t *pos, size_t *n, uint64_t m, uint16_t off)
+/* Appends off + the index of each set bit of m at *pos, moving it on.
+ * Writes eight entries whatever their number, so that most windows
+ * take no branch on it (there is room for SPAN_NEG_SLACK more). */
+static inline __attribute__((always_inline)) void
+flatten_scalar(uint16_t **pos, uint64_t m, uint16_t off, int popcnt)
 {
-	uint16_t *w = pos + *n;
-	size_t count = (size_t)__builtin_popcountll(m), i;
+	uint16_t *w = *pos;
+	size_t count = popcnt ? (size_t)__builtin_popcountll(m) : (size_t)count_bits(m), i;
 
 	for (i = 0; i < 8; i++) {
 		w[i] = (uint16_t)(off + __builtin_ctzll(m | (uint64_t)1 << 63));
@@ -188,83 +200,137 @@ static inline void put_positions(uint16_t *pos, size_t *n, uint64_t m, uint16_t 
 		w[i] = (uint16_t)(off + __builtin_ctzll(m));
 		m &= m - 1;
 	}
-	*n += count;
+	*pos = w + count;
 }
 
-/* The length of the whole rows at the start of p[0..n) that make a
- * SPAN (span.h), with the classifier and the bit count of an
- * instruction set inlined. Lists in neg[0..*nneg) where the minus signs
- * before the first bad byte are (in the rows taken and perhaps a little
- * past them); neg has room for SPAN_NEG_MAX. */
+static inline __attribute__((always_inline)) void
+flatten_base(uint16_t **pos, uint64_t m, uint16_t off)
+{
+	flatten_scalar(pos, m, off, 0);
+}
+
+#if SPAN_AVX2
+__attribute__((target("popcnt"))) static inline __attribute__((always_inline)) void
+flatten_popcnt(uint16_t **pos, uint64_t m, uint16_t off)
+{
+	flatten_scalar(pos, m, off, 1);
+}
+
+/* flatten for processors with AVX-512 VBMI2: each half of the window
+ * compresses its places into one store. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static inline
+	__attribute__((always_inline)) void
+	flatten_vbmi2(uint16_t **pos, uint64_t m, uint16_t off)
+{
+	const __m512i lo = _mm512_set_epi16(31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17,
+					    16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+	__m512i at = _mm512_add_epi16(lo, _mm512_set1_epi16((short)off));
+	uint16_t *w = *pos;
+
+	_mm512_storeu_si512((void *)w, _mm512_maskz_compress_epi16((__mmask32)m, at));
+	w += __builtin_popcount((uint32_t)m);
+	at = _mm512_add_epi16(at, _mm512_set1_epi16(32));
+	_mm512_storeu_si512((void *)w, _mm512_maskz_compress_epi16((__mmask32)(m >> 32), at));
+	*pos = w + __builtin_popcount((uint32_t)(m >> 32));
+}
+#endif
+
+/* What the check carries from one window to the next. */
+struct span_state {
+	uint64_t sep63, dot63, minus63, cr63; /* bit 63 of the last window's masks */
+	unsigned char cb, cd;                 /* the carries of rules B and D */
+	uint64_t nl;                          /* line ends so far */
+	const unsigned char *good;            /* the end of the rows found good */
+	uint16_t *neg;                        /* where the next minus sign's place goes */
+};
+
+/* Checks the window at base (bytes p .. base) whose masks are m, where
+ * live has a bit for each byte of the rows and next_sep says whether
+ * the byte after the window is a separator. Returns non-zero if a byte
+ * of it is bad, which ends the run. */
+static inline __attribute__((always_inline)) int
+span_window(struct span_state *st, const unsigned char *p, const unsigned char *base,
+	    const struct lr_span_masks *m, uint64_t live, uint64_t next_sep, int popcnt,
+	    void (*flatten)(uint16_t **, uint64_t, uint16_t))
+{
+	uint64_t sep = m->cr | m->lf | m->delim;
+	/* fs: the first byte of a field; last: the last of a non-empty one */
+	uint64_t fs = sep << 1 | st->sep63, last = ~sep & (sep >> 1 | next_sep << 63);
+	uint64_t nz = m->dig & ~m->zero, z, after_dot, bad, upto, re, lends;
+
+	/* anything else; and a window without a separator */
+	bad = ~(sep | m->dig | m->dot | m->minus) | (uint64_t)(sep == 0);
+	/* A: a minus only first */
+	bad |= m->minus & ~fs;
+	/* B: no point after a point before the field ends */
+	after_dot = m->dot << 1 | st->dot63;
+	z = ~(m->dot | sep);
+	bad |= (after_dot | (add_carry(z, after_dot & z, &st->cb) & ~z)) & m->dot;
+	/* C: a digit in each non-empty field: "-", "." and "-." have none */
+	bad |= last & (m->minus | (m->dot & (fs | (m->minus << 1 | st->minus63))));
+	/* D: a field starting with '0' or '.' has a digit 1-9 before it
+	 * ends, or is "0" */
+	z = ~(nz | sep);
+	bad |= add_carry(z, fs & (m->zero | m->dot) & ~(m->zero & last), &st->cd) & sep;
+	bad &= live;
+	/* the rows that end before the first bad byte; every line end in
+	 * an earlier window is before it */
+	upto = bad ? (bad ^ (bad - 1)) >> 1 : live;
+	/* a LF right after a CR ends no line */
+	lends = (m->cr | (m->lf & ~(m->cr << 1 | st->cr63))) & upto;
+	re = (m->cr | m->lf) & upto;
+	if (re)
+		st->good = base + 64 - __builtin_clzll(re);
+	st->nl += popcnt ? (uint64_t)__builtin_popcountll(lends) : count_bits(lends);
+	flatten(&st->neg, m->minus & upto, (uint16_t)(base - p));
+	st->sep63 = sep >> 63;
+	st->dot63 = m->dot >> 63;
+	st->minus63 = m->minus >> 63;
+	st->cr63 = m->cr >> 63;
+	return bad != 0;
+}
+
+/*
+ * The length of the whole rows at the start of p[0..n) that make a
+ * SPAN (span.h), with the classifier, bit count and flatten (which
+ * lists the places of a mask's bits) of an instruction set inlined.
+ * Lists in neg[0..*nneg) where the minus signs before the first bad
+ * byte are (in the rows taken and perhaps a little past them); neg has
+ * room for SPAN_NEG_MAX. The windows past the rows, read for their
+ * masks, are masked off.
+ */
 static inline __attribute__((always_inline)) size_t
 span_check(const unsigned char *p, size_t n, int prev_cr, uint16_t *neg, size_t *nneg, uint64_t *lines,
 	   unsigned char delim, void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *),
-	   int popcnt)
+	   int popcnt, void (*flatten)(uint16_t **, uint64_t, uint16_t))
 {
-	const unsigned char *end = p + n, *base, *good = p;
-	unsigned char tail[64];
-	/* bit 63 of the last window's masks, and the carries of rules B, D */
-	uint64_t sep63 = 1, dot63 = 0, minus63 = 0, cr63 = (uint64_t)(prev_cr != 0), cb = 0, cd = 0;
-	uint64_t nl = 0;
-	size_t nn = 0;
+	const unsigned char *end = p + n, *base = p;
+	struct span_state st = { 1, 0, 0, (uint64_t)(prev_cr != 0), 0, 0, 0, p, neg };
+	struct lr_span_masks m, next;
 
-	for (base = p; base < end; base += 64) {
-		struct lr_span_masks m;
+	*nneg = 0;
+	if (n == 0)
+		return 0;
+	classify(p, delim, &m);
+	for (;;) {
 		size_t left = (size_t)(end - base);
-		uint64_t live = left < 64 ? ((uint64_t)1 << left) - 1 : ~(uint64_t)0;
-		uint64_t sep, fs, last, nz, z, after_dot, bad, upto, re, crbefore, lends;
 
-		if (left < 64) {
-			/* the source's padding covers 16 bytes, not 64 */
-			memcpy(tail, base, left);
-			memset(tail + left, '\n', 64 - left);
-			classify(tail, delim, &m);
-		} else
-			classify(base, delim, &m);
-		sep = m.cr | m.lf | m.delim;
-		/* fs: the first byte of a field; last: the last of a non-empty
-		 * one (the byte after the window is read only when in p) */
-		fs = sep << 1 | sep63;
-		last = ~sep & (sep >> 1 | (uint64_t)(left <= 64 || base[64] == delim ||
-						    base[64] == '\n' || base[64] == '\r') << 63);
-		nz = m.dig & ~m.zero;
-		/* anything else; and a window without a separator */
-		bad = ~(sep | m.dig | m.dot | m.minus) | (sep ? 0 : 1);
-		/* A: a minus only first */
-		bad |= m.minus & ~fs;
-		/* B: no point after a point before the field ends */
-		after_dot = m.dot << 1 | dot63;
-		z = ~(m.dot | sep);
-		bad |= (after_dot | (add_carry(z, after_dot & z, &cb) & ~z)) & m.dot;
-		/* C: a digit in each non-empty field: "-", "." and "-." have none */
-		bad |= last & (m.minus | (m.dot & (fs | (m.minus << 1 | minus63))));
-		/* D: a field starting with '0' or '.' has a digit 1-9 before it
-		 * ends, or is "0" */
-		z = ~(nz | sep);
-		bad |= add_carry(z, fs & (m.zero | m.dot) & ~(m.zero & last), &cd) & sep;
-		bad &= live;
-		/* the rows that end before the first bad byte; every line end
-		 * in an earlier window is before it */
-		upto = bad ? (bad & -bad) - 1 : live;
-		crbefore = m.cr << 1 | cr63;
-		lends = (m.cr | (m.lf & ~crbefore)) & upto; /* a LF right after a CR ends no line */
-		re = (m.cr | m.lf) & upto;
-		if (re)
-			good = base + 64 - __builtin_clzll(re);
-		nl += popcnt ? (uint64_t)__builtin_popcountll(lends) : count_bits(lends);
-		put_positions(neg, &nn, m.minus & upto, (uint16_t)(base - p));
-		if (bad)
+		if (left <= 64) {
+			span_window(&st, p, base, &m, left < 64 ? ((uint64_t)1 << left) - 1 : ~(uint64_t)0,
+				    0, popcnt, flatten);
 			break;
-		sep63 = sep >> 63;
-		dot63 = m.dot >> 63;
-		minus63 = m.minus >> 63;
-		cr63 = m.cr >> 63;
+		}
+		classify(base + 64, delim, &next);
+		if (span_window(&st, p, base, &m, ~(uint64_t)0,
+				(next.cr | next.lf | next.delim) & 1, popcnt, flatten))
+			break;
+		m = next;
+		base += 64;
 	}
-	*lines += nl;
-	*nneg = nn;
-	return (size_t)(good - p);
+	*lines += st.nl;
+	*nneg = (size_t)(st.neg - neg);
+	return (size_t)(st.good - p);
 }
-
 
 /* The length of the digits and points at p, if under 16, else 16. */
 static inline size_t number_run(const char *p)
@@ -283,61 +349,13 @@ static inline size_t number_run(const char *p)
 	return (size_t)__builtin_ctz(end | 1u << 16);
 }
 
-/*
- * The common negative number by 10^-k (1 <= k <= 16): at most k integer
- * digits, so its result is "-0.", k minus that many zeros, and its
- * digits without the point up to the last non-zero one ("-1.50" by
- * 10^-2: "-0.015"). s[0..32) holds what follows the '-' (a SPAN's
- * number: digits and at most one point). Returns the result's length
- * and the number's in *len, or 0 for another shape, a number of 16
- * bytes or more, or a result with more zeros after "0." than plain
- * notation takes. Writes o[0..64) whatever the length.
- */
-static inline size_t small_shift(const char *s, unsigned k, char *o, size_t *len)
-{
-	static const char head[32] = "-0.00000000000000000000000000000";
-	unsigned digs, zs, pts, end, nz, dot, first, last, at;
-#ifdef __SSE2__
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-
-	digs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
-	zs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('0')));
-	pts = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
-#else
-	digs = zs = pts = 0;
-	for (int i = 0; i < 16; i++) {
-		digs |= (unsigned)(s[i] >= '0' && s[i] <= '9') << i;
-		zs |= (unsigned)(s[i] == '0') << i;
-		pts |= (unsigned)(s[i] == '.') << i;
-	}
-#endif
-	end = (unsigned)__builtin_ctz(~(digs | pts) | 1u << 16);
-	nz = digs & ~zs & ((1u << end) - 1);
-	pts &= (1u << end) - 1;
-	dot = pts ? (unsigned)__builtin_ctz(pts) : end;   /* the integer digits */
-	if (end == 16 || dot > k || !nz)
-		return 0;
-	first = (unsigned)__builtin_ctz(nz);
-	last = 31 - (unsigned)__builtin_clz(nz);
-	if (k - dot + first - (first > dot) > LR_DEC_PLAIN_ZEROS)
-		return 0;
-	at = 3 + k - dot;
-	memcpy(o, head, 32);
-	memcpy(o + at, s, 16);
-	/* the digits after the point, over it (past the end if none) */
-	memcpy(o + at + dot, s + dot + 1, 16);
-	*len = end;
-	return at + last + 1 - (last > dot);
-}
-
-/* Copies n bytes in 32-byte moves (up to 32 more are read and
+/* Copies n bytes in 64-byte moves (up to 64 more are read and
  * written); most runs take one, without a branch on their length. */
-static inline void copy_run(char *d, const char *s, size_t n)
+static inline __attribute__((always_inline)) void copy_run(char *d, const char *s, size_t n)
 {
-	memcpy(d, s, 32);
-	for (size_t i = 32; i < n; i += 32)
-		memcpy(d + i, s + i, 32);
+	memcpy(d, s, 64);
+	for (size_t i = 64; i < n; i += 64)
+		memcpy(d + i, s + i, 64);
 }
 
 /* The result of the negative number at q, a SPAN's, of another shape
@@ -359,82 +377,208 @@ static size_t other_negative(const struct lr_span_scan *sc, const char *q, char 
 	return r;
 }
 
+/* Bit i of *num set where s[i] is a digit or a point, of *zs where it
+ * is '0', of *pts where it is '.', for 16 bytes ('/' is in no SPAN). */
+static inline __attribute__((always_inline)) void
+number_masks(const char *s, unsigned *num, unsigned *zs, unsigned *pts)
+{
+#ifdef __SSE2__
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('.'));
+
+	*num = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(11)), d));
+	*zs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('0')));
+	*pts = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+#else
+	unsigned a = 0, b = 0, c = 0;
+
+	for (int i = 0; i < 16; i++) {
+		a |= (unsigned)(s[i] >= '.' && s[i] <= '9') << i;
+		b |= (unsigned)(s[i] == '0') << i;
+		c |= (unsigned)(s[i] == '.') << i;
+	}
+	*num = a;
+	*zs = b;
+	*pts = c;
+#endif
+}
+
+/* Where the results go, and the input not yet written. */
+struct span_out {
+	char *o;
+	const char *run;
+};
+
+/*
+ * Computes the negatives at t + neg[i], t + neg[i + 1], ... (i < nneg)
+ * while they have the common shape by 10^-k (1 <= k <= 16): at most k
+ * integer digits and under 16 bytes, so that the result is "-0.", k
+ * minus that many zeros, and the digits without the point up to the
+ * last non-zero one ("-1.50" by 10^-2: "-0.015"), within the zeros
+ * plain notation takes (few says k is too small to need more). Each
+ * run before a negative is copied as it is. Returns the index of the
+ * first negative of another shape, or nneg; *so is brought up to it.
+ * Writes up to 64 bytes past a result.
+ */
+static inline __attribute__((always_inline)) size_t
+common_shape(const char *t, const uint16_t *neg, size_t i, size_t nneg, unsigned k, int few,
+	     struct span_out *so)
+{
+	static const char head[32] = "-0.00000000000000000000000000000";
+	char *o = so->o;
+	const char *run = so->run;
+
+	for (; i < nneg; i++) {
+		const char *q = t + neg[i], *s = q + 1;
+		unsigned num, zs, pts, end, nz, dot, last, at;
+		char *oq = o + (q - run);
+
+		copy_run(o, run, (size_t)(q - run));
+		number_masks(s, &num, &zs, &pts);
+		end = (unsigned)__builtin_ctz(~num);            /* 16 if as long */
+		dot = (unsigned)__builtin_ctz(pts | 1u << end); /* the integer digits */
+		nz = num & ~(zs | pts) & ((1u << end) - 1);
+		if (end >= 16 || dot > k || !nz) {
+			o = oq;
+			run = q;
+			break;
+		}
+		last = 31 - (unsigned)__builtin_clz(nz);
+		if (!few) {
+			unsigned first = (unsigned)__builtin_ctz(nz);
+
+			if (k - dot + first - (first > dot) > LR_DEC_PLAIN_ZEROS) {
+				o = oq;
+				run = q;
+				break;
+			}
+		}
+		at = 3 + k - dot;
+		memcpy(oq, head, 32);
+		memcpy(oq + at, s, 16);
+		/* the digits after the point, over it (past the end if none) */
+		memcpy(oq + at + dot, s + dot + 1, 16);
+		o = oq + at + last + 1 - (last > dot);
+		run = s + end;
+	}
+	so->o = o;
+	so->run = run;
+	return i;
+}
+
 /*
  * Writes the results of the checked rows p[0..n) to out and returns
  * their length: each negative number replaced, the runs between them
  * copied whole, as a positive number and "0" are their own results
- * under lr_calc_spans. neg[0..nneg) are where the negatives start. A number
- * ends at the first byte that is neither a digit nor the point ('/' is
- * in neither, and no SPAN holds it). The moves read up to 64 bytes past
- * the rows, and write up to 64 past a result: within the room of
- * LR_SPAN_ROOM. Returns SIZE_MAX if the calculator refused a number.
+ * under lr_calc_spans. neg[0..nneg) are where the negatives start. A
+ * number ends at the first byte that is neither a digit nor the point
+ * ('/' is in neither, and no SPAN holds it). The moves read up to 64
+ * bytes past the rows, and write up to 64 past a result: within the
+ * room of LR_SPAN_ROOM. common is common_shape for the instruction set.
+ * Returns SIZE_MAX if the calculator refused a number.
  */
 static inline __attribute__((always_inline)) size_t
 span_compute(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
-	     const uint16_t *neg, size_t nneg, char *out)
+	     const uint16_t *neg, size_t nneg, char *out,
+	     size_t (*common)(const char *, const uint16_t *, size_t, size_t, unsigned, int,
+			      struct span_out *))
 {
-	const char *t = (const char *)p, *run = t;
-	char *o = out;
+	const char *t = (const char *)p;
+	struct span_out so = { out, t };
 	unsigned k = sc->k;
-	size_t i;
+	/* k - dot + first - (first > dot) <= k + 14: no result of under
+	 * 16 bytes needs too many zeros */
+	int few = k + 14 <= LR_DEC_PLAIN_ZEROS;
+	size_t i = 0;
 
-	for (i = 0; i < nneg; i++) {
-		const char *q = t + neg[i];
+	for (;;) {
+		const char *q;
 		size_t r, len;
 
-		copy_run(o, run, (size_t)(q - run));
-		o += q - run;
-		r = k ? small_shift(q + 1, k, o, &len) : 0;
-		if (r == 0 && (r = other_negative(sc, q, o, &len)) == 0)
+		if (k)
+			i = common(t, neg, i, nneg, k, few, &so);
+		if (i == nneg)
+			break;
+		q = t + neg[i++];
+		copy_run(so.o, so.run, (size_t)(q - so.run));
+		so.o += q - so.run;
+		if ((r = other_negative(sc, q, so.o, &len)) == 0)
 			return SIZE_MAX;
-		o += r;
-		run = q + 1 + len;
+		so.o += r;
+		so.run = q + 1 + len;
 	}
-	copy_run(o, run, (size_t)(t + n - run));
-	o += t + n - run;
-	return (size_t)(o - out);
+	copy_run(so.o, so.run, (size_t)(t + n - so.run));
+	so.o += t + n - so.run;
+	return (size_t)(so.o - out);
 }
 
 /* lr_span_rows with the steps of an instruction set. */
 static inline __attribute__((always_inline)) size_t
 span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr, char *out,
 	  size_t *outlen, uint64_t *lines,
-	  void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *), int popcnt)
+	  void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *), int popcnt,
+	  void (*flatten)(uint16_t **, uint64_t, uint16_t),
+	  size_t (*common)(const char *, const uint16_t *, size_t, size_t, unsigned, int,
+			   struct span_out *))
 {
 	uint16_t neg[SPAN_NEG_MAX];
 	size_t good, r, nneg;
 
 	if (n > LR_SPAN_CHUNK)
 		n = LR_SPAN_CHUNK;
-	good = span_check(p, n, prev_cr, neg, &nneg, lines, sc->delim, classify, popcnt);
+	good = span_check(p, n, prev_cr, neg, &nneg, lines, sc->delim, classify, popcnt, flatten);
 	while (nneg && neg[nneg - 1] >= good)
 		nneg--;
-	r = span_compute(sc, p, good, neg, nneg, out);
+	r = span_compute(sc, p, good, neg, nneg, out, common);
 	if (r == SIZE_MAX)
 		return SIZE_MAX;
 	*outlen = r;
 	return good;
 }
 
+static __attribute__((noinline)) size_t
+common_base(const char *t, const uint16_t *neg, size_t i, size_t nneg, unsigned k, int few,
+	    struct span_out *so)
+{
+	return common_shape(t, neg, i, nneg, k, few, so);
+}
+
 static size_t span_rows_base(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
 			     int prev_cr, char *out, size_t *outlen, uint64_t *lines)
 {
-	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify, 0);
+	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify, 0, flatten_base,
+			 common_base);
 }
 
 #if SPAN_AVX2
+__attribute__((target("avx2"), noinline)) static size_t
+common_avx2(const char *t, const uint16_t *neg, size_t i, size_t nneg, unsigned k, int few,
+	    struct span_out *so)
+{
+	return common_shape(t, neg, i, nneg, k, few, so);
+}
+
 __attribute__((target("avx2"))) static size_t
 span_rows_avx2(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
 	       char *out, size_t *outlen, uint64_t *lines)
 {
-	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify_avx2, 0);
+	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify_avx2, 0,
+			 flatten_popcnt, common_avx2);
 }
 
-__attribute__((target("avx512f,avx512bw,popcnt"))) static size_t
+__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"), noinline)) static size_t
+common_avx512(const char *t, const uint16_t *neg, size_t i, size_t nneg, unsigned k, int few,
+	      struct span_out *so)
+{
+	return common_shape(t, neg, i, nneg, k, few, so);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static size_t
 span_rows_avx512(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
 		 char *out, size_t *outlen, uint64_t *lines)
 {
-	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify_avx512, 1);
+	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify_avx512, 1,
+			 flatten_vbmi2, common_avx512);
 }
 #endif
 
@@ -449,7 +593,8 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_
 #if SPAN_AVX2
 	if (__builtin_cpu_supports("avx2"))
 		sc->rows = span_rows_avx2;
-	if (!LR_NO_AVX512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+	if (!LR_NO_AVX512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("avx512vbmi2"))
 		sc->rows = span_rows_avx512;
 #endif
 }
