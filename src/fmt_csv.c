@@ -507,7 +507,7 @@ static void parse_failed(struct csv_dec *d)
 }
 
 /* Checks and computes the rows of plain numbers at the start of the
- * chunk's first n bytes (whole rows without a quote) into the block's
+ * chunk's first n bytes (which may end inside a row) into the block's
  * result arena, as a SPAN cell, or as more of the last cell when that is
  * a SPAN just before them. Returns the length of the rows taken, or
  * SIZE_MAX after reporting. */
@@ -590,24 +590,25 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 		}
 		k = d->avail < CSV_FEED ? d->avail : CSV_FEED;
 		if (!d->lib_busy && !LR_CSV_LIBCSV_ONLY) {
-			const unsigned char *quote = memchr(d->chunk, '"', k);
-			size_t plain = through_last_terminator(d->chunk,
-							       quote ? (size_t)(quote - d->chunk) : k);
+			const unsigned char *quote;
+			size_t plain;
 
-			if (plain) {
-				size_t span = 0;
+			if (d->spans && !d->in_first_row && !d->dropping) {
+				size_t span = add_span(d, b, k);
 
-				if (d->spans && !d->in_first_row && !d->dropping &&
-				    (span = add_span(d, b, plain)) == SIZE_MAX)
+				if (span == SIZE_MAX)
 					return -1;
 				if (span) {
 					d->prev_cr = d->chunk[span - 1] == '\r';
 					d->chunk += span;
 					d->avail -= span;
-					plain -= span;
+					continue;
 				}
-				if (plain)
-					split_plain(d, d->chunk, plain);
+			}
+			quote = memchr(d->chunk, '"', k);
+			plain = through_last_terminator(d->chunk, quote ? (size_t)(quote - d->chunk) : k);
+			if (plain) {
+				split_plain(d, d->chunk, plain);
 				if (d->failed)
 					return -1;
 				d->chunk += plain;
@@ -750,7 +751,7 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 			continue;
 		case LR_CELL_RAW:
 		case LR_CELL_SPAN: /* whole rows: the row state stays as it was */
-			if (lr_sink_put(s, lr_cell_out(b, c), c->out_len) < 0)
+			if (lr_sink_put_large(s, lr_cell_out(b, c), c->out_len) < 0)
 				return -1;
 			continue;
 		case LR_CELL_END:

@@ -38,8 +38,9 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_
  * most LR_SPAN_CHUNK): every field empty, or "-" or nothing, then
  * digits with at most one point, the minus-less ones with a digit 1-9
  * or just "0"; every 64 bytes hold a separator, so no field is as long
- * as LR_SPAN_FIELD_MAX. p[0..n) is whole rows without a quote, and 64
- * bytes past it may be read; prev_cr says the byte before p was a CR.
+ * as LR_SPAN_FIELD_MAX. The rows taken end in a line end; p[0..n) may
+ * end inside a row, and 64 bytes past it are read (and have no say);
+ * prev_cr says the byte before p was a CR.
  * Writes the rows' results to out, which has LR_SPAN_ROOM(n) bytes, and
  * their length to *outlen; adds the rows' lines to *lines. Returns the
  * length of the rows taken (0 if the first is not plain numbers), or

@@ -885,6 +885,10 @@ static void test_span_rows(void)
 	span_case("\r\n1\r\n\n", 0, 6, 3);
 	span_case("\n1\n", 1, 3, 1);
 	span_case("\r1\r", 0, 3, 2);
+	/* a piece that ends inside a row, or before a quoted field */
+	span_case("1,-2\n3,-4", 0, 5, 1);
+	span_case("1,-2\n-3,-", 0, 5, 1);
+	span_case("1,-2\n3,\"4\"\n", 0, 5, 1);
 	for (i = 0; i < sizeof not_plain / sizeof not_plain[0]; i++) {
 		snprintf(row, sizeof row, "1,2\n3,%s,4\n", not_plain[i]);
 		span_case(row, 0, 4, 1);
