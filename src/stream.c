@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -102,23 +103,56 @@ struct lr_gzin {
 	int member_done;    /* the last member ended; more may follow */
 };
 
-static ssize_t read_fd(struct lr_source *s, unsigned char *p, size_t n)
+/* Why a read failed, kept by the read-ahead thread for the reader to
+ * report when it comes to that point of the input. */
+struct read_err {
+	enum { READ_SYS, READ_TRUNCATED, READ_CORRUPT } kind;
+	int err;        /* READ_SYS: errno */
+	char what[128]; /* READ_CORRUPT: zlib's message */
+};
+
+static void report(const struct lr_source *s, const struct read_err *e)
+{
+	if (e->kind == READ_SYS) {
+		errno = e->err;
+		lr_error_sys("%s", s->name);
+	} else if (e->kind == READ_TRUNCATED)
+		lr_error_at(s->name, 0, 0, "truncated gzip stream");
+	else
+		lr_error_at(s->name, 0, 0, "corrupt gzip stream: %s", e->what);
+}
+
+/* read(2) into p[0..n), adding what came to *count. Returns its
+ * length, 0 at end of input, or -1 with e set. */
+static ssize_t read_quiet(int fd, unsigned char *p, size_t n, uint64_t *count, struct read_err *e)
 {
 	ssize_t r;
 
 	do
-		r = read(s->fd, p, n);
+		r = read(fd, p, n);
 	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		e->kind = READ_SYS;
+		e->err = errno;
+	} else
+		*count += (uint64_t)r;
+	return r;
+}
+
+static ssize_t read_fd(struct lr_source *s, unsigned char *p, size_t n)
+{
+	struct read_err e;
+	ssize_t r = read_quiet(s->fd, p, n, &s->consumed, &e);
+
 	if (r < 0)
-		lr_error_sys("%s", s->name);
-	else
-		s->consumed += (uint64_t)r;
+		report(s, &e);
 	return r;
 }
 
 /* Inflates into p[0..n): returns bytes made, 0 at the end of the last
- * member, -1 after reporting. */
-static ssize_t read_gzip(struct lr_source *s, unsigned char *p, size_t n)
+ * member, -1 with e set. *count as for read_quiet. */
+static ssize_t inflate_quiet(struct lr_source *s, unsigned char *p, size_t n, uint64_t *count,
+			     struct read_err *e)
 {
 	struct lr_gzin *g = s->gz;
 
@@ -128,7 +162,7 @@ static ssize_t read_gzip(struct lr_source *s, unsigned char *p, size_t n)
 		int r;
 
 		if (g->z.avail_in == 0 && !g->in_eof) {
-			ssize_t k = read_fd(s, g->in, LR_STREAM_BUFSIZE);
+			ssize_t k = read_quiet(s->fd, g->in, LR_STREAM_BUFSIZE, count, e);
 
 			if (k < 0)
 				return -1;
@@ -146,7 +180,7 @@ static ssize_t read_gzip(struct lr_source *s, unsigned char *p, size_t n)
 			g->member_done = 0;
 		}
 		if (g->z.avail_in == 0 && g->in_eof) {
-			lr_error_at(s->name, 0, 0, "truncated gzip stream");
+			e->kind = READ_TRUNCATED;
 			return -1;
 		}
 		r = inflate(&g->z, Z_NO_FLUSH);
@@ -157,14 +191,23 @@ static ssize_t read_gzip(struct lr_source *s, unsigned char *p, size_t n)
 	}
 	return (ssize_t)(n - g->z.avail_out);
 corrupt:
-	lr_error_at(s->name, 0, 0, "corrupt gzip stream: %s",
-		    g->z.msg ? g->z.msg : "invalid data");
+	e->kind = READ_CORRUPT;
+	snprintf(e->what, sizeof e->what, "%s", g->z.msg ? g->z.msg : "invalid data");
 	return -1;
+}
+
+/* The next bytes of input, inflated if need be, into p[0..n). Returns
+ * their length, 0 at the end, or -1 with e set. */
+static ssize_t read_more(struct lr_source *s, unsigned char *p, size_t n, uint64_t *count,
+			 struct read_err *e)
+{
+	return s->gz ? inflate_quiet(s, p, n, count, e) : read_quiet(s->fd, p, n, count, e);
 }
 
 /* Reads more input after the unread bytes, moving them to the front. */
 static int fill(struct lr_source *s)
 {
+	struct read_err e;
 	ssize_t n;
 
 	if (s->pos) {
@@ -172,12 +215,11 @@ static int fill(struct lr_source *s)
 		s->len -= s->pos;
 		s->pos = 0;
 	}
-	if (s->gz)
-		n = read_gzip(s, s->buf + s->len, LR_STREAM_BUFSIZE - s->len);
-	else
-		n = read_fd(s, s->buf + s->len, LR_STREAM_BUFSIZE - s->len);
-	if (n < 0)
+	n = read_more(s, s->buf + s->len, LR_STREAM_BUFSIZE - s->len, &s->consumed, &e);
+	if (n < 0) {
+		report(s, &e);
 		return -1;
+	}
 	if (n == 0)
 		s->eof = 1;
 	s->len += (size_t)n;
@@ -222,6 +264,10 @@ static int detect_gzip(struct lr_source *s)
 
 ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p)
 {
+	if (s->ahead) {
+		lr_error_at(s->name, 0, 0, "internal error: a look at input already read ahead");
+		return -1;
+	}
 	if (want > LR_STREAM_BUFSIZE)
 		want = LR_STREAM_BUFSIZE;
 	while (s->len - s->pos < want && !s->eof)
@@ -231,14 +277,190 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
 	return (ssize_t)(s->len - s->pos < want ? s->len - s->pos : want);
 }
 
+/*
+ * Read-ahead: a thread fills a ring of buffers with the input (inflated,
+ * if gzip) while the caller works on the one handed out last, so that
+ * the kernel's copy of a large file overlaps the work on it. Only for
+ * regular files, whose reads do not wait on anyone, so that closing can
+ * always stop the thread. The thread keeps the first error and stops;
+ * the caller reports it when it has taken every buffer before it.
+ */
+#define AHEAD_BUFS 3
+#ifndef AHEAD_BUFSIZE
+#define AHEAD_BUFSIZE (2 * LR_STREAM_BUFSIZE)
+#endif
+
+struct lr_ahead {
+	struct lr_source *s;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned char *buf[AHEAD_BUFS];
+	size_t len[AHEAD_BUFS];
+	uint64_t consumed[AHEAD_BUFS]; /* bytes of the file read by then */
+	int full[AHEAD_BUFS];
+	unsigned filling, taking; /* the ring positions of each side */
+	int held;                 /* buf[taking] is handed out */
+	int done, failed, stop;
+	struct read_err err;
+	uint64_t count;           /* bytes of the file read (the thread's) */
+};
+
+static void *ahead_main(void *arg)
+{
+	struct lr_ahead *a = arg;
+
+	for (;;) {
+		unsigned i = a->filling % AHEAD_BUFS;
+		struct read_err e;
+		ssize_t n;
+		int stop;
+
+		pthread_mutex_lock(&a->mu);
+		while (a->full[i] && !a->stop)
+			pthread_cond_wait(&a->cv, &a->mu);
+		stop = a->stop;
+		pthread_mutex_unlock(&a->mu);
+		if (stop)
+			break;
+		n = read_more(a->s, a->buf[i], AHEAD_BUFSIZE, &a->count, &e);
+		pthread_mutex_lock(&a->mu);
+		if (n > 0) {
+			a->len[i] = (size_t)n;
+			a->consumed[i] = a->count;
+			a->full[i] = 1;
+			a->filling++;
+		} else {
+			a->done = 1;
+			a->failed = n < 0;
+			a->err = e;
+		}
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (n <= 0)
+			break;
+	}
+	return NULL;
+}
+
+static void ahead_free(struct lr_ahead *a)
+{
+	size_t i;
+
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	for (i = 0; i < AHEAD_BUFS; i++)
+		free(a->buf[i]);
+	free(a);
+}
+
+/* Starts reading s ahead. Returns 0, or -1 if it cannot (the caller
+ * then reads as before). */
+static int ahead_start(struct lr_source *s)
+{
+	struct lr_ahead *a = calloc(1, sizeof *a);
+	sigset_t all, old;
+	size_t i;
+	int r;
+
+	if (!a)
+		return -1;
+	a->s = s;
+	a->count = s->consumed;
+	for (i = 0; i < AHEAD_BUFS; i++)
+		if (posix_memalign((void **)&a->buf[i], 4096, AHEAD_BUFSIZE + LR_STREAM_PAD) != 0)
+			a->buf[i] = NULL;
+		else
+			memset(a->buf[i], 0, AHEAD_BUFSIZE + LR_STREAM_PAD);
+	if (pthread_mutex_init(&a->mu, NULL) != 0) {
+		for (i = 0; i < AHEAD_BUFS; i++)
+			free(a->buf[i]);
+		free(a);
+		return -1;
+	}
+	if (pthread_cond_init(&a->cv, NULL) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		for (i = 0; i < AHEAD_BUFS; i++)
+			free(a->buf[i]);
+		free(a);
+		return -1;
+	}
+	for (i = 0; i < AHEAD_BUFS; i++)
+		if (!a->buf[i]) {
+			ahead_free(a);
+			return -1;
+		}
+	/* Signals are the main thread's to handle. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&a->thread, NULL, ahead_main, a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0) {
+		ahead_free(a);
+		return -1;
+	}
+	s->ahead = a;
+	return 0;
+}
+
+static ssize_t ahead_next(struct lr_source *s, const unsigned char **p)
+{
+	struct lr_ahead *a = s->ahead;
+	unsigned i;
+
+	pthread_mutex_lock(&a->mu);
+	if (a->held) {
+		a->full[a->taking % AHEAD_BUFS] = 0;
+		a->taking++;
+		a->held = 0;
+		pthread_cond_broadcast(&a->cv);
+	}
+	i = a->taking % AHEAD_BUFS;
+	while (!a->full[i] && !a->done)
+		pthread_cond_wait(&a->cv, &a->mu);
+	if (a->full[i]) {
+		ssize_t n = (ssize_t)a->len[i];
+
+		a->held = 1;
+		*p = a->buf[i];
+		s->consumed = a->consumed[i];
+		pthread_mutex_unlock(&a->mu);
+		return n;
+	}
+	pthread_mutex_unlock(&a->mu);
+	if (a->failed) {
+		report(s, &a->err);
+		return -1;
+	}
+	return 0;
+}
+
+static void ahead_stop(struct lr_source *s)
+{
+	struct lr_ahead *a = s->ahead;
+
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	ahead_free(a);
+	s->ahead = NULL;
+}
+
 ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 {
 	size_t n;
 
+	if (s->ahead)
+		return ahead_next(s, p);
 	if (s->pos == s->len) {
 		s->pos = s->len = 0;
 		if (s->eof)
 			return 0;
+		/* the second buffer of a file larger than one */
+		if (s->size > (off_t)LR_STREAM_BUFSIZE && s->consumed > 0 && ahead_start(s) == 0)
+			return ahead_next(s, p);
 		if (fill(s) < 0)
 			return -1;
 	}
@@ -252,6 +474,8 @@ void lr_source_close(struct lr_source *s)
 {
 	if (!s)
 		return;
+	if (s->ahead)
+		ahead_stop(s);
 	if (s->gz) {
 		inflateEnd(&s->gz->z);
 		free(s->gz->in);

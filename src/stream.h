@@ -23,6 +23,7 @@
 
 struct lr_gzin;
 struct lr_gzout;
+struct lr_ahead;
 
 struct lr_source {
 	const char *name; /* for messages: the path, or "<stdin>" */
@@ -34,6 +35,7 @@ struct lr_source {
 	off_t size;      /* total size if known (regular file), else -1 */
 	uint64_t consumed; /* bytes read from the file (compressed, if gzip) */
 	struct lr_gzin *gz; /* set when the input is gzip: buf holds inflated bytes */
+	struct lr_ahead *ahead; /* set while a thread reads ahead (stream.c) */
 };
 
 /* Opens path for reading ("-" is stdin). Input that starts with the gzip
@@ -48,8 +50,11 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
 
 /* Hands out the next chunk of input, consuming it: *p stays valid until
  * the next call, and the caller may rewrite those bytes in place until
- * then (the binary decoder computes in them). Returns its length, 0 at
- * end of input, -1 after reporting. */
+ * then (the binary decoder computes in them); LR_STREAM_PAD bytes after
+ * it may be read. Returns its length, 0 at end of input, -1 after
+ * reporting. A regular file larger than one buffer is read (and
+ * inflated) ahead by a second thread from the second chunk on; peek
+ * only before then. */
 ssize_t lr_source_next(struct lr_source *s, const unsigned char **p);
 
 void lr_source_close(struct lr_source *s);

@@ -135,3 +135,36 @@ identity_of() {
 	expect_stderr_match 'out.csv.gz: File too large$'
 	[ ! -e "$SCRATCH/out.csv.gz" ]
 }
+
+# Regular files larger than one buffer are read ahead by a second
+# thread; pipes never are. The two must not differ in any byte.
+@test "a large file read ahead gives the bytes a pipe of it gives, in every format" {
+	awk 'BEGIN { srand(7); print "a,b,c"
+		for (i = 0; i < 60000; i++)
+			printf "%.5f,%d,%.3f\n", rand() * 20 - 10, int(rand() * 200) - 100, rand() - 0.5 }' \
+		>"$SCRATCH/big.csv"
+	[ "$(wc -c <"$SCRATCH/big.csv")" -gt 1000000 ]
+	"$LRELU" -m identity -t f32 "$SCRATCH/big.csv" -o "$SCRATCH/big.f32"
+	"$LRELU" -m identity -t ndjson "$SCRATCH/big.csv" -o "$SCRATCH/big.ndjson"
+	gzip -1 -c "$SCRATCH/big.csv" >"$SCRATCH/big.csv.gz"
+	for f in big.csv big.f32 big.ndjson big.csv.gz; do
+		"$LRELU" -s 0.2 "$SCRATCH/$f" >"$SCRATCH/file.out"
+		fmt=${f#big.}
+		cat "$SCRATCH/$f" | "$LRELU" -s 0.2 -f "${fmt%.gz}" >"$SCRATCH/pipe.out"
+		cmp "$SCRATCH/file.out" "$SCRATCH/pipe.out"
+		[ -s "$SCRATCH/file.out" ]
+	done
+}
+
+@test "a truncated gzip file read ahead: results from before the cut, then one message, exit 1" {
+	seq -1000000 0 | gzip -1 >"$SCRATCH/full.csv.gz"
+	head -c 1500000 "$SCRATCH/full.csv.gz" >"$SCRATCH/cut.csv.gz"
+	run --separate-stderr lrelu "$SCRATCH/cut.csv.gz"
+	expect_status 1
+	expect_stderr_match "^lrelu: [^ ]*cut.csv.gz: truncated gzip stream\$"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	# what came before the message is the start of the whole result
+	[ "${#lines[@]}" -gt 100000 ]
+	printf '%s\n' "$output" >"$SCRATCH/part.out"
+	"$LRELU" "$SCRATCH/full.csv.gz" | head -n "${#lines[@]}" | cmp - "$SCRATCH/part.out"
+}
