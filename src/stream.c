@@ -459,7 +459,8 @@ ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 		if (s->eof)
 			return 0;
 		/* the second buffer of a file larger than one */
-		if (s->size > (off_t)LR_STREAM_BUFSIZE && s->consumed > 0 && ahead_start(s) == 0)
+		if (s->want_ahead && s->size > (off_t)LR_STREAM_BUFSIZE && s->consumed > 0 &&
+		    ahead_start(s) == 0)
 			return ahead_next(s, p);
 		if (fill(s) < 0)
 			return -1;
@@ -468,6 +469,11 @@ ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 	n = s->len - s->pos;
 	s->pos = s->len;
 	return (ssize_t)n;
+}
+
+void lr_source_read_ahead(struct lr_source *s)
+{
+	s->want_ahead = 1;
 }
 
 void lr_source_close(struct lr_source *s)

@@ -36,6 +36,7 @@ struct lr_source {
 	uint64_t consumed; /* bytes read from the file (compressed, if gzip) */
 	struct lr_gzin *gz; /* set when the input is gzip: buf holds inflated bytes */
 	struct lr_ahead *ahead; /* set while a thread reads ahead (stream.c) */
+	int want_ahead;         /* lr_source_read_ahead was called */
 };
 
 /* Opens path for reading ("-" is stdin). Input that starts with the gzip
@@ -52,10 +53,16 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
  * the next call, and the caller may rewrite those bytes in place until
  * then (the binary decoder computes in them); LR_STREAM_PAD bytes after
  * it may be read. Returns its length, 0 at end of input, -1 after
- * reporting. A regular file larger than one buffer is read (and
- * inflated) ahead by a second thread from the second chunk on; peek
- * only before then. */
+ * reporting. */
 ssize_t lr_source_next(struct lr_source *s, const unsigned char **p);
+
+/* Asks that the input be read (and inflated) ahead by a second thread,
+ * from the second buffer on, if it is a regular file larger than one:
+ * for decoders whose work on a byte costs well above the kernel's copy
+ * of it, which the thread then takes off their hands, at the price of
+ * more processor time in all (the data moves between cores). Peek only
+ * before that. */
+void lr_source_read_ahead(struct lr_source *s);
 
 void lr_source_close(struct lr_source *s);
 

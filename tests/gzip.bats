@@ -136,8 +136,9 @@ identity_of() {
 	[ ! -e "$SCRATCH/out.csv.gz" ]
 }
 
-# Regular files larger than one buffer are read ahead by a second
-# thread; pipes never are. The two must not differ in any byte.
+# Regular CSV files larger than one buffer are read ahead by a second
+# thread (other formats and pipes are not). The two must not differ in
+# any byte.
 @test "a large file read ahead gives the bytes a pipe of it gives, in every format" {
 	awk 'BEGIN { srand(7); print "a,b,c"
 		for (i = 0; i < 60000; i++)
