@@ -63,7 +63,7 @@ struct lr_source *lr_source_open(const char *path)
 		lr_error_sys("out of memory");
 		return NULL;
 	}
-	memset(s->buf, 0, LR_STREAM_BUFSIZE + LR_STREAM_PAD);
+	memset(s->buf, 0, LR_STREAM_PAD);
 	if (strcmp(path, "-") == 0) {
 		s->name = "<stdin>";
 		s->fd = 0;
@@ -223,6 +223,8 @@ static int fill(struct lr_source *s)
 	if (n == 0)
 		s->eof = 1;
 	s->len += (size_t)n;
+	/* the padding past the data is read, never used */
+	memset(s->buf + s->len, 0, LR_STREAM_PAD);
 	return 0;
 }
 
@@ -238,6 +240,7 @@ static int detect_gzip(struct lr_source *s)
 	if (n == 0)
 		s->eof = 1;
 	s->len = (size_t)n;
+	memset(s->buf + s->len, 0, LR_STREAM_PAD);
 	if (n < 2 || s->buf[0] != 0x1f || s->buf[1] != 0x8b)
 		return 0;
 	g = calloc(1, sizeof *g);
@@ -326,6 +329,8 @@ static void *ahead_main(void *arg)
 		n = read_more(a->s, a->buf[i], AHEAD_BUFSIZE, &a->count, &e);
 		pthread_mutex_lock(&a->mu);
 		if (n > 0) {
+			/* the padding past the data is read, never used */
+			memset(a->buf[i] + n, 0, LR_STREAM_PAD);
 			a->len[i] = (size_t)n;
 			a->consumed[i] = a->count;
 			a->full[i] = 1;
@@ -370,8 +375,6 @@ static int ahead_start(struct lr_source *s)
 	for (i = 0; i < AHEAD_BUFS; i++)
 		if (posix_memalign((void **)&a->buf[i], 4096, AHEAD_BUFSIZE + LR_STREAM_PAD) != 0)
 			a->buf[i] = NULL;
-		else
-			memset(a->buf[i], 0, AHEAD_BUFSIZE + LR_STREAM_PAD);
 	if (pthread_mutex_init(&a->mu, NULL) != 0) {
 		for (i = 0; i < AHEAD_BUFS; i++)
 			free(a->buf[i]);
