@@ -566,11 +566,61 @@ span_rows_avx2(const struct lr_span_scan *sc, const unsigned char *p, size_t n, 
 			 flatten_popcnt, common_avx2);
 }
 
+/* common_shape for processors with AVX-512BW and VL: masks straight
+ * from the compares, each made only when the shape is still common. */
 __attribute__((target("avx512f,avx512bw,avx512vl,popcnt"), noinline)) static size_t
 common_avx512(const char *t, const uint16_t *neg, size_t i, size_t nneg, unsigned k, int few,
 	      struct span_out *so)
 {
-	return common_shape(t, neg, i, nneg, k, few, so);
+	static const char head[32] = "-0.00000000000000000000000000000";
+	const __m256i h = _mm256_loadu_si256((const __m256i *)(const void *)head);
+	const __m128i vdot = _mm_set1_epi8('.'), v0 = _mm_set1_epi8('0'), v12 = _mm_set1_epi8(12);
+	char *o = so->o;
+	const char *run = so->run;
+
+	if (!few)
+		return common_shape(t, neg, i, nneg, k, few, so);
+	for (; i < nneg; i++) {
+		const char *q = t + neg[i], *s = q + 1;
+		char *oq = o + (q - run);
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		unsigned num, pts, nz, end, dot, last, at;
+
+		copy_run(o, run, (size_t)(q - run));
+		num = _mm_cmplt_epu8_mask(_mm_sub_epi8(x, vdot), v12);
+		/* in a general register: else the compiler moves the masks
+		 * to and fro for the mask registers' logic */
+		__asm__("" : "+r"(num));
+		end = (unsigned)__builtin_ctz(~num);
+		if (end >= 16)
+			goto other;
+		pts = _mm_cmpeq_epi8_mask(x, vdot);
+		__asm__("" : "+r"(pts));
+		dot = (unsigned)__builtin_ctz(pts | 1u << end);
+		if (dot > k)
+			goto other;
+		nz = _mm_cmpeq_epi8_mask(x, v0);
+		__asm__("" : "+r"(nz));
+		nz = num & ~(pts | nz) & ((1u << end) - 1);
+		if (!nz)
+			goto other;
+		last = 31 - (unsigned)__builtin_clz(nz);
+		at = 3 + k - dot;
+		_mm256_storeu_si256((__m256i *)(void *)oq, h);
+		_mm_storeu_si128((__m128i *)(void *)(oq + at), x);
+		/* the digits after the point, over it (past the end if none) */
+		memcpy(oq + at + dot, s + dot + 1, 16);
+		o = oq + at + last + 1 - (last > dot);
+		run = s + end;
+		continue;
+other:
+		o = oq;
+		run = q;
+		break;
+	}
+	so->o = o;
+	so->run = run;
+	return i;
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static size_t
