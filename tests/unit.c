@@ -706,6 +706,18 @@ static void test_shift_negative(void)
 
 static const char *calc(struct lr_calc *c, const char *s);
 
+/* c as exact forward by the one slope a (a64, a32 in binary). */
+static void forward_calc(struct lr_calc *c, const struct lr_small *a, const double *a64,
+			 const float *a32)
+{
+	memset(c, 0, sizeof *c);
+	c->k.mode = LR_MODE_FORWARD;
+	c->k.nslopes = 1;
+	c->k.slope64 = a64;
+	c->k.slope32 = a32;
+	c->dec = a;
+}
+
 /* What the rows r[0..n) become field by field under c: the expected
  * result of lr_span_rows. */
 static size_t span_expect(struct lr_calc *c, const char *r, size_t n, char *out)
@@ -757,12 +769,7 @@ static int span_try(const char *rows, int prev_cr, size_t want, uint64_t want_li
 		struct lr_calc c;
 		struct lr_span_scan sc;
 
-		memset(&c, 0, sizeof c);
-		c.k.mode = LR_MODE_FORWARD;
-		c.k.nslopes = 1;
-		c.k.slope64 = &a64;
-		c.k.slope32 = &a32;
-		c.dec = &a;
+		forward_calc(&c, &a, &a64, &a32);
 		lines = 0;
 		lr_span_init(&sc, ',', &c);
 		got = lr_span_rows(&sc, (const unsigned char *)buf, n, prev_cr, out, &outlen, &lines);
@@ -938,12 +945,7 @@ static void test_calc(void)
 	float a32 = 0.01f;
 	struct lr_calc c;
 
-	memset(&c, 0, sizeof c);
-	c.k.mode = LR_MODE_FORWARD;
-	c.k.nslopes = 1;
-	c.k.slope64 = &a64;
-	c.k.slope32 = &a32;
-	c.dec = &a;
+	forward_calc(&c, &a, &a64, &a32);
 	check_str("calc copies positives byte for byte", calc(&c, "1.50"), "1.50");
 	check_str("calc keeps blanks", calc(&c, " -2 "), " -0.02 ");
 	check_str("calc nan copied", calc(&c, "NaN"), "NaN");
