@@ -12,6 +12,10 @@
  * ones carries to the first zero after the run, so with ones where a
  * byte is not of interest, the carry lands on the next byte that is.
  * The carry out of one window goes into the next.
+ *
+ * The check lists where the negative numbers start; computing then
+ * visits only those, copying the runs between them whole, since a
+ * positive number is its own result.
  */
 #include "span.h"
 
