@@ -433,20 +433,19 @@ static size_t rest_of_row(struct csv_dec *d, const unsigned char *p, size_t n, i
 	return n;
 }
 
-/* Whether rows of plain numbers may go as SPAN cells: the calculator
- * computes them (lr_calc_spans), every column is transformed, and the
- * output is this table again with the same delimiter, which must not be
- * a byte of a number. */
-static int span_options(const struct lr_format *f, const struct lr_options *o)
+/* Whether rows of plain numbers may go as SPAN cells: they can be
+ * computed under c (lr_calc_spans; c is o's calculator but for --stats,
+ * which main adds), every column is transformed, and the output is this
+ * table again with the same delimiter, which must not be a byte of a
+ * number. */
+static int span_options(const struct lr_format *f, const struct lr_options *o,
+			const struct lr_calc *c)
 {
 	const struct lr_format *to = o->to ? o->to : f;
 	int in = o->delimiter ? o->delimiter : f->delimiter;
 	int out = o->delimiter && !o->to ? o->delimiter : to->delimiter;
 
-	struct lr_calc c;
-
-	lr_options_calc(o, &c); /* all but --stats, which main adds */
-	return !LR_CSV_LIBCSV_ONLY && !o->stats && lr_calc_spans(&c) && !o->cols && !o->with_input &&
+	return !LR_CSV_LIBCSV_ONLY && !o->stats && lr_calc_spans(c) && !o->cols && !o->with_input &&
 	       to->family == LR_FAMILY_TABLE && in == out && !(in == '-' || in == '.' ||
 							       (in >= '0' && in <= '9'));
 }
@@ -482,12 +481,12 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->line = 1;
 	d->in_first_row = 1;
 	d->first = o->header == 1 ? FIRST_HEADER : o->header == 0 ? FIRST_DATA : FIRST_PENDING;
-	d->spans = span_options(f, o);
+	lr_options_calc(o, &d->calc);
+	d->spans = span_options(f, o, &d->calc);
 	/* Rows of numbers go at a few times the speed of a copy: reading
 	 * ahead takes the kernel's copy out of their way. */
 	if (d->spans)
 		lr_source_read_ahead(src);
-	lr_options_calc(o, &d->calc);
 	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
