@@ -370,26 +370,20 @@ static int ahead_start(struct lr_source *s)
 
 	if (!a)
 		return -1;
-	a->s = s;
-	a->count = s->consumed;
-	for (i = 0; i < AHEAD_BUFS; i++)
-		if (posix_memalign((void **)&a->buf[i], 4096, AHEAD_BUFSIZE + LR_STREAM_PAD) != 0)
-			a->buf[i] = NULL;
 	if (pthread_mutex_init(&a->mu, NULL) != 0) {
-		for (i = 0; i < AHEAD_BUFS; i++)
-			free(a->buf[i]);
 		free(a);
 		return -1;
 	}
 	if (pthread_cond_init(&a->cv, NULL) != 0) {
 		pthread_mutex_destroy(&a->mu);
-		for (i = 0; i < AHEAD_BUFS; i++)
-			free(a->buf[i]);
 		free(a);
 		return -1;
 	}
+	a->s = s;
+	a->count = s->consumed;
 	for (i = 0; i < AHEAD_BUFS; i++)
-		if (!a->buf[i]) {
+		if (posix_memalign((void **)&a->buf[i], 4096, AHEAD_BUFSIZE + LR_STREAM_PAD) != 0) {
+			a->buf[i] = NULL;
 			ahead_free(a);
 			return -1;
 		}
