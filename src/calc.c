@@ -52,7 +52,7 @@ static size_t put_dec(const struct lr_calc *c, struct lr_dec *d, const struct lr
 static int exact(const struct lr_calc *c, const struct lr_small *a, const struct lr_dec *x,
 		 char *out, size_t *outlen)
 {
-	static struct lr_dec r; /* large; single-threaded */
+	static _Thread_local struct lr_dec r; /* large: one a thread */
 	enum lr_mode mode = c->k.mode;
 	int positive = x->kind != LR_DEC_NAN && !x->neg && (x->kind == LR_DEC_INF || x->ndig > 0);
 
@@ -127,7 +127,7 @@ static int fast_value(const struct lr_dec *x, int f32, double *y)
 static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, char *out,
 		  size_t *outlen)
 {
-	static struct lr_dec r;
+	static _Thread_local struct lr_dec r;
 	char buf[LR_DEC_MAXDIG + 32];
 	const struct lr_notation *nt = c->k.mode == LR_MODE_GRAD ? &plain : &x->nt;
 	double y;
@@ -177,7 +177,7 @@ static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, ch
 int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t n, char *out,
 		 size_t *outlen)
 {
-	static struct lr_dec x;
+	static _Thread_local struct lr_dec x;
 	size_t lead = 0, trail = 0, len;
 	size_t si = slope_index(c, channel);
 	int r;
@@ -222,7 +222,7 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 
 int lr_calc_is_number(const char *s, size_t n)
 {
-	static struct lr_dec x;
+	static _Thread_local struct lr_dec x;
 
 	while (n && is_blank(*s)) {
 		s++;
