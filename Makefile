@@ -64,6 +64,11 @@ tests/lrelu-sse2: $(SRC) $(HDR)
 tests/lrelu-avx2: $(SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -DLR_NO_AVX512=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
 
+# And with small buffers read ahead, the thread doing every part of each
+# (stream.c), for the differential test of the rows it computes.
+tests/lrelu-eager: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DLR_AHEAD_EAGER=1 -DLR_STREAM_BUFSIZE=4096 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
+
 tests/unit: tests/unit.c tests/shortest_ref.c $(CORE_SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
 
@@ -86,7 +91,7 @@ bats: lrelu
 # Everything: unit tests, then the command-line suites; the last line is
 # the summary over both.
 check: deps
-	$(MAKE) lrelu tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-cjson
+	$(MAKE) lrelu tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-cjson tests/lrelu-eager
 	LRELU=$(CURDIR)/lrelu sh tests/run.sh
 
 test: check
@@ -186,5 +191,5 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
-	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-cjson
+	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-cjson tests/lrelu-eager
 	rm -rf build-asan build-fuzz

@@ -4,10 +4,12 @@
  * terminator byte as it was, so CRLF, blank lines and a missing final
  * newline survive; it knows each field's line and column for messages.
  * Runs of rows made of plain numbers alone (span.c finds them) go as one
- * SPAN cell each when the calculator takes such cells. The encoder joins
+ * SPAN cell each when the calculator takes such cells; in a large file
+ * the read-ahead thread does some of them (parts, below). The encoder joins
  * cells back with the delimiter, quoting only what needs it (RFC 4180).
  */
 #include <csv.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #ifdef __SSE2__
@@ -43,12 +45,34 @@
 #define CSV_SPAN_HIGH (256 * 1024)   /* ... or when SPAN results reach this */
 #endif
 
+/*
+ * Parts of a chunk read ahead (stream.h), whose rows of numbers the
+ * read-ahead thread computes while it waits: part i starts after the
+ * first LF at or past i/CSV_PARTS of the chunk and ends where the next
+ * starts. The rows there are the rows the parse finds when it is at a
+ * row start there, the thread's results are its results.
+ */
+#ifndef CSV_PARTS
+#define CSV_PARTS 8
+#endif
+#define CSV_PART_OUT (64 * 1024) /* the thread stops a part past these results */
+
+struct csv_part {
+	size_t taken;   /* length of the rows taken from the part's start */
+	size_t outlen;  /* of their results, in out */
+	uint64_t lines; /* line ends in them */
+	char out[];
+};
+
+#define CSV_PART_SIZE (offsetof(struct csv_part, out) + CSV_PART_OUT + LR_SPAN_ROOM(LR_SPAN_CHUNK))
+_Static_assert(CSV_PARTS <= LR_AHEAD_PARTS, "more parts than the source keeps");
+
 /* One CSV_FEED chunk adds at most CSV_FEED + 1 fields and row ends, and
  * at most CSV_FEED bytes plus one field begun in an earlier chunk; SPAN
  * results, at most LR_SPAN_ROOM(CSV_FEED) bytes. */
 #define CSV_CELLCAP (CSV_CELLS_HIGH + 2 * CSV_FEED + 4)
 #define CSV_TEXTCAP (CSV_TEXT_HIGH + CSV_FEED + CSV_FIELD_MAX)
-#define CSV_SPANCAP (CSV_SPAN_HIGH + LR_SPAN_ROOM(CSV_FEED))
+#define CSV_SPANCAP (CSV_SPAN_HIGH + CSV_PART_OUT + LR_SPAN_ROOM(LR_SPAN_CHUNK))
 _Static_assert(CSV_FEED <= LR_SPAN_CHUNK, "rows of numbers taken in larger pieces than span.c takes");
 
 /* The converter takes a block of up to LR_BLOCK_MAX_VALUES + 64 numbers. */
@@ -81,6 +105,11 @@ struct csv_dec {
 	int spans;         /* rows of plain numbers may become SPAN cells */
 	struct lr_calc calc; /* what SPAN cells are computed under */
 	struct lr_span_scan scan;
+	struct lr_ahead_work work; /* the read-ahead thread's part in them */
+	const unsigned char *base; /* the chunk lr_source_next handed out */
+	size_t base_len;
+	unsigned part;             /* its next part, starting at part_at */
+	const unsigned char *part_at; /* (NULL: no more parts) */
 };
 
 /* libcsv grows its field buffer through this; refusing makes csv_parse
@@ -433,6 +462,44 @@ static size_t rest_of_row(struct csv_dec *d, const unsigned char *p, size_t n, i
 	return n;
 }
 
+/* Where part i of the chunk p[0..n) starts (n: it is empty). */
+static size_t part_start(const unsigned char *p, size_t n, unsigned i)
+{
+	size_t from = n / CSV_PARTS * i;
+	const unsigned char *lf;
+
+	if (i >= CSV_PARTS)
+		return n;
+	lf = memchr(p + from, '\n', n - from);
+	return lf ? (size_t)(lf + 1 - p) : n;
+}
+
+/* The read-ahead thread's work on part i of a chunk: the rows of
+ * numbers from its start, as the decoder's add_span would take them
+ * there, until a row that is not one or results past CSV_PART_OUT. */
+static void part_run(const void *ctx, const unsigned char *p, size_t n, unsigned i, void *vr)
+{
+	const struct csv_dec *d = ctx;
+	struct csv_part *r = vr;
+	size_t start = part_start(p, n, i), end = part_start(p, n, i + 1), pos = start;
+	int prev_cr = 0; /* the part starts after a LF */
+
+	r->outlen = 0;
+	r->lines = 0;
+	while (pos < end && r->outlen < CSV_PART_OUT) {
+		size_t k = end - pos < LR_SPAN_CHUNK ? end - pos : LR_SPAN_CHUNK, len;
+		size_t t = lr_span_rows(&d->scan, p + pos, k, prev_cr, r->out + r->outlen, &len, &r->lines);
+
+		/* a number refused (SIZE_MAX) is the decoder's to report */
+		if (t == 0 || t == SIZE_MAX)
+			break;
+		r->outlen += len;
+		pos += t;
+		prev_cr = p[pos - 1] == '\r';
+	}
+	r->taken = pos - start;
+}
+
 /* Whether rows of plain numbers may go as SPAN cells: they can be
  * computed under c (lr_calc_spans; c is o's calculator but for --stats,
  * which main adds), every column is transformed, and the output is this
@@ -485,8 +552,13 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->spans = span_options(f, o, &d->calc);
 	/* Rows of numbers go at a few times the speed of a copy: reading
 	 * ahead takes the kernel's copy out of their way. */
-	if (d->spans)
-		lr_source_read_ahead(src);
+	if (d->spans) {
+		d->work.nparts = CSV_PARTS;
+		d->work.out_size = CSV_PART_SIZE;
+		d->work.run = part_run;
+		d->work.ctx = d;
+		lr_source_read_ahead(src, &d->work);
+	}
 	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
@@ -509,16 +581,37 @@ static void parse_failed(struct csv_dec *d)
 			    "field longer than %d bytes", CSV_FIELD_MAX);
 }
 
+/* Makes the len bytes of results at the end of the block's result
+ * arena a SPAN cell for rows from the given line on, or more of the last
+ * cell when that is a SPAN just before them. Returns 0, or -1 after
+ * reporting. */
+static int span_cell(struct lr_block *b, uint64_t line, size_t len)
+{
+	struct lr_cell *c = b->ncells ? &b->cell[b->ncells - 1] : NULL;
+
+	if (!c || c->kind != LR_CELL_SPAN ||
+	    c->out_off + c->out_len != (size_t)(b->out - b->text) + b->outlen) {
+		if (!(c = lr_block_add(b, LR_CELL_SPAN, "", 0))) {
+			lr_error_at(b->name, line, 0, "internal error: block overflow");
+			return -1;
+		}
+		c->line = line;
+		c->fixed = 1;
+		c->out_off = (uint32_t)((size_t)(b->out - b->text) + b->outlen);
+	}
+	c->out_len += (uint32_t)len;
+	b->outlen += len;
+	return 0;
+}
+
 /* Checks and computes the rows of plain numbers at the start of the
  * chunk's first n bytes (which may end inside a row) into the block's
- * result arena, as a SPAN cell, or as more of the last cell when that is
- * a SPAN just before them. Returns the length of the rows taken, or
+ * result arena, as a SPAN cell. Returns the length of the rows taken, or
  * SIZE_MAX after reporting. */
 static size_t add_span(struct csv_dec *d, struct lr_block *b, size_t n)
 {
 	uint64_t line = d->line;
 	size_t len, taken;
-	struct lr_cell *c = b->ncells ? &b->cell[b->ncells - 1] : NULL;
 
 	taken = lr_span_rows(&d->scan, d->chunk, n, d->prev_cr, b->out + b->outlen, &len, &d->line);
 	if (taken == 0)
@@ -527,19 +620,30 @@ static size_t add_span(struct csv_dec *d, struct lr_block *b, size_t n)
 		lr_error_at(b->name, line, 0, "internal error: a number in rows of numbers");
 		return SIZE_MAX;
 	}
-	if (!c || c->kind != LR_CELL_SPAN ||
-	    c->out_off + c->out_len != (size_t)(b->out - b->text) + b->outlen) {
-		if (!(c = lr_block_add(b, LR_CELL_SPAN, "", 0))) {
-			lr_error_at(b->name, line, 0, "internal error: block overflow");
-			return SIZE_MAX;
-		}
-		c->line = line;
-		c->fixed = 1;
-		c->out_off = (uint32_t)((size_t)(b->out - b->text) + b->outlen);
-	}
-	c->out_len += (uint32_t)len;
-	b->outlen += len;
-	return taken;
+	return span_cell(b, line, len) < 0 ? SIZE_MAX : taken;
+}
+
+/* Moves on to the next part of the chunk, for the parse is at its
+ * start or past it: claims it, and if the thread has done its rows and
+ * the parse is at a row start there with rows of numbers allowed, takes
+ * them. Returns 0, or -1 after reporting. */
+static int take_part(struct csv_dec *d, struct lr_block *b)
+{
+	const struct csv_part *r = lr_source_claim(d->src, d->part);
+	int at = d->chunk == d->part_at;
+
+	d->part++;
+	d->part_at = d->part < CSV_PARTS ? d->base + part_start(d->base, d->base_len, d->part) : NULL;
+	if (!r || !r->taken || !at || d->lib_busy || d->col || d->in_first_row || d->dropping)
+		return 0;
+	memcpy(b->out + b->outlen, r->out, r->outlen);
+	if (span_cell(b, d->line, r->outlen) < 0)
+		return -1;
+	d->line += r->lines;
+	d->chunk += r->taken;
+	d->avail -= r->taken;
+	d->prev_cr = d->chunk[-1] == '\r';
+	return 0;
 }
 
 static int csv_dec_read(void *vd, struct lr_block **out)
@@ -590,8 +694,19 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 				break;
 			}
 			d->avail = (size_t)n;
+			d->base = d->chunk;
+			d->base_len = d->avail;
+			d->part = 0;
+			d->part_at = d->spans ? d->base + part_start(d->base, d->base_len, 0) : NULL;
+		}
+		if (d->part_at && d->chunk >= d->part_at) {
+			if (take_part(d, b) < 0)
+				return -1;
+			continue;
 		}
 		k = d->avail < CSV_FEED ? d->avail : CSV_FEED;
+		if (d->part_at && (size_t)(d->part_at - d->chunk) < k)
+			k = (size_t)(d->part_at - d->chunk);
 		if (!d->lib_busy && !LR_CSV_LIBCSV_ONLY) {
 			const unsigned char *quote;
 			size_t plain;
@@ -650,6 +765,7 @@ static void csv_dec_close(void *vd)
 
 	if (!d)
 		return;
+	lr_source_end_work(d->src);
 	csv_free(&d->p);
 	lr_block_free(d->blk);
 	free(d->ranges);

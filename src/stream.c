@@ -287,14 +287,31 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
  * regular files, whose reads do not wait on anyone, so that closing can
  * always stop the thread. The thread keeps the first error and stops;
  * the caller reports it when it has taken every buffer before it.
+ * With work (stream.h), the thread spends the time it would wait for a
+ * free buffer on parts of the full ones: the last free part of the
+ * newest buffer first, which is the one the caller comes to last.
  */
 #define AHEAD_BUFS 3
+/* Built with -DLR_AHEAD_EAGER=1, the thread does every part of each
+ * buffer before handing it out: for tests, which then see each part's
+ * results used wherever they can be. */
+#ifndef LR_AHEAD_EAGER
+#define LR_AHEAD_EAGER 0
+#endif
 #ifndef AHEAD_BUFSIZE
 #define AHEAD_BUFSIZE (2 * LR_STREAM_BUFSIZE)
 #endif
 
+enum part_state {
+	PART_FREE,   /* nobody's yet */
+	PART_CLAIMED, /* the caller's (lr_source_claim) */
+	PART_BUSY,   /* the thread is at it */
+	PART_DONE    /* the thread's results are in out */
+};
+
 struct lr_ahead {
 	struct lr_source *s;
+	const struct lr_ahead_work *work; /* or NULL */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -302,12 +319,58 @@ struct lr_ahead {
 	size_t len[AHEAD_BUFS];
 	uint64_t consumed[AHEAD_BUFS]; /* bytes of the file read by then */
 	int full[AHEAD_BUFS];
+	unsigned char part[AHEAD_BUFS][LR_AHEAD_PARTS]; /* enum part_state */
+	unsigned char *out[AHEAD_BUFS]; /* work: results, out_size a part */
 	unsigned filling, taking; /* the ring positions of each side */
 	int held;                 /* buf[taking] is handed out */
+	int busy;                 /* the thread is at a part */
 	int done, failed, stop;
 	struct read_err err;
 	uint64_t count;           /* bytes of the file read (the thread's) */
 };
+
+/* With the lock held: finds the part the thread is to work on next.
+ * Returns 0 if there is none: every part of the full buffers is taken,
+ * or lies behind the caller. */
+static int pick_part(const struct lr_ahead *a, unsigned *b, unsigned *j)
+{
+	unsigned k, n;
+
+	for (k = a->filling; k != a->taking; k--) {
+		unsigned i = (k - 1) % AHEAD_BUFS;
+
+		for (n = a->work->nparts; n > 0; n--) {
+			if (a->part[i][n - 1] == PART_CLAIMED)
+				return 0; /* the caller is in this buffer */
+			if (a->part[i][n - 1] == PART_FREE) {
+				*b = i;
+				*j = n - 1;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* With the lock held, which it lets go of meanwhile: works on a part,
+ * if there is one to work on. Returns whether there was. */
+static int help(struct lr_ahead *a)
+{
+	const struct lr_ahead_work *w = a->work;
+	unsigned b, j;
+
+	if (!w || !pick_part(a, &b, &j))
+		return 0;
+	a->part[b][j] = PART_BUSY;
+	a->busy = 1;
+	pthread_mutex_unlock(&a->mu);
+	w->run(w->ctx, a->buf[b], a->len[b], j, a->out[b] + j * w->out_size);
+	pthread_mutex_lock(&a->mu);
+	a->part[b][j] = PART_DONE;
+	a->busy = 0;
+	pthread_cond_broadcast(&a->cv);
+	return 1;
+}
 
 static void *ahead_main(void *arg)
 {
@@ -315,25 +378,38 @@ static void *ahead_main(void *arg)
 
 	for (;;) {
 		unsigned i = a->filling % AHEAD_BUFS;
+		const struct lr_ahead_work *w;
 		struct read_err e;
 		ssize_t n;
 		int stop;
 
 		pthread_mutex_lock(&a->mu);
 		while (a->full[i] && !a->stop)
-			pthread_cond_wait(&a->cv, &a->mu);
+			if (!help(a))
+				pthread_cond_wait(&a->cv, &a->mu);
 		stop = a->stop;
+		w = LR_AHEAD_EAGER ? a->work : NULL;
+		a->busy = w != NULL;
 		pthread_mutex_unlock(&a->mu);
 		if (stop)
-			break;
+			return NULL;
 		n = read_more(a->s, a->buf[i], AHEAD_BUFSIZE, &a->count, &e);
-		pthread_mutex_lock(&a->mu);
-		if (n > 0) {
+		if (n > 0)
 			/* the padding past the data is read, never used */
 			memset(a->buf[i] + n, 0, LR_STREAM_PAD);
+		if (w && n > 0) {
+			unsigned j;
+
+			for (j = 0; j < w->nparts; j++)
+				w->run(w->ctx, a->buf[i], (size_t)n, j, a->out[i] + j * w->out_size);
+		}
+		pthread_mutex_lock(&a->mu);
+		a->busy = 0;
+		if (n > 0) {
 			a->len[i] = (size_t)n;
 			a->consumed[i] = a->count;
 			a->full[i] = 1;
+			memset(a->part[i], w ? PART_DONE : PART_FREE, sizeof a->part[i]);
 			a->filling++;
 		} else {
 			a->done = 1;
@@ -345,6 +421,11 @@ static void *ahead_main(void *arg)
 		if (n <= 0)
 			break;
 	}
+	/* Nothing more to read: parts are left. */
+	pthread_mutex_lock(&a->mu);
+	while (!a->stop && help(a))
+		;
+	pthread_mutex_unlock(&a->mu);
 	return NULL;
 }
 
@@ -354,8 +435,10 @@ static void ahead_free(struct lr_ahead *a)
 
 	pthread_mutex_destroy(&a->mu);
 	pthread_cond_destroy(&a->cv);
-	for (i = 0; i < AHEAD_BUFS; i++)
+	for (i = 0; i < AHEAD_BUFS; i++) {
 		free(a->buf[i]);
+		free(a->out[i]);
+	}
 	free(a);
 }
 
@@ -380,13 +463,19 @@ static int ahead_start(struct lr_source *s)
 		return -1;
 	}
 	a->s = s;
+	a->work = s->work;
 	a->count = s->consumed;
-	for (i = 0; i < AHEAD_BUFS; i++)
+	for (i = 0; i < AHEAD_BUFS; i++) {
 		if (posix_memalign((void **)&a->buf[i], 4096, AHEAD_BUFSIZE + LR_STREAM_PAD) != 0) {
 			a->buf[i] = NULL;
 			ahead_free(a);
 			return -1;
 		}
+		if (a->work && !(a->out[i] = malloc(a->work->nparts * a->work->out_size))) {
+			ahead_free(a);
+			return -1;
+		}
+	}
 	/* Signals are the main thread's to handle. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -468,9 +557,44 @@ ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 	return (ssize_t)n;
 }
 
-void lr_source_read_ahead(struct lr_source *s)
+void lr_source_read_ahead(struct lr_source *s, const struct lr_ahead_work *w)
 {
 	s->want_ahead = 1;
+	s->work = w;
+}
+
+void lr_source_end_work(struct lr_source *s)
+{
+	struct lr_ahead *a = s->ahead;
+
+	s->work = NULL;
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->work = NULL;
+	while (a->busy)
+		pthread_cond_wait(&a->cv, &a->mu);
+	pthread_mutex_unlock(&a->mu);
+}
+
+const void *lr_source_claim(struct lr_source *s, unsigned i)
+{
+	struct lr_ahead *a = s->ahead;
+	const void *r = NULL;
+	unsigned b;
+
+	/* held and taking are this side's own */
+	if (!a || !a->work || !a->held)
+		return NULL;
+	b = a->taking % AHEAD_BUFS;
+	pthread_mutex_lock(&a->mu);
+	while (a->part[b][i] == PART_BUSY)
+		pthread_cond_wait(&a->cv, &a->mu);
+	if (a->part[b][i] == PART_DONE)
+		r = a->out[b] + i * a->work->out_size;
+	a->part[b][i] = PART_CLAIMED;
+	pthread_mutex_unlock(&a->mu);
+	return r;
 }
 
 void lr_source_close(struct lr_source *s)

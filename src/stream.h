@@ -24,6 +24,7 @@
 struct lr_gzin;
 struct lr_gzout;
 struct lr_ahead;
+struct lr_ahead_work;
 
 struct lr_source {
 	const char *name; /* for messages: the path, or "<stdin>" */
@@ -37,6 +38,7 @@ struct lr_source {
 	struct lr_gzin *gz; /* set when the input is gzip: buf holds inflated bytes */
 	struct lr_ahead *ahead; /* set while a thread reads ahead (stream.c) */
 	int want_ahead;         /* lr_source_read_ahead was called */
+	const struct lr_ahead_work *work; /* its work on parts, or NULL */
 };
 
 /* Opens path for reading ("-" is stdin). Input that starts with the gzip
@@ -56,13 +58,46 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
  * reporting. */
 ssize_t lr_source_next(struct lr_source *s, const unsigned char **p);
 
+/*
+ * Work a decoder can do on a chunk before it comes to it: each chunk
+ * read ahead is cut into nparts parts, which the read-ahead thread
+ * works on whenever it has nothing to read (the ring of buffers is
+ * full), from the last part of the newest chunk back. The decoder
+ * claims each part when it comes to it (lr_source_claim) and takes the
+ * thread's results, or does the part itself if the thread has not.
+ */
+#define LR_AHEAD_PARTS 16
+
+struct lr_ahead_work {
+	unsigned nparts;  /* 1..LR_AHEAD_PARTS */
+	size_t out_size;  /* bytes of results for one part */
+	/* Works on part i of chunk p[0..n) (LR_STREAM_PAD bytes after it
+	 * may be read), writing to out; runs on the read-ahead thread, so
+	 * it may read ctx but not change it. */
+	void (*run)(const void *ctx, const unsigned char *p, size_t n, unsigned i, void *out);
+	const void *ctx;
+};
+
 /* Asks that the input be read (and inflated) ahead by a second thread,
  * from the second buffer on, if it is a regular file larger than one:
  * for decoders whose work on a byte costs well above the kernel's copy
  * of it, which the thread then takes off their hands, at the price of
- * more processor time in all (the data moves between cores). Peek only
- * before that. */
-void lr_source_read_ahead(struct lr_source *s);
+ * more processor time in all (the data moves between cores). With w
+ * (not NULL; it must outlive the source), the thread also works on
+ * parts of the chunks (above). Peek only before that. */
+void lr_source_read_ahead(struct lr_source *s, const struct lr_ahead_work *w);
+
+/* Claims part i of the chunk lr_source_next handed out last, so that
+ * the read-ahead thread leaves it alone: claim a chunk's parts in
+ * order, each before working on any byte of it. Returns the thread's
+ * results for it (waiting if the thread is at it now), or NULL when the
+ * caller is to do it itself: the thread has not, or the chunk was not
+ * read ahead with work. */
+const void *lr_source_claim(struct lr_source *s, unsigned i);
+
+/* Ends the work asked for by lr_source_read_ahead, waiting for the part
+ * the thread may be at: call before freeing what the work reads. */
+void lr_source_end_work(struct lr_source *s);
 
 void lr_source_close(struct lr_source *s);
 

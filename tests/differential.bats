@@ -10,6 +10,8 @@ REF=$ROOT/tests/lrelu-libcsv
 PORTABLE=$ROOT/tests/lrelu-portable
 SSE2=$ROOT/tests/lrelu-sse2
 AVX2=$ROOT/tests/lrelu-avx2
+# small buffers read ahead, every part's rows computed by the thread
+EAGER=$ROOT/tests/lrelu-eager
 
 @test "fast path and libcsv-only path agree byte for byte on random CSV" {
 	[ -x "$REF" ] || skip "tests/lrelu-libcsv not built (make check builds it)"
@@ -29,6 +31,12 @@ AVX2=$ROOT/tests/lrelu-avx2
 				"$PORTABLE" $args "$f" >"$f.port" 2>/dev/null; echo $? >>"$f.port"
 				cmp -s "$f.fast" "$f.port" ||
 					{ echo "seed $seed, $args: portable path differs" >&2; bad=1; }
+			fi
+			if [ -x "$EAGER" ]; then
+				# shellcheck disable=SC2086
+				"$EAGER" $args "$f" >"$f.eager" 2>"$f.eager.err"; echo $? >>"$f.eager"
+				cmp -s "$f.fast" "$f.eager" && cmp -s "$f.fast.err" "$f.eager.err" ||
+					{ echo "seed $seed, $args: read-ahead parts differ" >&2; bad=1; }
 			fi
 		done
 	done
@@ -74,7 +82,7 @@ AVX2=$ROOT/tests/lrelu-avx2
 			cmp -s "$f.fast" "$f.ref" && cmp -s "$f.fast.err" "$f.ref.err" ||
 				{ echo "seed $seed, $args: outputs differ" >&2; bad=1; }
 			# the same rows checked 32 and 16 bytes a step, and byte by byte
-			for other in "$AVX2" "$SSE2" "$PORTABLE"; do
+			for other in "$AVX2" "$SSE2" "$PORTABLE" "$EAGER"; do
 				[ -x "$other" ] || continue
 				# shellcheck disable=SC2086
 				st=0; "$other" --skip-invalid $args "$f" >"$f.other" 2>/dev/null || st=$?; echo $st >>"$f.other"
@@ -90,6 +98,12 @@ AVX2=$ROOT/tests/lrelu-avx2
 		st=0; "$REF" -s 0.01 $more "$f" >/dev/null 2>"$f.ref.err" || st=$?; echo $st >>"$f.ref.err"
 		cmp -s "$f.fast.err" "$f.ref.err" ||
 			{ echo "seed $seed: messages differ: $(head -c 300 "$f.fast.err") / $(head -c 300 "$f.ref.err")" >&2; bad=1; }
+		if [ -x "$EAGER" ]; then
+			# shellcheck disable=SC2086
+			st=0; "$EAGER" -s 0.01 $more "$f" >/dev/null 2>"$f.eager.err" || st=$?; echo $st >>"$f.eager.err"
+			cmp -s "$f.eager.err" "$f.ref.err" ||
+				{ echo "seed $seed: read-ahead parts' message differs: $(head -c 300 "$f.eager.err")" >&2; bad=1; }
+		fi
 		grep -q 'not a number' "$f.ref.err" && spans=$((spans + 1))
 	done
 	echo "$runs runs, $spans inputs with a bad number" >&2
@@ -112,4 +126,29 @@ AVX2=$ROOT/tests/lrelu-avx2
 		[ "$(wc -l <"$SCRATCH/sse2.$t.csv")" -ge 20000 ]
 		cmp "$SCRATCH/sse2.$t.csv" "$SCRATCH/port.$t.csv"
 	done
+}
+
+@test "rows the read-ahead thread computed are not used inside a quoted field" {
+	# quoted fields holding many lines of numbers: a part of a chunk read
+	# ahead starts inside one, where the thread sees rows of numbers
+	[ -x "$EAGER" ] && [ -x "$REF" ] || skip "tests/lrelu-eager not built (make check builds it)"
+	awk 'BEGIN { for (i = 1; i <= 1000; i++) {
+		if (i % 25 == 0) {
+			printf "\"-7.5"; for (j = 0; j < 60; j++) printf "\n-1.5,-2.25,3"; print "\",-4"
+		} else if (i % 25 == 12) {
+			printf "-2,\"-3"; for (j = 0; j < 60; j++) printf "\r\n-0.5,-8"; print "\"\r"
+		} else
+			print "-1.25,2.5,-3.75" } }' >"$SCRATCH/q.csv"
+	[ "$(wc -c <"$SCRATCH/q.csv")" -gt 60000 ]
+	"$EAGER" --skip-invalid -s 0.01 "$SCRATCH/q.csv" >"$SCRATCH/eager.csv"
+	"$REF" --skip-invalid -s 0.01 "$SCRATCH/q.csv" >"$SCRATCH/ref.csv"
+	cmp "$SCRATCH/eager.csv" "$SCRATCH/ref.csv"
+	# the quoted fields are the first bad numbers: each is placed alike
+	printf -- '-1,x\n' >>"$SCRATCH/q.csv"
+	run --separate-stderr "$EAGER" -s 0.01 "$SCRATCH/q.csv"
+	expect_status 1
+	local eager_err=$stderr
+	run --separate-stderr "$REF" -s 0.01 "$SCRATCH/q.csv"
+	[ "$stderr" = "$eager_err" ]
+	[[ "$stderr" == *'q.csv:12:2: not a number'* ]]
 }
