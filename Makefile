@@ -29,7 +29,7 @@ OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
 
 DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev pkg-config bats mandoc \
-              gnuplot-nox parallel zsh fish
+              gnuplot-nox parallel zsh fish strace
 
 .PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-oracle check-asan check-valgrind bench plot \
 	install uninstall clean

@@ -551,8 +551,9 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	lr_options_calc(o, &d->calc);
 	d->spans = span_options(f, o, &d->calc);
 	/* Rows of numbers go at a few times the speed of a copy: reading
-	 * ahead takes the kernel's copy out of their way. */
-	if (d->spans) {
+	 * ahead takes the kernel's copy out of their way, and the thread
+	 * computes parts of the chunks while it waits. -j 1: one thread. */
+	if (d->spans && !o->one_thread) {
 		d->work.nparts = CSV_PARTS;
 		d->work.out_size = CSV_PART_SIZE;
 		d->work.run = part_run;

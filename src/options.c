@@ -107,7 +107,8 @@ static void usage(FILE *fp)
 		"  -z, --gzip                compress the output (also when FILE ends in .gz)\n"
 		"      --level N             gzip level 1..9 (default 6)\n"
 		"  -j, --threads N           compress gzip output with N threads (1..256,\n"
-		"                            default 1); 0: one per processor\n"
+		"                            default 1); 0: one per processor; -j 1 also\n"
+		"                            keeps a large CSV file to one thread\n"
 		"  -h, --help                show this help and exit\n"
 		"  -V, --version             show the version and exit\n"
 		"\n"
@@ -447,6 +448,7 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 				return LR_OPTIONS_ERROR;
 			}
 			o->threads = (int)v;
+			o->one_thread = v == 1;
 			if (o->threads == 0) {
 				long n = sysconf(_SC_NPROCESSORS_ONLN);
 

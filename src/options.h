@@ -56,6 +56,7 @@ struct lr_options {
 	int with_input;   /* write each input number beside its result */
 	int level;        /* gzip level, 1-9 */
 	int threads;      /* threads compressing gzip output, 1-256 */
+	int one_thread;   /* -j 1: no thread but the main one, not even to read ahead */
 	const char *output; /* NULL: standard output */
 	const struct lr_format *from, *to;
 	char **inputs;    /* at least one; "-" is standard input */

@@ -4,6 +4,7 @@
  * temporary name in the target directory, renamed into place only on
  * success, removed on failure or interruption.
  */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "stream.h"
 
 #include "pgzip.h"
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -442,8 +444,19 @@ static void ahead_free(struct lr_ahead *a)
 	free(a);
 }
 
-/* Starts reading s ahead. Returns 0, or -1 if it cannot (the caller
- * then reads as before). */
+/* Whether the process may run on more than one processor (taskset and
+ * cpusets narrow it): else a second thread only takes turns. */
+static int processors_to_share(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	return CPU_COUNT(&set) > 1;
+}
+
+/* Starts reading s ahead. Returns 0, or -1 if it cannot or should not
+ * (the caller then reads as before). */
 static int ahead_start(struct lr_source *s)
 {
 	struct lr_ahead *a = calloc(1, sizeof *a);
@@ -453,7 +466,7 @@ static int ahead_start(struct lr_source *s)
 
 	if (!a)
 		return -1;
-	if (pthread_mutex_init(&a->mu, NULL) != 0) {
+	if (!processors_to_share() || pthread_mutex_init(&a->mu, NULL) != 0) {
 		free(a);
 		return -1;
 	}
@@ -545,9 +558,11 @@ ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 		if (s->eof)
 			return 0;
 		/* the second buffer of a file larger than one */
-		if (s->want_ahead && s->size > (off_t)LR_STREAM_BUFSIZE && s->consumed > 0 &&
-		    ahead_start(s) == 0)
-			return ahead_next(s, p);
+		if (s->want_ahead && s->size > (off_t)LR_STREAM_BUFSIZE && s->consumed > 0) {
+			s->want_ahead = 0; /* one try */
+			if (ahead_start(s) == 0)
+				return ahead_next(s, p);
+		}
 		if (fill(s) < 0)
 			return -1;
 	}

@@ -37,7 +37,7 @@ struct lr_source {
 	uint64_t consumed; /* bytes read from the file (compressed, if gzip) */
 	struct lr_gzin *gz; /* set when the input is gzip: buf holds inflated bytes */
 	struct lr_ahead *ahead; /* set while a thread reads ahead (stream.c) */
-	int want_ahead;         /* lr_source_read_ahead was called */
+	int want_ahead;         /* lr_source_read_ahead was called; not yet tried */
 	const struct lr_ahead_work *work; /* its work on parts, or NULL */
 };
 

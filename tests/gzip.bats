@@ -157,6 +157,28 @@ identity_of() {
 	done
 }
 
+# The read-ahead thread also computes rows of numbers while it waits;
+# -j 1, or a process allowed a single processor, keeps to one thread.
+@test "-j 1 or one processor: a large CSV is read and computed by one thread, to the same bytes" {
+	command -v strace >/dev/null || skip "strace not installed (make deps installs it)"
+	awk 'BEGIN { srand(3); print "a,b"
+		for (i = 0; i < 100000; i++) printf "%.6f,%.2f\n", rand() * 20 - 10, rand() * 2 - 1.5 }' \
+		>"$SCRATCH/big.csv"
+	[ "$(wc -c <"$SCRATCH/big.csv")" -gt 1000000 ]
+	clones() { strace -f -qq -o "$SCRATCH/trace" -e trace=clone,clone3 "$@" && grep -c clone "$SCRATCH/trace"; }
+	if [ "$(nproc)" -gt 1 ]; then
+		[ "$(clones "$LRELU" -s 0.01 "$SCRATCH/big.csv" -o "$SCRATCH/two.csv")" -eq 1 ]
+	else
+		"$LRELU" -s 0.01 "$SCRATCH/big.csv" -o "$SCRATCH/two.csv"
+	fi
+	[ "$(clones "$LRELU" -j 1 -s 0.01 "$SCRATCH/big.csv" -o "$SCRATCH/one.csv")" -eq 0 ]
+	cmp "$SCRATCH/two.csv" "$SCRATCH/one.csv"
+	[ "$(clones taskset -c 0 "$LRELU" -s 0.01 "$SCRATCH/big.csv" -o "$SCRATCH/pinned.csv")" -eq 0 ]
+	cmp "$SCRATCH/two.csv" "$SCRATCH/pinned.csv"
+	# and the results are the field-by-field path's
+	"$LRELU" -s 0.01 -c 1-2 "$SCRATCH/big.csv" | cmp - "$SCRATCH/two.csv"
+}
+
 @test "a truncated gzip file read ahead: results from before the cut, then one message, exit 1" {
 	seq -1000000 0 | gzip -1 >"$SCRATCH/full.csv.gz"
 	head -c 1500000 "$SCRATCH/full.csv.gz" >"$SCRATCH/cut.csv.gz"
