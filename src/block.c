@@ -51,4 +51,5 @@ void lr_block_reset(struct lr_block *b)
 	b->ncells = 0;
 	b->textlen = 0;
 	b->outlen = 0;
+	b->next = 0;
 }

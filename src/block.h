@@ -39,6 +39,8 @@ struct lr_cell {
 	uint8_t selhead;           /* TEXT: header above a transformed column */
 	uint8_t positive;          /* NUM: the decoder saw "digits[.digits]" starting
 				    * with 1-9 (lr_dec_is_plain_positive holds) */
+	uint8_t ext;               /* SPAN: the result is out_len bytes at
+				    * blk->ext[out_off], outside the block */
 };
 
 /* What a binary block holds instead of cells. */
@@ -53,6 +55,9 @@ enum lr_vtype { LR_VALUES_NONE, LR_VALUES_F32, LR_VALUES_F64 };
 #ifndef LR_BLOCK_MAX_VALUES
 #define LR_BLOCK_MAX_VALUES 16384
 #endif
+
+/* Most SPAN results outside a block (struct lr_block's ext). */
+#define LR_BLOCK_EXT 16
 
 struct lr_block {
 	const char *name; /* input name for messages */
@@ -78,6 +83,11 @@ struct lr_block {
 	char *out;   /* text + textcap + LR_BLOCK_PAD */
 	size_t outlen, outcap;
 	uint64_t invalid; /* NUM cells turned to TEXT by --skip-invalid */
+
+	/* SPAN results the decoder keeps elsewhere (cells with ext set),
+	 * valid until the decoder is next asked for a block. */
+	const char *ext[LR_BLOCK_EXT];
+	size_t next;
 };
 
 /* Allocates a block able to hold cellcap cells and textcap bytes of
@@ -136,6 +146,12 @@ static inline struct lr_cell *lr_block_add_padded(struct lr_block *b, enum lr_ce
 static inline const char *lr_cell_out(const struct lr_block *b, const struct lr_cell *c)
 {
 	return b->text + c->out_off;
+}
+
+/* The same for a SPAN cell, whose result may be outside the block. */
+static inline const char *lr_span_out(const struct lr_block *b, const struct lr_cell *c)
+{
+	return c->ext ? b->ext[c->out_off] : b->text + c->out_off;
 }
 
 #endif

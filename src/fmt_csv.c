@@ -16,6 +16,7 @@
 #include <emmintrin.h>
 #endif
 #include <string.h>
+#include <sys/uio.h>
 
 #include "calc.h"
 #include "diag.h"
@@ -66,13 +67,14 @@ struct csv_part {
 
 #define CSV_PART_SIZE (offsetof(struct csv_part, out) + CSV_PART_OUT + LR_SPAN_ROOM(LR_SPAN_CHUNK))
 _Static_assert(CSV_PARTS <= LR_AHEAD_PARTS, "more parts than the source keeps");
+_Static_assert(CSV_PARTS <= LR_BLOCK_EXT, "more parts than a block refers to");
 
 /* One CSV_FEED chunk adds at most CSV_FEED + 1 fields and row ends, and
  * at most CSV_FEED bytes plus one field begun in an earlier chunk; SPAN
  * results, at most LR_SPAN_ROOM(CSV_FEED) bytes. */
 #define CSV_CELLCAP (CSV_CELLS_HIGH + 2 * CSV_FEED + 4)
 #define CSV_TEXTCAP (CSV_TEXT_HIGH + CSV_FEED + CSV_FIELD_MAX)
-#define CSV_SPANCAP (CSV_SPAN_HIGH + CSV_PART_OUT + LR_SPAN_ROOM(LR_SPAN_CHUNK))
+#define CSV_SPANCAP (CSV_SPAN_HIGH + LR_SPAN_ROOM(CSV_FEED))
 _Static_assert(CSV_FEED <= LR_SPAN_CHUNK, "rows of numbers taken in larger pieces than span.c takes");
 
 /* The converter takes a block of up to LR_BLOCK_MAX_VALUES + 64 numbers. */
@@ -590,7 +592,7 @@ static int span_cell(struct lr_block *b, uint64_t line, size_t len)
 {
 	struct lr_cell *c = b->ncells ? &b->cell[b->ncells - 1] : NULL;
 
-	if (!c || c->kind != LR_CELL_SPAN ||
+	if (!c || c->kind != LR_CELL_SPAN || c->ext ||
 	    c->out_off + c->out_len != (size_t)(b->out - b->text) + b->outlen) {
 		if (!(c = lr_block_add(b, LR_CELL_SPAN, "", 0))) {
 			lr_error_at(b->name, line, 0, "internal error: block overflow");
@@ -627,19 +629,28 @@ static size_t add_span(struct csv_dec *d, struct lr_block *b, size_t n)
 /* Moves on to the next part of the chunk, for the parse is at its
  * start or past it: claims it, and if the thread has done its rows and
  * the parse is at a row start there with rows of numbers allowed, takes
- * them. Returns 0, or -1 after reporting. */
+ * them: a SPAN cell whose results stay where the thread wrote them, so
+ * the block ends with the chunk. Returns 0, or -1 after reporting. */
 static int take_part(struct csv_dec *d, struct lr_block *b)
 {
 	const struct csv_part *r = lr_source_claim(d->src, d->part);
 	int at = d->chunk == d->part_at;
+	struct lr_cell *c;
 
 	d->part++;
 	d->part_at = d->part < CSV_PARTS ? d->base + part_start(d->base, d->base_len, d->part) : NULL;
 	if (!r || !r->taken || !at || d->lib_busy || d->col || d->in_first_row || d->dropping)
 		return 0;
-	memcpy(b->out + b->outlen, r->out, r->outlen);
-	if (span_cell(b, d->line, r->outlen) < 0)
+	if (b->next == LR_BLOCK_EXT || !(c = lr_block_add(b, LR_CELL_SPAN, "", 0))) {
+		lr_error_at(b->name, d->line, 0, "internal error: block overflow");
 		return -1;
+	}
+	c->line = d->line;
+	c->fixed = 1;
+	c->ext = 1;
+	c->out_off = (uint32_t)b->next;
+	c->out_len = (uint32_t)r->outlen;
+	b->ext[b->next++] = r->out;
 	d->line += r->lines;
 	d->chunk += r->taken;
 	d->avail -= r->taken;
@@ -679,7 +690,12 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 		int ended;
 
 		if (d->avail == 0) {
-			ssize_t n = lr_source_next(d->src, &d->chunk);
+			ssize_t n;
+
+			/* results in the thread's buffers go before it refills them */
+			if (b->next)
+				break;
+			n = lr_source_next(d->src, &d->chunk);
 
 			if (n < 0)
 				return -1;
@@ -870,10 +886,25 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 		case LR_CELL_ROW:
 			continue;
 		case LR_CELL_RAW:
-		case LR_CELL_SPAN: /* whole rows: the row state stays as it was */
-			if (lr_sink_put_large(s, lr_cell_out(b, c), c->out_len) < 0)
+			if (lr_sink_put(s, lr_cell_out(b, c), c->out_len) < 0)
 				return -1;
 			continue;
+		case LR_CELL_SPAN: { /* whole rows: the row state stays as it was */
+			struct iovec v[CSV_PARTS * 2 + 2];
+			int nv = 0;
+
+			/* SPANs in a row (the thread's parts between the
+			 * decoder's) go in one write */
+			for (; i < b->ncells && b->cell[i].kind == LR_CELL_SPAN &&
+			       nv < (int)(sizeof v / sizeof v[0]); i++, nv++) {
+				v[nv].iov_base = (void *)(uintptr_t)lr_span_out(b, &b->cell[i]);
+				v[nv].iov_len = b->cell[i].out_len;
+			}
+			i--;
+			if (lr_sink_put_iov(s, v, nv) < 0)
+				return -1;
+			continue;
+		}
 		case LR_CELL_END:
 			/* A row that is one empty field must not become a
 			 * blank line. */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -734,6 +735,20 @@ static struct lr_sink *atomic(const char *path, int keep_fd)
 
 /* Writes everything or reports. A pipe whose reader is gone ends the
  * program quietly with status 0, as a filter should. */
+/* A write to s failed with errno: a vanished reader is a quiet exit 0
+ * (lr_stream_signals); else reports. Returns -1. */
+static int write_failed(struct lr_sink *s)
+{
+	if (errno == EPIPE) {
+		if (have_pending)
+			unlink(pending_tmp);
+		_exit(0);
+	}
+	lr_error_sys("%s", s->name);
+	s->failed = 1;
+	return -1;
+}
+
 static int write_all(struct lr_sink *s, const unsigned char *p, size_t n)
 {
 	while (n) {
@@ -741,18 +756,31 @@ static int write_all(struct lr_sink *s, const unsigned char *p, size_t n)
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0) {
-			if (errno == EPIPE) {
-				if (have_pending)
-					unlink(pending_tmp);
-				_exit(0);
-			}
-			lr_error_sys("%s", s->name);
-			s->failed = 1;
-			return -1;
-		}
+		if (w < 0)
+			return write_failed(s);
 		p += w;
 		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* write_all of v[0..n), which it may change, in as few calls as the
+ * file takes. */
+static int writev_all(struct lr_sink *s, struct iovec *v, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(s->fd, v, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return write_failed(s);
+		for (; n > 0 && (size_t)w >= v->iov_len; v++, n--)
+			w -= (ssize_t)v->iov_len;
+		if (n > 0) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
 	}
 	return 0;
 }
@@ -864,6 +892,34 @@ int lr_sink_put_large(struct lr_sink *s, const void *p, size_t n)
 	if (lr_sink_flush(s) < 0)
 		return -1;
 	return write_through(s, p, n);
+}
+
+int lr_sink_put_iov(struct lr_sink *s, const struct iovec *v, int n)
+{
+	struct iovec all[LR_SINK_IOV + 1];
+	size_t total = 0;
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		total += v[i].iov_len;
+	if (n > LR_SINK_IOV || total < LR_STREAM_BUFSIZE / 8 || s->gz) {
+		for (i = 0; i < n; i++)
+			if (lr_sink_put_large(s, v[i].iov_base, v[i].iov_len) < 0)
+				return -1;
+		return 0;
+	}
+	if (s->failed)
+		return -1;
+	/* what is buffered goes first, in the same call */
+	if (s->len) {
+		all[k].iov_base = s->buf;
+		all[k++].iov_len = s->len;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].iov_len)
+			all[k++] = v[i];
+	s->len = 0;
+	return writev_all(s, all, k);
 }
 
 int lr_sink_close(struct lr_sink *s, int commit)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #ifndef LR_STREAM_BUFSIZE
 #define LR_STREAM_BUFSIZE (128 * 1024)
@@ -158,6 +159,13 @@ static inline int lr_sink_put_padded(struct lr_sink *s, const void *p, size_t n)
  * buffered goes first, then p itself to the file or the compressor,
  * without the copy into the buffer. */
 int lr_sink_put_large(struct lr_sink *s, const void *p, size_t n);
+
+/* Most pieces lr_sink_put_iov writes in one call. */
+#define LR_SINK_IOV 64
+
+/* As lr_sink_put_large for the pieces v[0..n) in a row, in one write
+ * where the back end is a file. */
+int lr_sink_put_iov(struct lr_sink *s, const struct iovec *v, int n);
 
 static inline int lr_sink_putc(struct lr_sink *s, int c)
 {
