@@ -571,6 +571,20 @@ other_text(uint64_t bits, int narrow, char *o)
 	return plain_text(o, t, n, n + e);
 }
 
+/* The text of the digits of d * 10^k (n of them for float32) with the
+ * point after point digits, where that is not a number below one: the
+ * digits go through t, out of line, so that the common path keeps no
+ * array (which a stack protector would guard). */
+static __attribute__((noinline)) size_t
+point_text(uint64_t d, int n, int k, int narrow, int point, char *o)
+{
+	char t[48];
+	int e;
+
+	n = narrow ? put9n(d, n, k, t, &e) : put17(d, k, t, &e);
+	return plain_text(o, t, n, point);
+}
+
 /*
  * lr_print64 and lr_print32: as shortest_common, but the text. The point
  * goes after point digits, known before the digits are: 17 + k for
@@ -587,7 +601,7 @@ print_common(uint64_t bits, int mbits, int ebits, char *out)
 	int q = bexp - ((1 << (ebits - 1)) - 1) - mbits, k, lz, e, n, point, narrow = mbits == 23;
 	int neg = (int)(bits >> (mbits + ebits)) & 1;
 	uint64_t c = frac | (uint64_t)1 << mbits, d;
-	char *o = out + neg, t[48];
+	char *o = out + neg;
 
 	out[0] = '-';
 	if (bexp == (1 << ebits) - 1)
@@ -612,7 +626,6 @@ print_common(uint64_t bits, int mbits, int ebits, char *out)
 			n = put9n(d, n, k, o + 2 - point, &e);
 			return (size_t)(neg + 2 - point + n);
 		}
-		n = put9n(d, n, k, t, &e);
 	} else {
 		lz = (d < 10000000000000000u) + (d < 1000000000000000u);
 		d *= pow10u[lz];
@@ -623,9 +636,9 @@ print_common(uint64_t bits, int mbits, int ebits, char *out)
 			n = put17(d, k, o + 2 - point, &e);
 			return (size_t)(neg + 2 - point + n);
 		}
-		n = put17(d, k, t, &e);
+		n = 17;
 	}
-	return (size_t)neg + plain_text(o, t, n, point);
+	return (size_t)neg + point_text(d, n, k, narrow, point, o);
 }
 
 size_t lr_print64(double v, char *out)
