@@ -714,7 +714,7 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 			d->base = d->chunk;
 			d->base_len = d->avail;
 			d->part = 0;
-			d->part_at = d->spans ? d->base + part_start(d->base, d->base_len, 0) : NULL;
+			d->part_at = d->work.run ? d->base + part_start(d->base, d->base_len, 0) : NULL;
 		}
 		if (d->part_at && d->chunk >= d->part_at) {
 			if (take_part(d, b) < 0)
