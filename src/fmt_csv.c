@@ -50,8 +50,9 @@
  * Parts of a chunk read ahead (stream.h), whose rows of numbers the
  * read-ahead thread computes while it waits: part i starts after the
  * first LF at or past i/CSV_PARTS of the chunk and ends where the next
- * starts. The rows there are the rows the parse finds when it is at a
- * row start there, the thread's results are its results.
+ * starts. When the parse is at a row start where a part starts, the rows
+ * the thread found there are the rows the parse would find, and their
+ * results the same.
  */
 #ifndef CSV_PARTS
 #define CSV_PARTS 8

@@ -391,7 +391,7 @@ static void *ahead_main(void *arg)
 			if (!help(a))
 				pthread_cond_wait(&a->cv, &a->mu);
 		stop = a->stop;
-		w = LR_AHEAD_EAGER ? a->work : NULL;
+		w = LR_AHEAD_EAGER && !stop ? a->work : NULL;
 		a->busy = w != NULL;
 		pthread_mutex_unlock(&a->mu);
 		if (stop)
@@ -733,10 +733,9 @@ static struct lr_sink *atomic(const char *path, int keep_fd)
 	return s;
 }
 
-/* Writes everything or reports. A pipe whose reader is gone ends the
- * program quietly with status 0, as a filter should. */
-/* A write to s failed with errno: a vanished reader is a quiet exit 0
- * (lr_stream_signals); else reports. Returns -1. */
+/* A write to s failed with errno. A pipe whose reader is gone ends the
+ * program quietly with status 0, as a filter should; anything else is
+ * reported. Returns -1. */
 static int write_failed(struct lr_sink *s)
 {
 	if (errno == EPIPE) {
@@ -749,6 +748,7 @@ static int write_failed(struct lr_sink *s)
 	return -1;
 }
 
+/* Writes everything or reports. */
 static int write_all(struct lr_sink *s, const unsigned char *p, size_t n)
 {
 	while (n) {

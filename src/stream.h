@@ -84,16 +84,17 @@ struct lr_ahead_work {
  * for decoders whose work on a byte costs well above the kernel's copy
  * of it, which the thread then takes off their hands, at the price of
  * more processor time in all (the data moves between cores). With w
- * (not NULL; it must outlive the source), the thread also works on
- * parts of the chunks (above). Peek only before that. */
+ * (NULL: none), which must stay valid until lr_source_end_work, the
+ * thread also works on parts of the chunks (above). Peek only before
+ * that. */
 void lr_source_read_ahead(struct lr_source *s, const struct lr_ahead_work *w);
 
 /* Claims part i of the chunk lr_source_next handed out last, so that
  * the read-ahead thread leaves it alone: claim a chunk's parts in
  * order, each before working on any byte of it. Returns the thread's
- * results for it (waiting if the thread is at it now), or NULL when the
- * caller is to do it itself: the thread has not, or the chunk was not
- * read ahead with work. */
+ * results for it (waiting if the thread is at it now), valid as long as
+ * the chunk is, or NULL when the caller is to do it itself: the thread
+ * has not, or the chunk was not read ahead with work. */
 const void *lr_source_claim(struct lr_source *s, unsigned i);
 
 /* Ends the work asked for by lr_source_read_ahead, waiting for the part
