@@ -553,22 +553,24 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->first = o->header == 1 ? FIRST_HEADER : o->header == 0 ? FIRST_DATA : FIRST_PENDING;
 	lr_options_calc(o, &d->calc);
 	d->spans = span_options(f, o, &d->calc);
-	/* Rows of numbers go at a few times the speed of a copy: reading
-	 * ahead takes the kernel's copy out of their way, and the thread
-	 * computes parts of the chunks while it waits. -j 1: one thread. */
-	if (d->spans && !o->one_thread) {
-		d->work.nparts = CSV_PARTS;
-		d->work.out_size = CSV_PART_SIZE;
-		d->work.run = part_run;
-		d->work.ctx = d;
-		lr_source_read_ahead(src, &d->work);
-	}
 	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
 		csv_free(&d->p);
 		free(d);
 		return NULL;
+	}
+	/* Rows of numbers go at a few times the speed of a copy: reading
+	 * ahead takes the kernel's copy out of their way, and the thread
+	 * computes parts of the chunks while it waits. -j 1: one thread.
+	 * (Last, so that the source never holds work of a decoder that
+	 * failed to open.) */
+	if (d->spans && !o->one_thread) {
+		d->work.nparts = CSV_PARTS;
+		d->work.out_size = CSV_PART_SIZE;
+		d->work.run = part_run;
+		d->work.ctx = d;
+		lr_source_read_ahead(src, &d->work);
 	}
 	return d;
 }
