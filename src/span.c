@@ -425,9 +425,10 @@ struct span_out {
  * Writes up to 64 bytes past a result.
  */
 static inline __attribute__((always_inline)) size_t
-common_shape(const char *t, const uint16_t *neg, size_t i, size_t nneg, unsigned k, int few,
-	     struct span_out *so)
+common_shape(const struct lr_span_scan *sc, const char *t, const uint16_t *neg, size_t i, size_t nneg,
+	     int few, struct span_out *so)
 {
+	unsigned k = sc->k;
 	static const char head[32] = "-0.00000000000000000000000000000";
 	char *o = so->o;
 	const char *run = so->run;
@@ -484,8 +485,8 @@ common_shape(const char *t, const uint16_t *neg, size_t i, size_t nneg, unsigned
 static inline __attribute__((always_inline)) size_t
 span_compute(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
 	     const uint16_t *neg, size_t nneg, char *out,
-	     size_t (*common)(const char *, const uint16_t *, size_t, size_t, unsigned, int,
-			      struct span_out *))
+	     size_t (*common)(const struct lr_span_scan *, const char *, const uint16_t *, size_t,
+			      size_t, int, struct span_out *))
 {
 	const char *t = (const char *)p;
 	struct span_out so = { out, t };
@@ -500,7 +501,7 @@ span_compute(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
 		size_t r, len;
 
 		if (k)
-			i = common(t, neg, i, nneg, k, few, &so);
+			i = common(sc, t, neg, i, nneg, few, &so);
 		if (i == nneg)
 			break;
 		q = t + neg[i++];
@@ -522,8 +523,8 @@ span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int p
 	  size_t *outlen, uint64_t *lines,
 	  void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *), int popcnt,
 	  void (*flatten)(uint16_t **, uint64_t, uint16_t),
-	  size_t (*common)(const char *, const uint16_t *, size_t, size_t, unsigned, int,
-			   struct span_out *))
+	  size_t (*common)(const struct lr_span_scan *, const char *, const uint16_t *, size_t,
+			   size_t, int, struct span_out *))
 {
 	uint16_t neg[SPAN_NEG_MAX];
 	size_t good, r, nneg;
@@ -541,10 +542,10 @@ span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int p
 }
 
 static __attribute__((noinline)) size_t
-common_base(const char *t, const uint16_t *neg, size_t i, size_t nneg, unsigned k, int few,
-	    struct span_out *so)
+common_base(const struct lr_span_scan *sc, const char *t, const uint16_t *neg, size_t i, size_t nneg,
+	    int few, struct span_out *so)
 {
-	return common_shape(t, neg, i, nneg, k, few, so);
+	return common_shape(sc, t, neg, i, nneg, few, so);
 }
 
 static size_t span_rows_base(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
@@ -556,10 +557,10 @@ static size_t span_rows_base(const struct lr_span_scan *sc, const unsigned char 
 
 #if SPAN_AVX2
 __attribute__((target("avx2"), noinline)) static size_t
-common_avx2(const char *t, const uint16_t *neg, size_t i, size_t nneg, unsigned k, int few,
-	    struct span_out *so)
+common_avx2(const struct lr_span_scan *sc, const char *t, const uint16_t *neg, size_t i, size_t nneg,
+	    int few, struct span_out *so)
 {
-	return common_shape(t, neg, i, nneg, k, few, so);
+	return common_shape(sc, t, neg, i, nneg, few, so);
 }
 
 __attribute__((target("avx2"))) static size_t
@@ -570,57 +571,52 @@ span_rows_avx2(const struct lr_span_scan *sc, const unsigned char *p, size_t n, 
 			 flatten_popcnt, common_avx2);
 }
 
-/* common_shape for processors with AVX-512BW and VL: masks straight
- * from the compares, each made only when the shape is still common. */
-__attribute__((target("avx512f,avx512bw,avx512vl,popcnt"), noinline)) static size_t
-common_avx512(const char *t, const uint16_t *neg, size_t i, size_t nneg, unsigned k, int few,
-	      struct span_out *so)
+/* common_shape for processors with AVX-512 VBMI: masks straight from
+ * the compares, and each result one permutation of "-0.000..." and
+ * the number's bytes (sc->perm). */
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,bmi,bmi2,lzcnt"), noinline)) static size_t
+common_avx512(const struct lr_span_scan *sc, const char *t, const uint16_t *neg, size_t i, size_t nneg,
+	      int few, struct span_out *so)
 {
 	static const char head[32] = "-0.00000000000000000000000000000";
 	const __m256i h = _mm256_loadu_si256((const __m256i *)(const void *)head);
-	const __m128i vdot = _mm_set1_epi8('.'), v0 = _mm_set1_epi8('0'), v12 = _mm_set1_epi8(12);
+	const __m128i vdot = _mm_set1_epi8('.'), v1 = _mm_set1_epi8('1'), v9 = _mm_set1_epi8(9),
+		      v12 = _mm_set1_epi8(12);
+	unsigned k = sc->k;
 	char *o = so->o;
 	const char *run = so->run;
 
 	if (!few)
-		return common_shape(t, neg, i, nneg, k, few, so);
+		return common_shape(sc, t, neg, i, nneg, few, so);
 	for (; i < nneg; i++) {
 		const char *q = t + neg[i], *s = q + 1;
 		char *oq = o + (q - run);
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-		unsigned num, pts, nz, end, dot, last, at;
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)s);
+		__m128i x16 = _mm256_castsi256_si128(x);
+		unsigned num, pts, nz, end, dot, last;
 
 		copy_run(o, run, (size_t)(q - run));
-		num = _mm_cmplt_epu8_mask(_mm_sub_epi8(x, vdot), v12);
-		/* in a general register: else the compiler moves the masks
+		num = _mm_cmplt_epu8_mask(_mm_sub_epi8(x16, vdot), v12);
+		pts = _mm_cmpeq_epi8_mask(x16, vdot);
+		nz = _mm_cmplt_epu8_mask(_mm_sub_epi8(x16, v1), v9);
+		/* in general registers: else the compiler moves the masks
 		 * to and fro for the mask registers' logic */
-		__asm__("" : "+r"(num));
-		end = (unsigned)__builtin_ctz(~num);
-		if (end >= 16)
-			goto other;
-		pts = _mm_cmpeq_epi8_mask(x, vdot);
-		__asm__("" : "+r"(pts));
-		dot = (unsigned)__builtin_ctz(pts | 1u << end);
-		if (dot > k)
-			goto other;
-		nz = _mm_cmpeq_epi8_mask(x, v0);
-		__asm__("" : "+r"(nz));
-		nz = num & ~(pts | nz) & ((1u << end) - 1);
-		if (!nz)
-			goto other;
-		last = 31 - (unsigned)__builtin_clz(nz);
-		at = 3 + k - dot;
-		_mm256_storeu_si256((__m256i *)(void *)oq, h);
-		_mm_storeu_si128((__m128i *)(void *)(oq + at), x);
-		/* the digits after the point, over it (past the end if none) */
-		memcpy(oq + at + dot, s + dot + 1, 16);
-		o = oq + at + last + 1 - (last > dot);
+		__asm__("" : "+r"(num), "+r"(pts), "+r"(nz));
+		end = _tzcnt_u32(~num);            /* 16 if as long */
+		dot = _tzcnt_u32(pts | 1u << end); /* the integer digits */
+		nz &= _bzhi_u32(~0u, end);
+		/* one branch for the three ways out */
+		if ((end >= 16) | (dot > k) | (nz == 0)) {
+			o = oq;
+			run = q;
+			break;
+		}
+		last = 31 - _lzcnt_u32(nz);
+		_mm256_storeu_si256((__m256i *)(void *)oq,
+				    _mm256_permutex2var_epi8(
+					    h, _mm256_loadu_si256((const __m256i *)(const void *)sc->perm[dot]), x));
+		o = oq + 3 + k - dot + last + 1 - (last > dot);
 		run = s + end;
-		continue;
-other:
-		o = oq;
-		run = q;
-		break;
 	}
 	so->o = o;
 	so->run = run;
@@ -643,12 +639,20 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_
 	sc->delim = delim;
 	sc->calc = c;
 	sc->k = a && a->m == 1 && a->exp < 0 && a->exp >= -16 ? (unsigned)-a->exp : 0;
+	/* result byte j of a common shape with d integer digits: "-0."
+	 * and zeros (from head, 0-31), the d digits, then the digits
+	 * after the point (from the number, 32 on) */
+	for (unsigned d = 0; d <= sc->k; d++)
+		for (unsigned j = 0, at = 3 + sc->k - d; j < 32; j++)
+			sc->perm[d][j] = (unsigned char)(j < at ? j : 32 + j - at + (j >= 3 + sc->k));
 	sc->rows = span_rows_base;
 #if SPAN_AVX2
 	if (__builtin_cpu_supports("avx2"))
 		sc->rows = span_rows_avx2;
 	if (!LR_NO_AVX512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-	    __builtin_cpu_supports("avx512vbmi2"))
+	    __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("avx512vbmi") &&
+	    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("bmi") &&
+	    __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("lzcnt"))
 		sc->rows = span_rows_avx512;
 #endif
 }
