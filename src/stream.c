@@ -295,6 +295,15 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
  * newest buffer first, which is the one the caller comes to last.
  */
 #define AHEAD_BUFS 3
+/* When the caller comes to a buffer the thread is still filling, it
+ * waits for it spinning, for up to this many pause instructions (about
+ * 100 microseconds), before it sleeps: a thread that is computing has
+ * the buffer ready within that far more often than not, and waking a
+ * sleeping thread can take longer than the wait itself (on a virtual
+ * machine, up to hundreds of microseconds each time). Each spin in
+ * vain halves the next one's limit, so that a file read slower than
+ * the caller works (from a disk, say) soon costs no spinning at all. */
+#define AHEAD_SPIN 4096
 /* Built with -DLR_AHEAD_EAGER=1, the thread does every part of each
  * buffer before handing it out: for tests, which then see each part's
  * results used wherever they can be. */
@@ -304,6 +313,16 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
 #ifndef AHEAD_BUFSIZE
 #define AHEAD_BUFSIZE (2 * LR_STREAM_BUFSIZE)
 #endif
+
+/* Tells the processor that this is a spin-wait loop. */
+static inline void pause_briefly(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
 
 enum part_state {
 	PART_FREE,   /* nobody's yet */
@@ -326,6 +345,7 @@ struct lr_ahead {
 	unsigned char *out[AHEAD_BUFS]; /* work: results, out_size a part */
 	unsigned filling, taking; /* the ring positions of each side */
 	int held;                 /* buf[taking] is handed out */
+	unsigned spin;            /* the caller's limit on spinning */
 	int busy;                 /* the thread is at a part */
 	int done, failed, stop;
 	struct read_err err;
@@ -411,11 +431,12 @@ static void *ahead_main(void *arg)
 		if (n > 0) {
 			a->len[i] = (size_t)n;
 			a->consumed[i] = a->count;
-			a->full[i] = 1;
 			memset(a->part[i], w ? PART_DONE : PART_FREE, sizeof a->part[i]);
 			a->filling++;
+			/* the caller may be spinning on it, without the lock */
+			__atomic_store_n(&a->full[i], 1, __ATOMIC_RELEASE);
 		} else {
-			a->done = 1;
+			__atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);
 			a->failed = n < 0;
 			a->err = e;
 		}
@@ -478,6 +499,7 @@ static int ahead_start(struct lr_source *s)
 	}
 	a->s = s;
 	a->work = s->work;
+	a->spin = AHEAD_SPIN;
 	a->count = s->consumed;
 	for (i = 0; i < AHEAD_BUFS; i++) {
 		if (posix_memalign((void **)&a->buf[i], 4096, AHEAD_BUFSIZE + LR_STREAM_PAD) != 0) {
@@ -516,6 +538,18 @@ static ssize_t ahead_next(struct lr_source *s, const unsigned char **p)
 		pthread_cond_broadcast(&a->cv);
 	}
 	i = a->taking % AHEAD_BUFS;
+	if (!a->full[i] && !a->done && a->spin > 0) {
+		unsigned k = 0;
+
+		pthread_mutex_unlock(&a->mu);
+		while (k < a->spin && !__atomic_load_n(&a->full[i], __ATOMIC_ACQUIRE) &&
+		       !__atomic_load_n(&a->done, __ATOMIC_ACQUIRE)) {
+			pause_briefly();
+			k++;
+		}
+		a->spin = k < a->spin ? AHEAD_SPIN : a->spin / 2;
+		pthread_mutex_lock(&a->mu);
+	}
 	while (!a->full[i] && !a->done)
 		pthread_cond_wait(&a->cv, &a->mu);
 	if (a->full[i]) {
