@@ -574,7 +574,7 @@ span_rows_avx2(const struct lr_span_scan *sc, const unsigned char *p, size_t n, 
 /* common_shape for processors with AVX-512 VBMI: masks straight from
  * the compares, and each result one permutation of "-0.000..." and
  * the number's bytes (sc->perm). */
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,bmi,bmi2,lzcnt"), noinline)) static size_t
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,bmi,bmi2"), noinline)) static size_t
 common_avx512(const struct lr_span_scan *sc, const char *t, const uint16_t *neg, size_t i, size_t nneg,
 	      int few, struct span_out *so)
 {
@@ -611,7 +611,7 @@ common_avx512(const struct lr_span_scan *sc, const char *t, const uint16_t *neg,
 			run = q;
 			break;
 		}
-		last = 31 - _lzcnt_u32(nz);
+		last = 31 - (unsigned)__builtin_clz(nz);
 		_mm256_storeu_si256((__m256i *)(void *)oq,
 				    _mm256_permutex2var_epi8(
 					    h, _mm256_loadu_si256((const __m256i *)(const void *)sc->perm[dot]), x));
@@ -652,7 +652,7 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_
 	if (!LR_NO_AVX512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
 	    __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("avx512vbmi") &&
 	    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("bmi") &&
-	    __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("lzcnt"))
+	    __builtin_cpu_supports("bmi2"))
 		sc->rows = span_rows_avx512;
 #endif
 }
