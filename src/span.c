@@ -11,7 +11,8 @@
  * field", an addition answers it: adding a bit at the start of a run of
  * ones carries to the first zero after the run, so with ones where a
  * byte is not of interest, the carry lands on the next byte that is.
- * The carry out of one window goes into the next.
+ * The carry out of one window goes into the next. With AVX-512, eight
+ * windows go at a time, one in each 64-bit lane of the masks.
  *
  * The check lists where the negative numbers start; computing then
  * visits only those, copying the runs between them whole, since a
@@ -241,7 +242,9 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static inline
 
 /* What the check carries from one window to the next. */
 struct span_state {
-	uint64_t sep63, dot63, minus63, cr63; /* bit 63 of the last window's masks */
+	/* bit 63 of the last window's masks: separators, points, minus
+	 * signs, CRs, rule C's q and rule D's first zeros */
+	uint64_t sep63, dot63, minus63, cr63, q63, zfs63;
 	unsigned char cb, cd;                 /* the carries of rules B and D */
 	uint64_t nl;                          /* line ends so far */
 	const unsigned char *good;            /* the end of the rows found good */
@@ -249,18 +252,19 @@ struct span_state {
 };
 
 /* Checks the window at base (bytes p .. base) whose masks are m, where
- * live has a bit for each byte of the rows and next_sep says whether
- * the byte after the window is a separator. Returns non-zero if a byte
- * of it is bad, which ends the run. */
+ * live has a bit for each byte of the rows. Returns non-zero if a byte
+ * of it is bad, which ends the run. A rule on the last byte of a field
+ * marks the separator after it instead, so that no rule looks ahead
+ * into the next window: the rows before the bad byte are the same. */
 static inline __attribute__((always_inline)) int
 span_window(struct span_state *st, const unsigned char *p, const unsigned char *base,
-	    const struct lr_span_masks *m, uint64_t live, uint64_t next_sep, int popcnt,
+	    const struct lr_span_masks *m, uint64_t live, int popcnt,
 	    void (*flatten)(uint16_t **, uint64_t, uint16_t))
 {
 	uint64_t sep = m->cr | m->lf | m->delim;
-	/* fs: the first byte of a field; last: the last of a non-empty one */
-	uint64_t fs = sep << 1 | st->sep63, last = ~sep & (sep >> 1 | next_sep << 63);
-	uint64_t nz = m->dig & ~m->zero, z, after_dot, bad, upto, re, lends;
+	/* fs: the first byte of a field */
+	uint64_t fs = sep << 1 | st->sep63;
+	uint64_t nz = m->dig & ~m->zero, z, after_dot, q, zfs, bad, upto, re, lends;
 
 	/* anything else; and a window without a separator */
 	bad = ~(sep | m->dig | m->dot | m->minus) | (uint64_t)(sep == 0);
@@ -270,12 +274,17 @@ span_window(struct span_state *st, const unsigned char *p, const unsigned char *
 	after_dot = m->dot << 1 | st->dot63;
 	z = ~(m->dot | sep);
 	bad |= (after_dot | (add_carry(z, after_dot & z, &st->cb) & ~z)) & m->dot;
-	/* C: a digit in each non-empty field: "-", "." and "-." have none */
-	bad |= last & (m->minus | (m->dot & (fs | (m->minus << 1 | st->minus63))));
+	/* C: a digit in each non-empty field: "-", "." and "-." have
+	 * none, so a separator may not follow a '-', nor a '.' first or
+	 * after the '-' */
+	q = m->minus | (m->dot & (fs | (m->minus << 1 | st->minus63)));
+	bad |= sep & (q << 1 | st->q63);
 	/* D: a field starting with '0' or '.' has a digit 1-9 before it
-	 * ends, or is "0" */
+	 * ends, or is "0": the sum carries from its first byte to the
+	 * next 1-9 or separator */
 	z = ~(nz | sep);
-	bad |= add_carry(z, fs & (m->zero | m->dot) & ~(m->zero & last), &st->cd) & sep;
+	zfs = m->zero & fs;
+	bad |= add_carry(z, fs & (m->zero | m->dot), &st->cd) & sep & ~(zfs << 1 | st->zfs63);
 	bad &= live;
 	/* the rows that end before the first bad byte; every line end in
 	 * an earlier window is before it */
@@ -291,6 +300,8 @@ span_window(struct span_state *st, const unsigned char *p, const unsigned char *
 	st->dot63 = m->dot >> 63;
 	st->minus63 = m->minus >> 63;
 	st->cr63 = m->cr >> 63;
+	st->q63 = q >> 63;
+	st->zfs63 = zfs >> 63;
 	return bad != 0;
 }
 
@@ -304,31 +315,34 @@ span_window(struct span_state *st, const unsigned char *p, const unsigned char *
  * masks, are masked off.
  */
 static inline __attribute__((always_inline)) size_t
-span_check(const unsigned char *p, size_t n, int prev_cr, uint16_t *neg, size_t *nneg, uint64_t *lines,
-	   unsigned char delim, void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *),
-	   int popcnt, void (*flatten)(uint16_t **, uint64_t, uint16_t))
+span_check(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr, uint16_t *neg,
+	   size_t *nneg, uint64_t *lines,
+	   void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *), int popcnt,
+	   void (*flatten)(uint16_t **, uint64_t, uint16_t),
+	   const unsigned char *(*blocks)(const struct lr_span_scan *, struct span_state *,
+					   const unsigned char *, const unsigned char *, const unsigned char *))
 {
+	unsigned char delim = sc->delim;
 	const unsigned char *end = p + n, *base = p;
-	struct span_state st = { 1, 0, 0, (uint64_t)(prev_cr != 0), 0, 0, 0, p, neg };
-	struct lr_span_masks m, next;
+	struct span_state st = { 1, 0, 0, (uint64_t)(prev_cr != 0), 0, 0, 0, 0, 0, p, neg };
+	struct lr_span_masks m;
 
 	*nneg = 0;
 	if (n == 0)
 		return 0;
-	classify(p, delim, &m);
+	if (blocks)
+		base = blocks(sc, &st, p, base, end);
 	for (;;) {
 		size_t left = (size_t)(end - base);
 
+		classify(base, delim, &m);
 		if (left <= 64) {
 			span_window(&st, p, base, &m, left < 64 ? ((uint64_t)1 << left) - 1 : ~(uint64_t)0,
-				    0, popcnt, flatten);
+				    popcnt, flatten);
 			break;
 		}
-		classify(base + 64, delim, &next);
-		if (span_window(&st, p, base, &m, ~(uint64_t)0,
-				(next.cr | next.lf | next.delim) & 1, popcnt, flatten))
+		if (span_window(&st, p, base, &m, ~(uint64_t)0, popcnt, flatten))
 			break;
-		m = next;
 		base += 64;
 	}
 	*lines += st.nl;
@@ -524,14 +538,16 @@ span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int p
 	  void (*classify)(const unsigned char *, unsigned char, struct lr_span_masks *), int popcnt,
 	  void (*flatten)(uint16_t **, uint64_t, uint16_t),
 	  size_t (*common)(const struct lr_span_scan *, const char *, const uint16_t *, size_t,
-			   size_t, int, struct span_out *))
+			   size_t, int, struct span_out *),
+	  const unsigned char *(*blocks)(const struct lr_span_scan *, struct span_state *,
+					  const unsigned char *, const unsigned char *, const unsigned char *))
 {
 	uint16_t neg[SPAN_NEG_MAX];
 	size_t good, r, nneg;
 
 	if (n > LR_SPAN_CHUNK)
 		n = LR_SPAN_CHUNK;
-	good = span_check(p, n, prev_cr, neg, &nneg, lines, sc->delim, classify, popcnt, flatten);
+	good = span_check(sc, p, n, prev_cr, neg, &nneg, lines, classify, popcnt, flatten, blocks);
 	while (nneg && neg[nneg - 1] >= good)
 		nneg--;
 	r = span_compute(sc, p, good, neg, nneg, out, common);
@@ -552,7 +568,7 @@ static size_t span_rows_base(const struct lr_span_scan *sc, const unsigned char 
 			     int prev_cr, char *out, size_t *outlen, uint64_t *lines)
 {
 	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify, 0, flatten_base,
-			 common_base);
+			 common_base, NULL);
 }
 
 #if SPAN_AVX2
@@ -568,7 +584,7 @@ span_rows_avx2(const struct lr_span_scan *sc, const unsigned char *p, size_t n, 
 	       char *out, size_t *outlen, uint64_t *lines)
 {
 	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify_avx2, 0,
-			 flatten_popcnt, common_avx2);
+			 flatten_popcnt, common_avx2, NULL);
 }
 
 /* common_shape for processors with AVX-512 VBMI: masks straight from
@@ -623,12 +639,201 @@ common_avx512(const struct lr_span_scan *sc, const char *t, const uint16_t *neg,
 	return i;
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static size_t
+/* a << 1 by lanes of eight windows, bit 0 of each lane from bit 63 of
+ * the lane before, the first lane's from the last of prev */
+__attribute__((target("avx512f"))) static inline __m512i shift_in(__m512i a, __m512i prev)
+{
+	return _mm512_or_si512(_mm512_slli_epi64(a, 1),
+			       _mm512_srli_epi64(_mm512_alignr_epi64(a, prev, 7), 63));
+}
+
+/* a + b by lanes of eight windows, as one 512-bit number: the carry
+ * into each lane is found from the masks of the lanes that overflow (g)
+ * and of those all ones (pass one on), added as numbers; *carry is the
+ * carry into the first lane, and then out of the last. */
+__attribute__((target("avx512f"))) static inline __m512i add_lanes(__m512i a, __m512i b,
+								   unsigned *carry)
+{
+	__m512i sum = _mm512_add_epi64(a, b);
+	unsigned g = _mm512_cmplt_epu64_mask(sum, a);
+	unsigned pass = _mm512_cmpeq_epi64_mask(sum, _mm512_set1_epi64(-1));
+	unsigned in = ((g << 1 | *carry) + pass) ^ pass;
+
+	*carry = in >> 8 & 1;
+	return _mm512_mask_sub_epi64(sum, (__mmask8)in, sum, _mm512_set1_epi64(-1));
+}
+
+/* Bit 63 of the last lane of v. */
+__attribute__((target("avx512f"))) static inline uint64_t top_bit(__m512i v)
+{
+	return (uint64_t)_mm_extract_epi64(_mm512_extracti32x4_epi32(v, 3), 1) >> 63;
+}
+
+/* One step of transpose_lanes: lanes of a and b, d apart, swapped. */
+#define SWAP_LANES(a, b, d)                                                                      \
+	do {                                                                                     \
+		const __m512i lo_ = _mm512_set_epi64(7 & (d) ? 15 - (d) : 7, 6 & (d) ? 14 - (d) : 6, \
+						     5 & (d) ? 13 - (d) : 5, 4 & (d) ? 12 - (d) : 4, \
+						     3 & (d) ? 11 - (d) : 3, 2 & (d) ? 10 - (d) : 2, \
+						     1 & (d) ? 9 - (d) : 1, 0);                       \
+		const __m512i hi_ = _mm512_set_epi64(7 & (d) ? 15 : 7 + (d), 6 & (d) ? 14 : 6 + (d), \
+						     5 & (d) ? 13 : 5 + (d), 4 & (d) ? 12 : 4 + (d), \
+						     3 & (d) ? 11 : 3 + (d), 2 & (d) ? 10 : 2 + (d), \
+						     1 & (d) ? 9 : 1 + (d), (d));                     \
+		__m512i t_ = _mm512_permutex2var_epi64(a, lo_, b);                               \
+		(b) = _mm512_permutex2var_epi64(a, hi_, b);                                      \
+		(a) = t_;                                                                        \
+	} while (0)
+
+/* Transposes the 8 x 8 words r: r[i] lane j becomes r[j] lane i. */
+#define TRANSPOSE_LANES(r)                                                                        \
+	do {                                                                                      \
+		SWAP_LANES(r[0], r[1], 1);                                                        \
+		SWAP_LANES(r[2], r[3], 1);                                                        \
+		SWAP_LANES(r[4], r[5], 1);                                                        \
+		SWAP_LANES(r[6], r[7], 1);                                                        \
+		SWAP_LANES(r[0], r[2], 2);                                                        \
+		SWAP_LANES(r[1], r[3], 2);                                                        \
+		SWAP_LANES(r[4], r[6], 2);                                                        \
+		SWAP_LANES(r[5], r[7], 2);                                                        \
+		SWAP_LANES(r[0], r[4], 4);                                                        \
+		SWAP_LANES(r[1], r[5], 4);                                                        \
+		SWAP_LANES(r[2], r[6], 4);                                                        \
+		SWAP_LANES(r[3], r[7], 4);                                                        \
+	} while (0)
+
+/*
+ * span_check's windows eight at a time, for processors with AVX-512
+ * VBMI, VPOPCNTDQ and GFNI: each mask of eight windows is one vector,
+ * a window a lane, so that each of span_window's operations is one
+ * instruction for all eight. A window's masks come from the classes of
+ * its bytes (sc->classes, a bit each), by a bit-matrix transpose per
+ * eight bytes (GFNI) and a byte gather, then go into lanes by a
+ * transpose of 8 x 8 words. Takes whole blocks of eight windows while
+ * none has a bad byte, keeping *st as span_window does; returns where
+ * it stopped (a block with a bad byte, or one that is not whole), for
+ * span_window to go on from.
+ */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,avx512vpopcntdq,gfni,popcnt"))) static const
+	unsigned char *
+	span_blocks_avx512(const struct lr_span_scan *sc, struct span_state *st, const unsigned char *p,
+			   const unsigned char *base, const unsigned char *end)
+{
+	const __m512i t0 = _mm512_loadu_si512((const void *)sc->classes),
+		      t1 = _mm512_loadu_si512((const void *)(sc->classes + 64));
+	/* reverses each word's bytes */
+	const __m512i rev = _mm512_set4_epi32(0x08090a0b, 0x0c0d0e0f, 0x00010203, 0x04050607);
+	/* byte c of each word: 1 << c, which picks class c */
+	const __m512i pick = _mm512_set1_epi64((long long)0x8040201008040201u);
+	/* byte 8c + w of the result: byte 8w + c */
+	const __m512i gather = _mm512_set_epi64(0x3f372f271f170f07, 0x3e362e261e160e06, 0x3d352d251d150d05,
+						0x3c342c241c140c04, 0x3b332b231b130b03, 0x3a322a221a120a02,
+						0x3931292119110901, 0x3830282018100800);
+	__m512i sep_p = _mm512_set_epi64((long long)(st->sep63 << 63), 0, 0, 0, 0, 0, 0, 0);
+	__m512i dot_p = _mm512_set_epi64((long long)(st->dot63 << 63), 0, 0, 0, 0, 0, 0, 0);
+	__m512i minus_p = _mm512_set_epi64((long long)(st->minus63 << 63), 0, 0, 0, 0, 0, 0, 0);
+	__m512i cr_p = _mm512_set_epi64((long long)(st->cr63 << 63), 0, 0, 0, 0, 0, 0, 0);
+	__m512i q_p = _mm512_set_epi64((long long)(st->q63 << 63), 0, 0, 0, 0, 0, 0, 0);
+	__m512i zfs_p = _mm512_set_epi64((long long)(st->zfs63 << 63), 0, 0, 0, 0, 0, 0, 0);
+	__m512i nl = _mm512_setzero_si512();
+	unsigned cb = st->cb, cd = st->cd;
+
+	while (end - base >= 512) {
+		__m512i r[8], sep, nz, fs, bad, after_dot, z, q, zfs, lends, re;
+		uint64_t minus[8];
+		unsigned b2 = cb, d2 = cd, j;
+		__mmask8 any;
+
+		for (j = 0; j < 8; j++) {
+			__m512i x = _mm512_loadu_si512((const void *)(base + 64 * j));
+			__m512i c = _mm512_maskz_permutex2var_epi8(
+				_mm512_testn_epi8_mask(x, _mm512_set1_epi8((char)0x80)), t0, x, t1);
+
+			c = _mm512_gf2p8affine_epi64_epi8(pick, _mm512_shuffle_epi8(c, rev), 0);
+			r[j] = _mm512_permutexvar_epi8(gather, c);
+		}
+		/* r[c] lane j: class c's mask of window j */
+		TRANSPOSE_LANES(r);
+#define CR r[0]
+#define LF r[1]
+#define DELIM r[2]
+#define DIG r[3]
+#define ZERO r[4]
+#define DOT r[5]
+#define MINUS r[6]
+		sep = _mm512_ternarylogic_epi64(CR, LF, DELIM, 0xfe);
+		nz = _mm512_andnot_si512(ZERO, DIG);
+		fs = shift_in(sep, sep_p);
+		/* anything else; and a window without a separator */
+		bad = _mm512_ternarylogic_epi64(sep, DIG, _mm512_or_si512(DOT, MINUS), 0x01);
+		bad = _mm512_mask_or_epi64(bad, _mm512_testn_epi64_mask(sep, sep), bad, _mm512_set1_epi64(1));
+		/* A */
+		bad = _mm512_or_si512(bad, _mm512_andnot_si512(fs, MINUS));
+		/* B */
+		after_dot = shift_in(DOT, dot_p);
+		z = _mm512_ternarylogic_epi64(DOT, sep, sep, 0x01); /* ~(DOT | sep) */
+		z = _mm512_andnot_si512(z, add_lanes(z, _mm512_and_si512(after_dot, z), &b2));
+		bad = _mm512_or_si512(bad, _mm512_and_si512(_mm512_or_si512(after_dot, z), DOT));
+		/* C */
+		q = _mm512_or_si512(MINUS, _mm512_and_si512(DOT, _mm512_or_si512(fs, shift_in(MINUS, minus_p))));
+		bad = _mm512_or_si512(bad, _mm512_and_si512(sep, shift_in(q, q_p)));
+		/* D */
+		z = _mm512_ternarylogic_epi64(nz, sep, sep, 0x01); /* ~(nz | sep) */
+		zfs = _mm512_and_si512(ZERO, fs);
+		z = add_lanes(z, _mm512_and_si512(fs, _mm512_or_si512(ZERO, DOT)), &d2);
+		bad = _mm512_or_si512(bad, _mm512_andnot_si512(shift_in(zfs, zfs_p), _mm512_and_si512(z, sep)));
+		if (_mm512_test_epi64_mask(bad, bad))
+			break;
+		/* a LF right after a CR ends no line */
+		lends = _mm512_or_si512(CR, _mm512_andnot_si512(shift_in(CR, cr_p), LF));
+		nl = _mm512_add_epi64(nl, _mm512_popcnt_epi64(lends));
+		re = _mm512_or_si512(CR, LF);
+		any = _mm512_test_epi64_mask(re, re);
+		if (any) {
+			unsigned last = 31 - (unsigned)__builtin_clz(any);
+			uint64_t m = (uint64_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(
+				_mm512_permutexvar_epi64(_mm512_set1_epi64(last), re)));
+
+			st->good = base + 64 * last + 64 - __builtin_clzll(m);
+		}
+		_mm512_storeu_si512((void *)minus, MINUS);
+		for (j = 0; j < 8; j++)
+			flatten_vbmi2(&st->neg, minus[j], (uint16_t)(base + 64 * j - p));
+		sep_p = sep;
+		dot_p = DOT;
+		minus_p = MINUS;
+		cr_p = CR;
+		q_p = q;
+		zfs_p = zfs;
+#undef CR
+#undef LF
+#undef DELIM
+#undef DIG
+#undef ZERO
+#undef DOT
+#undef MINUS
+		cb = b2;
+		cd = d2;
+		base += 512;
+	}
+	st->nl += (uint64_t)_mm512_reduce_add_epi64(nl);
+	st->sep63 = top_bit(sep_p);
+	st->dot63 = top_bit(dot_p);
+	st->minus63 = top_bit(minus_p);
+	st->cr63 = top_bit(cr_p);
+	st->q63 = top_bit(q_p);
+	st->zfs63 = top_bit(zfs_p);
+	st->cb = (unsigned char)cb;
+	st->cd = (unsigned char)cd;
+	return base;
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,avx512vpopcntdq,gfni,popcnt"))) static size_t
 span_rows_avx512(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
 		 char *out, size_t *outlen, uint64_t *lines)
 {
 	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify_avx512, 1,
-			 flatten_vbmi2, common_avx512);
+			 flatten_vbmi2, common_avx512, span_blocks_avx512);
 }
 #endif
 
@@ -645,6 +850,11 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_
 	for (unsigned d = 0; d <= sc->k; d++)
 		for (unsigned j = 0, at = 3 + sc->k - d; j < 32; j++)
 			sc->perm[d][j] = (unsigned char)(j < at ? j : 32 + j - at + (j >= 3 + sc->k));
+	/* each byte's classes, for span_blocks_avx512 */
+	for (unsigned v = 0; v < 128; v++)
+		sc->classes[v] = (unsigned char)((v == '\r') | (v == '\n') << 1 | (v == delim) << 2 |
+						 (v >= '0' && v <= '9') << 3 | (v == '0') << 4 |
+						 (v == '.') << 5 | (v == '-') << 6);
 	sc->rows = span_rows_base;
 #if SPAN_AVX2
 	if (__builtin_cpu_supports("avx2"))
@@ -652,7 +862,8 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_
 	if (!LR_NO_AVX512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
 	    __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("avx512vbmi") &&
 	    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("bmi") &&
-	    __builtin_cpu_supports("bmi2"))
+	    __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx512vpopcntdq") &&
+	    __builtin_cpu_supports("gfni"))
 		sc->rows = span_rows_avx512;
 #endif
 }

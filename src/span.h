@@ -16,6 +16,7 @@ struct lr_span_scan {
 	unsigned k;                 /* the slope is 10^-k, 1 <= k <= 16; else 0 */
 	const struct lr_calc *calc; /* what the rows are computed under */
 	unsigned char perm[17][32]; /* result bytes by integer digits (span.c) */
+	unsigned char classes[128]; /* each byte's classes, a bit each (span.c) */
 	/* lr_span_rows for the processor's instruction set */
 	size_t (*rows)(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,
 		       char *out, size_t *outlen, uint64_t *lines);

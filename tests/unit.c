@@ -822,7 +822,8 @@ static int span_field(const char *f, size_t n)
 static void test_span_random(void)
 {
 	static const char *const ends[] = { "\n", "\r\n", "\r" };
-	static const char *const odd[] = { "x", "1e5", " 1", "0.0", "00", "-", ".", "1.2.3", "+1", "-.", "1-" };
+	static const char *const odd[] = { "x", "1e5", " 1", "0.0", "00", "-", ".", "1.2.3", "+1", "-.", "1-",
+					   "1-2", "--1", "0-", ".-5", "5.-", "1..2", "..5" };
 	char rows[LR_SPAN_CHUNK], detail[640] = "";
 	int round, bad = 0;
 
@@ -917,6 +918,17 @@ static void test_span_rows(void)
 	span_case(many, 0, 2, 1);
 	snprintf(many, sizeof many, "1\n%.100s\n-%.127s\n", row, row);
 	span_case(many, 0, 103, 2);
+	/* the same after rows of every length up to 1300 bytes, where
+	 * whole blocks of windows are checked at a time */
+	for (i = 0; i < 260; i += 7) {
+		static char big[1600];
+		size_t pre = 0, j;
+
+		for (j = 0; j < i; j++)
+			pre += (size_t)sprintf(big + pre, "-1,2\n");
+		snprintf(big + pre, sizeof big - pre, "%.40s\n%.127s\n2\n", row, row);
+		span_case(big, 0, pre + 41, i + 1);
+	}
 	test_span_random();
 }
 
