@@ -5,7 +5,7 @@
 #
 #   RUNS=3        runs per command (the median is shown)
 #   FAST_RUNS=15  runs of the millisecond rows (cat and lrelu on CSV and
-#                 float32)
+#                 float32, whose runs take turns)
 #   VALUES=10000000  values in the generated CSV
 #   RSS_GB=0      if > 0, also stream this many GB of each format through
 #                 lrelu and report its peak RSS
@@ -31,29 +31,63 @@ if [ ! -s "$csv" ]; then
 				rand()*20-10, rand()*20-10, rand()*20-10 }' >"$csv"
 fi
 
-# time_cmd NAME COMMAND: runs COMMAND (stdout to /dev/null) RUNS times and
-# records the median wall time and the peak RSS of the last run.
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
+
+# run_once COMMAND: runs COMMAND (stdout to /dev/null) and prints its
+# wall time in seconds.
+run_once() {
+	t0=$(date +%s.%N)
+	sh -c "$1" >/dev/null 2>&1 || { echo "  failed: $1" >&2; return 1; }
+	t1=$(date +%s.%N)
+	echo "$t1 - $t0" | bc -l
+}
+
+# record NAME TIMES COMMAND: records the median of TIMES and the peak
+# RSS of one more run of COMMAND.
+record() {
+	med=$(printf '%s\n' $2 | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	rss=-
+	if [ -x /usr/bin/time ]; then
+		rss=$(/usr/bin/time -f %M sh -c "exec $3" 2>&1 >/dev/null | tail -n 1)
+		rss=$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }')
+	fi
+	printf '%s\t%s\t%s\n' "$1" "$med" "$rss" >>"$results"
+}
+
+# time_cmd NAME COMMAND: runs COMMAND RUNS times and records the median
+# wall time and the peak RSS.
 time_cmd() {
-	name=$1
-	shift
 	times=
 	i=0
 	while [ "$i" -lt "$RUNS" ]; do
-		t0=$(date +%s.%N)
-		sh -c "$*" >/dev/null 2>&1 || { echo "  $name failed" >&2; return; }
-		t1=$(date +%s.%N)
-		times="$times $(echo "$t1 - $t0" | bc -l)"
+		t=$(run_once "$2") || return
+		times="$times $t"
 		i=$((i + 1))
 	done
-	med=$(printf '%s\n' $times | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-	rss=-
-	if [ -x /usr/bin/time ]; then
-		rss=$(/usr/bin/time -f %M sh -c "exec $*" 2>&1 >/dev/null | tail -n 1)
-		rss=$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }')
-	fi
-	printf '%s\t%s\t%s\n' "$name" "$med" "$rss" >>"$results"
+	record "$1" "$times" "$2"
+}
+
+# time_alt NAME1 COMMAND1 NAME2 COMMAND2 [NAME3 COMMAND3]: as time_cmd
+# for each, their runs taken in turn, so that a change in the shared
+# machine's speed during the runs falls on all of them alike.
+time_alt() {
+	ta= tb= tc=
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		t=$(run_once "$2") || return
+		ta="$ta $t"
+		t=$(run_once "$4") || return
+		tb="$tb $t"
+		if [ $# -ge 6 ]; then
+			t=$(run_once "$6") || return
+			tc="$tc $t"
+		fi
+		i=$((i + 1))
+	done
+	record "$1" "$ta" "$2"
+	record "$3" "$tb" "$4"
+	[ $# -lt 6 ] || record "$5" "$tc" "$6"
 }
 
 # report TITLE: prints the table of the section just timed, ratios
@@ -77,8 +111,7 @@ if want csv; then
 # cat and lrelu take tens of milliseconds: more runs steady their medians.
 (
 	RUNS=$FAST_RUNS
-	time_cmd "cat" "cat '$csv'"
-	time_cmd "lrelu" "'$LRELU' -s 0.01 '$csv'"
+	time_alt "cat" "cat '$csv'" "lrelu" "'$LRELU' -s 0.01 '$csv'"
 )
 time_cmd "lrelu -s 0.2" "'$LRELU' -s 0.2 '$csv'"
 time_cmd "lrelu --dtype f64" "'$LRELU' --dtype f64 -s 0.01 '$csv'"
@@ -89,7 +122,7 @@ import numpy as np, sys
 x = np.loadtxt('$csv', delimiter=',', skiprows=1)
 np.savetxt(sys.stdout, np.where(x > 0, x, x * 0.01), delimiter=',', fmt='%.17g')\""
 fi
-report "CSV forward, slope 0.01: $VALUES values, $size bytes (cat and lrelu: median of $FAST_RUNS runs, others of $RUNS)"
+report "CSV forward, slope 0.01: $VALUES values, $size bytes (cat and lrelu: median of $FAST_RUNS runs in turn, others of $RUNS)"
 fi
 
 # The same values as a JSON array of 5-number arrays, and as NDJSON.
@@ -140,9 +173,7 @@ fi
 # their medians.
 (
 	RUNS=$FAST_RUNS
-	time_cmd "cat" "cat '$f32'"
-	time_cmd "lrelu" "'$LRELU' -s 0.01 '$f32'"
-	time_cmd "lrelu .npy" "'$LRELU' -s 0.01 '$npy'"
+	time_alt "cat" "cat '$f32'" "lrelu" "'$LRELU' -s 0.01 '$f32'" "lrelu .npy" "'$LRELU' -s 0.01 '$npy'"
 )
 time_cmd "lrelu -t csv (shortest text)" "'$LRELU' -m identity -t csv '$f32'"
 time_cmd "lrelu -m prelu, 5 channels" "'$LRELU' -m prelu -s 0.1,0.2,0.3,0.4,0.5 --channels 5 '$f32'"
@@ -152,7 +183,7 @@ import numpy as np, sys
 x = np.fromfile('$f32', dtype=np.float32)
 np.where(x > 0, x, x * np.float32(0.01)).tofile(sys.stdout.buffer)\""
 fi
-report "float32 forward, slope 0.01: $VALUES values, $(wc -c <"$f32") bytes (cat and lrelu: median of $FAST_RUNS runs)"
+report "float32 forward, slope 0.01: $VALUES values, $(wc -c <"$f32") bytes (cat and lrelu: median of $FAST_RUNS runs in turn)"
 fi
 
 if want gzip; then
