@@ -301,9 +301,12 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
  * the buffer ready within that far more often than not, and waking a
  * sleeping thread can take longer than the wait itself (on a virtual
  * machine, up to hundreds of microseconds each time). Each spin in
- * vain halves the next one's limit, so that a file read slower than
- * the caller works (from a disk, say) soon costs no spinning at all. */
+ * vain halves the next one's limit, down to a sixteenth (about 6
+ * microseconds), so that a file read slower than the caller works
+ * (from a disk, say) costs little spinning, while one spin that ends
+ * in time, after a slow start, say, brings the whole limit back. */
 #define AHEAD_SPIN 4096
+#define AHEAD_SPIN_MIN (AHEAD_SPIN / 16)
 /* Built with -DLR_AHEAD_EAGER=1, the thread does every part of each
  * buffer before handing it out: for tests, which then see each part's
  * results used wherever they can be. */
@@ -547,7 +550,7 @@ static ssize_t ahead_next(struct lr_source *s, const unsigned char **p)
 			pause_briefly();
 			k++;
 		}
-		a->spin = k < a->spin ? AHEAD_SPIN : a->spin / 2;
+		a->spin = k < a->spin ? AHEAD_SPIN : a->spin > AHEAD_SPIN_MIN ? a->spin / 2 : AHEAD_SPIN_MIN;
 		pthread_mutex_lock(&a->mu);
 	}
 	while (!a->full[i] && !a->done)
