@@ -312,7 +312,8 @@ span_window(struct span_state *st, const unsigned char *p, const unsigned char *
  * Lists in neg[0..*nneg) where the minus signs before the first bad
  * byte are (in the rows taken and perhaps a little past them); neg has
  * room for SPAN_NEG_MAX. The windows past the rows, read for their
- * masks, are masked off.
+ * masks, are masked off. blocks, if not NULL, takes what it can eight
+ * windows at a time first (span_blocks_avx512).
  */
 static inline __attribute__((always_inline)) size_t
 span_check(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr, uint16_t *neg,
