@@ -664,7 +664,14 @@ __attribute__((target("avx512f"))) static inline __m512i add_lanes(__m512i a, __
 	return _mm512_mask_sub_epi64(sum, (__mmask8)in, sum, _mm512_set1_epi64(-1));
 }
 
-/* Bit 63 of the last lane of v. */
+/* A vector whose last lane has bit 63 set as bit is (0 or 1), the
+ * rest clear: a window's bit 63 as shift_in takes it from prev. */
+__attribute__((target("avx512f"))) static inline __m512i in_top_bit(uint64_t bit)
+{
+	return _mm512_set_epi64((long long)(bit << 63), 0, 0, 0, 0, 0, 0, 0);
+}
+
+/* Bit 63 of the last lane of v: in_top_bit undone. */
 __attribute__((target("avx512f"))) static inline uint64_t top_bit(__m512i v)
 {
 	return (uint64_t)_mm_extract_epi64(_mm512_extracti32x4_epi32(v, 3), 1) >> 63;
@@ -730,12 +737,12 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,avx512vpopcntdq,g
 	const __m512i gather = _mm512_set_epi64(0x3f372f271f170f07, 0x3e362e261e160e06, 0x3d352d251d150d05,
 						0x3c342c241c140c04, 0x3b332b231b130b03, 0x3a322a221a120a02,
 						0x3931292119110901, 0x3830282018100800);
-	__m512i sep_p = _mm512_set_epi64((long long)(st->sep63 << 63), 0, 0, 0, 0, 0, 0, 0);
-	__m512i dot_p = _mm512_set_epi64((long long)(st->dot63 << 63), 0, 0, 0, 0, 0, 0, 0);
-	__m512i minus_p = _mm512_set_epi64((long long)(st->minus63 << 63), 0, 0, 0, 0, 0, 0, 0);
-	__m512i cr_p = _mm512_set_epi64((long long)(st->cr63 << 63), 0, 0, 0, 0, 0, 0, 0);
-	__m512i q_p = _mm512_set_epi64((long long)(st->q63 << 63), 0, 0, 0, 0, 0, 0, 0);
-	__m512i zfs_p = _mm512_set_epi64((long long)(st->zfs63 << 63), 0, 0, 0, 0, 0, 0, 0);
+	__m512i sep_p = in_top_bit(st->sep63);
+	__m512i dot_p = in_top_bit(st->dot63);
+	__m512i minus_p = in_top_bit(st->minus63);
+	__m512i cr_p = in_top_bit(st->cr63);
+	__m512i q_p = in_top_bit(st->q63);
+	__m512i zfs_p = in_top_bit(st->zfs63);
 	__m512i nl = _mm512_setzero_si512();
 	unsigned cb = st->cb, cd = st->cd;
 
