@@ -47,10 +47,10 @@ src/%.o: src/%.c $(HDR)
 tests/lrelu-libcsv: $(SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -DLR_CSV_LIBCSV_ONLY=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
 
-# The same program asking cJSON about every JSON element, for the
-# differential test of the quick JSON check.
-tests/lrelu-cjson: $(SRC) $(HDR)
-	$(CC) $(ALL_CFLAGS) -DLR_JSON_CJSON_ALWAYS=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
+# The same program taking the general JSON path for every element, for
+# the differential test of the path for rows of numbers.
+tests/lrelu-json-general: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DLR_JSON_GENERAL=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
 
 # And with the portable splitting loop instead of the SSE2 one.
 tests/lrelu-portable: $(SRC) $(HDR)
@@ -91,7 +91,7 @@ bats: lrelu
 # Everything: unit tests, then the command-line suites; the last line is
 # the summary over both.
 check: deps
-	$(MAKE) lrelu tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-cjson tests/lrelu-eager
+	$(MAKE) lrelu tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-json-general tests/lrelu-eager
 	LRELU=$(CURDIR)/lrelu sh tests/run.sh
 
 test: check
@@ -124,7 +124,7 @@ FUZZ_FLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 SMALL_BUFS  = -DLR_STREAM_BUFSIZE=4096 -DLR_BLOCK_MAX_VALUES=256 -DCSV_FEED=64 \
               -DCSV_CELLS_HIGH=64 -DCSV_TEXT_HIGH=1024 -DCSV_FIELD_MAX=16384 \
               -DJSON_ELEM_MAX=16384 -DJSON_CELLS_HIGH=64 -DJSON_TEXT_HIGH=1024 \
-              -DJSON_TREE_BUDGET=1048576 -DCONV_VALUES=256
+              -DCONV_VALUES=256
 FUZZ_PIPE   = csv:1 json:2 ndjson:3 binary:4 gzip:5
 FUZZ_BINS   = $(foreach p,$(FUZZ_PIPE),build-fuzz/fuzz_$(firstword $(subst :, ,$(p)))) \
               build-fuzz/fuzz_decimal
@@ -191,5 +191,5 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
-	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-cjson tests/lrelu-eager
+	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-json-general tests/lrelu-eager
 	rm -rf build-asan build-fuzz

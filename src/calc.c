@@ -233,23 +233,6 @@ int lr_calc_is_number(const char *s, size_t n)
 	return lr_dec_parse(&x, s, n, 0) != LR_DEC_EINVAL;
 }
 
-/* Quotes text for a message: at most 40 bytes, unprintables as '?'. */
-static void quote_for_message(const char *s, size_t n, char *buf, size_t cap)
-{
-	size_t i, k = 0, max = n > 40 ? 40 : n;
-
-	for (i = 0; i < max && k + 4 < cap; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		buf[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
-	}
-	if (max < n && k + 4 < cap) {
-		memcpy(buf + k, "...", 3);
-		k += 3;
-	}
-	buf[k] = '\0';
-}
-
 int lr_calc_spans(const struct lr_calc *c)
 {
 	return c->dtype == LR_DTYPE_EXACT && !c->precision && !c->stats && c->k.nslopes == 1 &&
@@ -309,9 +292,8 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 			cell->kind = LR_CELL_TEXT;
 			b->invalid++;
 		} else {
-			char q[64];
+			const char *q = lr_quote_bytes(b->text + cell->off, cell->len);
 
-			quote_for_message(b->text + cell->off, cell->len, q, sizeof q);
 			lr_error_at(b->name, cell->line, cell->col,
 				    r == LR_DEC_ERANGE ? "number out of range: \"%s\" (at most %d digits "
 							 "and exponents up to %d)"

@@ -682,8 +682,9 @@ size_t lr_dec_format(const struct lr_dec *d, const struct lr_notation *nt, char 
 	if (d->neg)
 		out[n++] = '-';
 	if (d->ndig == 0) {
+		/* A zero keeps the notation too: 0e+1 gives 0e+0. */
 		out[n++] = '0';
-		return n;
+		return nt->sci ? n + put_exp(out + n, 0, nt) : n;
 	}
 	point = d->ndig + d->exp;
 	if (!nt->sci && d->exp >= 0 && d->exp <= LR_DEC_PLAIN_ZEROS) {

@@ -91,6 +91,76 @@ void lr_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+size_t lr_utf8_length(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0; /* no overlong forms */
+		else if (p[0] == 0xed)
+			hi = 0x9f; /* no surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f; /* nothing past U+10FFFF */
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++, lo = 0x80, hi = 0xbf)
+		if (p[i] < lo || p[i] > hi)
+			return 0;
+	return len;
+}
+
+const char *lr_quote_bytes(const char *s, size_t n)
+{
+	static char bufs[2][40 * 10 + 4];
+	static int turn;
+	const unsigned char *p = (const unsigned char *)s;
+	char *b = bufs[turn ^= 1];
+	size_t i = 0, k = 0, max = n > 40 ? 40 : n;
+
+	while (i < max) {
+		unsigned char ch = p[i];
+		size_t len = ch >= 0x80 ? lr_utf8_length(p + i, n - i) : 1;
+
+		if (ch == '"' || ch == '\\') {
+			b[k++] = '\\';
+			b[k++] = (char)ch;
+		} else if (ch >= 0x20 && ch < 0x7f)
+			b[k++] = (char)ch;
+		else if (ch == '\t' || ch == '\n' || ch == '\r') {
+			b[k++] = '\\';
+			b[k++] = ch == '\t' ? 't' : ch == '\n' ? 'n' : 'r';
+		} else if (ch < 0x80 || len == 0) {
+			k += (size_t)sprintf(b + k, "\\x%02X", ch);
+			len = 1;
+		} else {
+			uint32_t cp = ch & (0x7f >> len);
+			size_t j;
+
+			for (j = 1; j < len; j++)
+				cp = cp << 6 | (p[i + j] & 0x3f);
+			k += (size_t)sprintf(b + k, "\\u{%X}", (unsigned)cp);
+		}
+		i += len;
+	}
+	if (i < n) {
+		memcpy(b + k, "...", 3);
+		k += 3;
+	}
+	b[k] = '\0';
+	return b;
+}
+
 enum lr_exit lr_diag_take(void)
 {
 	enum lr_exit e = worst;

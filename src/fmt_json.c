@@ -1,8 +1,8 @@
 /*
  * fmt_json.c - JSON and NDJSON. The decoder cuts the stream into
  * elements (the members of a top-level array, or whole values one after
- * another), has cJSON check each one, then turns it into token cells:
- * numbers to transform, everything else to copy. Numbers keep their
+ * another), checks each one against RFC 8259, then turns it into token
+ * cells: numbers to transform, everything else to copy. Numbers keep their
  * original text for exact arithmetic, strings and keys keep their bytes.
  * The encoder writes the tokens compactly or indented, and writes null
  * for results that are not finite.
@@ -23,9 +23,6 @@
 #ifndef JSON_ELEM_MAX
 #define JSON_ELEM_MAX (1024 * 1024)       /* longest element, in bytes */
 #endif
-#ifndef JSON_TREE_BUDGET
-#define JSON_TREE_BUDGET (8 * 1024 * 1024) /* cJSON's memory for one element */
-#endif
 #define JSON_DEPTH_MAX 1000               /* deepest nesting, as cJSON's */
 #ifndef JSON_CELLS_HIGH
 #define JSON_CELLS_HIGH 8192
@@ -37,35 +34,6 @@
 #define JSON_CELLCAP (JSON_CELLS_HIGH + 4)
 _Static_assert(JSON_CELLCAP <= LR_BLOCK_MAX_VALUES + 64, "JSON block larger than the converter takes");
 #define JSON_TEXTCAP (JSON_TEXT_HIGH + JSON_ELEM_MAX + 16)
-
-/*
- * cJSON allocates from an arena that is emptied after each element:
- * a bump pointer instead of malloc and free per node, and a hard bound,
- * so that one huge element fails to parse instead of exhausting memory.
- * Only the pages an element uses become resident.
- */
-static unsigned char *arena;
-static size_t arena_used;
-static int budget_hit; /* an allocation was refused */
-
-static void *arena_malloc(size_t n)
-{
-	void *p;
-
-	n = (n + 15) & ~(size_t)15;
-	if (n > JSON_TREE_BUDGET - arena_used) {
-		budget_hit = 1;
-		return NULL;
-	}
-	p = arena + arena_used;
-	arena_used += n;
-	return p;
-}
-
-static void arena_free(void *p)
-{
-	(void)p; /* the arena is emptied whole */
-}
 
 enum top { TOP_START, TOP_ARRAY_OPEN, TOP_AFTER_ELEM, TOP_AFTER_COMMA, TOP_VALUES };
 
@@ -97,7 +65,6 @@ struct json_dec {
 	uint64_t eline, ecol;
 	uint64_t nelem;
 	/* the element being turned into cells */
-	int quick_ok;               /* it passed quick_check: numbers are valid */
 	int flat;                   /* it is shaped as a row of numbers (flat_shape) */
 	int tokenizing;
 	size_t tpos;
@@ -160,19 +127,32 @@ static int add_end(struct json_dec *d)
 	return 0;
 }
 
-/* Is the key text (with its quotes) one of --columns' names? Keys with
- * escapes are compared as written. */
+/* Is the key text (with its quotes) one of --columns' names? A key
+ * written with escapes ("w\u0031") is compared by what it says, as cJSON
+ * decodes it. */
 static int key_listed(const struct json_dec *d, const char *k, size_t n)
 {
-	size_t i;
+	cJSON *decoded = NULL;
+	const char *key = k + 1;
+	size_t i, klen = n - 2;
+	int found = 0;
 
-	for (i = 0; i < d->o->ncols; i++) {
+	if (memchr(k, '\\', n)) {
+		decoded = cJSON_ParseWithLength(k, n);
+		if (!cJSON_IsString(decoded)) {
+			cJSON_Delete(decoded);
+			return 0;
+		}
+		key = decoded->valuestring;
+		klen = strlen(key);
+	}
+	for (i = 0; i < d->o->ncols && !found; i++) {
 		const char *name = d->o->cols[i].name;
 
-		if (name && strlen(name) == n - 2 && memcmp(name, k + 1, n - 2) == 0)
-			return 1;
+		found = name && strlen(name) == klen && memcmp(name, key, klen) == 0;
 	}
-	return 0;
+	cJSON_Delete(decoded);
+	return found;
 }
 
 /* Length of the JSON number at s, 0 if the text there is not one.
@@ -236,16 +216,28 @@ static const unsigned char number_char[256] = {
 	['7'] = 1, ['8'] = 1, ['9'] = 1, ['.'] = 1, ['e'] = 1, ['E'] = 1, ['+'] = 1, ['-'] = 1,
 };
 
-static int cjson_verdict(struct json_dec *d);
+/* Where json_check found an element wrong, and why. */
+struct json_fault {
+	size_t off;
+	const char *why;
+	char buf[96];
+};
 
-/* A number in a row that tokenize_flat cannot read: the verdict the
- * general path would give, cJSON's if it rejects the element, else the
- * tokenizer's. The cells made so far go with the failed block. */
-static int flat_reject(struct json_dec *d, uint64_t line, uint64_t col)
+static int json_check(const char *e, size_t n, int at_eof, struct json_fault *f);
+static void element_error(struct json_dec *d, size_t off, const char *what);
+
+/* A row that tokenize_flat cannot read: the verdict the general path
+ * gives. The cells made so far go with the failed block. */
+static int flat_reject(struct json_dec *d)
 {
-	if (cjson_verdict(d) < 0)
+	struct json_fault f;
+
+	if (json_check(d->elem, d->elen, d->at_eof, &f)) {
+		lr_error_at(d->blk->name, d->eline, d->ecol, "internal error: a row of numbers judged twice");
+		d->failed = 1;
 		return -1;
-	lr_error_at(d->blk->name, line, col, "invalid number");
+	}
+	element_error(d, f.off, f.why);
 	return -1;
 }
 
@@ -273,7 +265,7 @@ static int tokenize_flat(struct json_dec *d)
 
 		/* a number ends at a delimiter; the shape leaves ',' and ']' */
 		if (!len)
-			return flat_reject(d, line, col + i);
+			return flat_reject(d);
 		if (add_cell_at(d, kind, e + i, len, line, col + i, 1) < 0)
 			return -1;
 		if (kind == LR_CELL_NUM) {
@@ -292,7 +284,7 @@ static int tokenize_flat(struct json_dec *d)
 		index++;
 	}
 	if (i != n) /* a ']' before the end cannot be: the shape has one */
-		return flat_reject(d, line, col + i);
+		return flat_reject(d);
 	if (d->o->nslopes > 1 && index + 1 != d->o->nslopes) {
 		/* as the general loop says it at the ']' */
 		lr_error_at(b->name, line, col,
@@ -383,22 +375,15 @@ static int tokenize(struct json_dec *d)
 			break;
 		default:
 			if (*p == '-' || (*p >= '0' && *p <= '9')) {
-				if (d->quick_ok) {
-					/* checked already: only its end is needed */
-					while (number_char[(unsigned char)p[len]])
-						len++;
-				} else
-					len = number_length(p);
-				if (len == 0) {
-					lr_error_at(b->name, line, col, "invalid number");
-					return -1;
-				}
+				/* checked already: only its end is needed */
+				while (number_char[(unsigned char)p[len]])
+					len++;
 				if (selected)
 					kind = LR_CELL_NUM;
 				if (top && top->type == '[')
 					top->has_num = 1;
 			} else {
-				/* true, false, null: cJSON has checked them */
+				/* true, false, null: json_check has seen them */
 				while (p[len] >= 'a' && p[len] <= 'z')
 					len++;
 			}
@@ -436,24 +421,6 @@ static void element_error(struct json_dec *d, size_t off, const char *what)
 	d->failed = 1;
 }
 
-/* Reads a string from p[0] == '"'; returns the length through the
- * closing quote, or 0 for what only cJSON should judge (an unknown
- * escape, any \\u escape, or no closing quote). */
-static size_t plain_string_length(const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 1; i < n; i++) {
-		if (p[i] == '"')
-			return i + 1;
-		if (p[i] == '\\') {
-			if (++i == n || !strchr("\"\\/bfnrt", p[i]) || !p[i])
-				return 0;
-		}
-	}
-	return 0;
-}
-
 /* Is the element shaped like a row of numbers: "[", then only digits,
  * signs, points, exponent letters and commas, then "]"? Whether the
  * numbers are numbers is left to tokenize_flat, which reads each of
@@ -484,15 +451,127 @@ static int flat_shape(const char *e, size_t n)
 }
 
 /*
- * A strict check of one element in a single pass, without building a
- * tree: the JSON grammar with RFC 8259 numbers. It accepts only what
- * cJSON accepts too (whatever it is unsure of, such as \u escapes, it
- * rejects), so cJSON is asked only about elements that fail here, and
- * its verdict stands: the decisions and messages are cJSON's either
- * way, which the differential test checks against a build that always
- * asks cJSON (LR_JSON_CJSON_ALWAYS).
+ * The verdict on an element: RFC 8259's grammar, checked here in one
+ * pass without building a tree. Strings hold no raw control characters,
+ * only the escapes \" \\ \/ \b \f \n \r \t and \u with four hex digits,
+ * and well-formed UTF-8; white space is space, tab, LF and CR only;
+ * numbers are checked by number_length. Returns 1 if the element is one
+ * valid JSON value, else 0 with f->off at the first wrong byte and f->why
+ * saying what is wrong (static text or f->buf). at_eof: the element ends
+ * the input, so a number cut short there is "unexpected end of input".
  */
-static int quick_check(const char *e, size_t n)
+
+static int fault(struct json_fault *f, size_t off, const char *why)
+{
+	f->off = off;
+	f->why = why;
+	return 0;
+}
+
+static int is_hex(char c)
+{
+	return is_digit(c) || ((unsigned)((c | 0x20) - 'a') < 6);
+}
+
+/* Length of the string at e[i] == '"' through its closing quote, or 0
+ * with *f set. */
+static size_t string_length(const char *e, size_t n, size_t i, struct json_fault *f)
+{
+	const unsigned char *p = (const unsigned char *)e;
+	size_t k = i + 1, len;
+
+	while (k < n) {
+		unsigned char c = p[k];
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			k++;
+			continue;
+		}
+		if (c == '"')
+			return k + 1 - i;
+		if (c == '\\') {
+			if (k + 1 >= n)
+				break;
+			c = p[k + 1];
+			if (c == 'u') {
+				if (k + 6 > n || !is_hex(e[k + 2]) || !is_hex(e[k + 3]) ||
+				    !is_hex(e[k + 4]) || !is_hex(e[k + 5]))
+					return (size_t)fault(f, k, "invalid \\u escape in a string "
+								   "(four hex digits must follow)");
+				k += 6;
+				continue;
+			}
+			if (!strchr("\"\\/bfnrt", c) || !c) {
+				snprintf(f->buf, sizeof f->buf, "invalid escape '\\%s' in a string",
+					 lr_quote_bytes((const char *)p + k + 1, 1));
+				return (size_t)fault(f, k, f->buf);
+			}
+			k += 2;
+			continue;
+		}
+		if (c < 0x20) {
+			snprintf(f->buf, sizeof f->buf,
+				 "raw control character %s in a string (write it escaped)",
+				 lr_quote_bytes((const char *)p + k, 1));
+			return (size_t)fault(f, k, f->buf);
+		}
+		len = lr_utf8_length(p + k, n - k);
+		if (!len) {
+			snprintf(f->buf, sizeof f->buf, "invalid UTF-8 in a string (byte 0x%02X)", c);
+			return (size_t)fault(f, k, f->buf);
+		}
+		k += len;
+	}
+	return (size_t)fault(f, n, "unexpected end of input");
+}
+
+/* Where the number at e[i] stops being one: the offset of the first
+ * byte the grammar refuses. */
+static size_t number_fault(const char *e, size_t n, size_t i)
+{
+	size_t k = i;
+
+	if (k < n && e[k] == '-')
+		k++;
+	if (k < n && e[k] == '0')
+		k++;
+	else if (k < n && e[k] >= '1' && e[k] <= '9')
+		while (k < n && is_digit(e[k]))
+			k++;
+	else
+		return k;
+	if (k < n && e[k] == '.') {
+		if (++k >= n || !is_digit(e[k]))
+			return k;
+		while (k < n && is_digit(e[k]))
+			k++;
+	}
+	if (k < n && (e[k] | 0x20) == 'e') {
+		k++;
+		if (k < n && (e[k] == '+' || e[k] == '-'))
+			k++;
+		if (k >= n || !is_digit(e[k]))
+			return k;
+		while (k < n && is_digit(e[k]))
+			k++;
+	}
+	return k;
+}
+
+static int unexpected(struct json_fault *f, const char *e, size_t n, size_t i)
+{
+	unsigned char ch = (unsigned char)e[i];
+
+	if (i >= n)
+		return fault(f, n, "unexpected end of input");
+	if (ch >= 0x20 && ch < 0x7f)
+		snprintf(f->buf, sizeof f->buf, "invalid JSON at '%c'", ch);
+	else
+		snprintf(f->buf, sizeof f->buf, "invalid JSON at byte 0x%02X", ch);
+	return fault(f, i, f->buf);
+}
+
+static int json_check(const char *e, size_t n, int at_eof, struct json_fault *f)
 {
 	enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, DONE } st = VALUE;
 	unsigned char kinds[(JSON_DEPTH_MAX + 8) / 8 + 1]; /* bit set: object */
@@ -508,10 +587,10 @@ static int quick_check(const char *e, size_t n)
 		}
 		switch (st) {
 		case DONE:
-			return 0;
+			return unexpected(f, e, n, i);
 		case COLON:
 			if (c != ':')
-				return 0;
+				return unexpected(f, e, n, i);
 			i++;
 			st = VALUE;
 			continue;
@@ -522,7 +601,7 @@ static int quick_check(const char *e, size_t n)
 				continue;
 			}
 			if (c != (kinds[(depth - 1) / 8] >> ((depth - 1) % 8) & 1 ? '}' : ']'))
-				return 0;
+				return unexpected(f, e, n, i);
 			i++;
 			depth--;
 			st = depth ? COMMA_OR_CLOSE : DONE;
@@ -535,7 +614,9 @@ static int quick_check(const char *e, size_t n)
 				st = depth ? COMMA_OR_CLOSE : DONE;
 				continue;
 			}
-			if (c != '"' || !(len = plain_string_length(e + i, n - i)))
+			if (c != '"')
+				return unexpected(f, e, n, i);
+			if (!(len = string_length(e, n, i, f)))
 				return 0;
 			i += len;
 			st = COLON;
@@ -553,7 +634,7 @@ static int quick_check(const char *e, size_t n)
 		}
 		if (c == '{' || c == '[') {
 			if (depth >= JSON_DEPTH_MAX)
-				return 0;
+				return fault(f, i, "nesting deeper than 1000 levels");
 			if (c == '{')
 				kinds[depth / 8] |= (unsigned char)(1u << (depth % 8));
 			else
@@ -563,88 +644,50 @@ static int quick_check(const char *e, size_t n)
 			st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
 			continue;
 		}
-		if (c == '"')
-			len = plain_string_length(e + i, n - i);
-		else if (c == '-' || (c >= '0' && c <= '9'))
+		if (c == '"') {
+			if (!(len = string_length(e, n, i, f)))
+				return 0;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
 			len = number_length(e + i);
-		else if (n - i >= 4 && (memcmp(e + i, "true", 4) == 0 || memcmp(e + i, "null", 4) == 0))
+			if (!len) {
+				size_t k = number_fault(e, n, i);
+
+				return k >= n && at_eof ? unexpected(f, e, n, n)
+							: fault(f, i, "invalid number");
+			}
+		} else if (n - i >= 4 && (memcmp(e + i, "true", 4) == 0 || memcmp(e + i, "null", 4) == 0))
 			len = 4;
 		else if (n - i >= 5 && memcmp(e + i, "false", 5) == 0)
 			len = 5;
 		else
-			len = 0;
-		if (!len)
-			return 0;
+			return unexpected(f, e, n, i);
 		i += len;
 		st = depth ? COMMA_OR_CLOSE : DONE;
 	}
-	return st == DONE;
+	return st == DONE ? 1 : unexpected(f, e, n, n);
 }
 
-#ifndef LR_JSON_CJSON_ALWAYS
-#define LR_JSON_CJSON_ALWAYS 0
+#ifndef LR_JSON_GENERAL
+#define LR_JSON_GENERAL 0
 #endif
 
-/* cJSON's verdict on the element, the one every rejection reports.
- * Returns 0 if it accepts, or -1 after reporting. */
-static int cjson_verdict(struct json_dec *d)
-{
-	const char *end = NULL;
-	cJSON *tree;
-	size_t k;
-
-	budget_hit = 0;
-	arena_used = 0;
-	tree = cJSON_ParseWithLengthOpts(d->elem, d->elen, &end, 0);
-	if (!tree) {
-		size_t off = end ? (size_t)(end - d->elem) : 0;
-
-		if (budget_hit)
-			element_error(d, 0, "element too large to check (more than 8 MiB parsed)");
-		else if (!end || off >= d->elen || (d->at_eof && d->elen && !strchr("]}\"", d->elem[d->elen - 1])))
-			element_error(d, d->elen, "unexpected end of input");
-		else {
-			char msg[64];
-			unsigned char ch = (unsigned char)d->elem[off];
-
-			if (ch >= 0x20 && ch < 0x7f)
-				snprintf(msg, sizeof msg, "invalid JSON at '%c'", ch);
-			else
-				snprintf(msg, sizeof msg, "invalid JSON at byte 0x%02x", ch);
-			element_error(d, off, msg);
-		}
-		return -1;
-	}
-	cJSON_Delete(tree);
-	arena_used = 0;
-	for (k = (size_t)(end - d->elem); k < d->elen; k++)
-		if (!is_ws((unsigned char)d->elem[k])) {
-			element_error(d, k, d->top == TOP_VALUES ? "unexpected text after a value"
-								 : "expected ',' or ']'");
-			return -1;
-		}
-	return 0;
-}
-
-/* Checks the element: quickly, and with cJSON where the quick check
- * fails. A row of numbers that fits the block whole is left to
- * tokenize_flat, which checks its numbers as it goes. Returns 0, or -1
- * after reporting. */
+/* Checks the element. A row of numbers that fits the block whole is left
+ * to tokenize_flat, which checks its numbers as it goes; anything else
+ * is judged by json_check. Built with -DLR_JSON_GENERAL=1, every element
+ * takes the general path, for the differential test of the flat one.
+ * Returns 0, or -1 after reporting. */
 static int validate(struct json_dec *d)
 {
 	const struct lr_block *b = d->blk;
+	struct json_fault f;
 
 	/* An element of n bytes makes at most n cells. */
-	d->flat = !LR_JSON_CJSON_ALWAYS && b->ncells + d->elen <= JSON_CELLS_HIGH &&
+	d->flat = !LR_JSON_GENERAL && b->ncells + d->elen <= JSON_CELLS_HIGH &&
 		  b->textlen + d->elen <= JSON_TEXT_HIGH && flat_shape(d->elem, d->elen);
-	if (d->flat) {
-		d->quick_ok = 1;
+	if (d->flat || json_check(d->elem, d->elen, d->at_eof, &f))
 		return 0;
-	}
-	d->quick_ok = !LR_JSON_CJSON_ALWAYS && quick_check(d->elem, d->elen);
-	if (d->quick_ok)
-		return 0;
-	return cjson_verdict(d);
+	element_error(d, f.off, f.why);
+	return -1;
 }
 
 /* Takes the next source byte; -1 at end of input, -2 after an error. */
@@ -929,7 +972,6 @@ static int next_element(struct json_dec *d)
 static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 			   const struct lr_options *o)
 {
-	static cJSON_Hooks hooks = { arena_malloc, arena_free };
 	struct json_dec *d;
 	size_t i;
 
@@ -945,13 +987,6 @@ static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 		lr_error_sys("out of memory");
 		return NULL;
 	}
-	if (!arena && !(arena = malloc(JSON_TREE_BUDGET))) {
-		lr_error_sys("out of memory");
-		free(d->elem);
-		free(d);
-		return NULL;
-	}
-	cJSON_InitHooks(&hooks);
 	d->blk = lr_block_new(JSON_CELLCAP, JSON_TEXTCAP, 0);
 	if (!d->blk) {
 		free(d->elem);

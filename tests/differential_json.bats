@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
-# The quick JSON check against cJSON alone (tests/lrelu-cjson, built with
-# -DLR_JSON_CJSON_ALWAYS=1): on random JSON, valid and mutated, output,
-# messages and status must be byte-identical.
+# The path for rows of numbers against the general JSON path alone
+# (tests/lrelu-json-general, built with -DLR_JSON_GENERAL=1): on random
+# JSON, valid and mutated, output, messages and status must be
+# byte-identical.
 
 load helper
 
-REF=$ROOT/tests/lrelu-cjson
+REF=$ROOT/tests/lrelu-json-general
 
 compare() { # file args...
 	local f=$1
@@ -17,8 +18,8 @@ compare() { # file args...
 	cmp -s "$f.fast" "$f.ref" && cmp -s "$f.fast.err" "$f.ref.err"
 }
 
-@test "quick check and cJSON agree on random valid JSON" {
-	[ -x "$REF" ] || skip "tests/lrelu-cjson not built (make check builds it)"
+@test "the row path and the general path agree on random valid JSON" {
+	[ -x "$REF" ] || skip "tests/lrelu-json-general not built (make check builds it)"
 	local seed bad=0 ok=0
 	for seed in $(seq 1 30); do
 		awk -v seed="$seed" -v n=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/v$seed.json"
@@ -29,8 +30,8 @@ compare() { # file args...
 	[ "$ok" -gt 5 ] # some documents are valid (the generator also writes bad numbers)
 }
 
-@test "quick check and cJSON agree element by element on mutated NDJSON" {
-	[ -x "$REF" ] || skip "tests/lrelu-cjson not built"
+@test "the row path and the general path agree element by element on mutated NDJSON" {
+	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	local seed line bad=0 errors=0 n=0
 	for seed in $(seq 1 5); do
 		awk -v seed="$seed" -v n=100 -v mutate=1 -v ndjson=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/m$seed.ndjson"
@@ -47,8 +48,8 @@ compare() { # file args...
 	[ "$errors" -gt 30 ]
 }
 
-@test "quick check and cJSON agree on whole mutated arrays, pretty and not" {
-	[ -x "$REF" ] || skip "tests/lrelu-cjson not built"
+@test "the row path and the general path agree on whole mutated arrays, pretty and not" {
+	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	local seed bad=0
 	for seed in $(seq 1 20); do
 		awk -v seed="$seed" -v n=20 -v mutate=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/a$seed.json"
@@ -81,7 +82,7 @@ rows() {
 }
 
 @test "the row fast path and the general path agree, valid rows" {
-	[ -x "$REF" ] || skip "tests/lrelu-cjson not built"
+	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	local bad=0
 	rows 30000 7 0 >"$SCRATCH/rows.json"
 	for args in "" "-m grad" "-t csv" "--with-input" "-c x" "--pretty" "--dtype f32 -t ndjson"; do
@@ -93,7 +94,7 @@ rows() {
 }
 
 @test "the row fast path and the general path agree on bad rows and slope counts" {
-	[ -x "$REF" ] || skip "tests/lrelu-cjson not built"
+	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	local seed bad=0 errors=0
 	for seed in $(seq 1 40); do
 		rows 50 "$seed" 0.05 >"$SCRATCH/bad.json"
@@ -110,7 +111,7 @@ rows() {
 }
 
 @test "a row longer than a block leaves the fast path with the same output" {
-	[ -x "$REF" ] || skip "tests/lrelu-cjson not built"
+	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	seq -5000 7 50000 | paste -sd, | sed 's/^/[[/; s/$/],[1,-2]]/' >"$SCRATCH/long.json"
 	compare "$SCRATCH/long.json" -s 0.5
 	[ "$(tail -n 1 "$SCRATCH/long.json.fast")" = 0 ]

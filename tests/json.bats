@@ -152,12 +152,10 @@ load helper
 	expect_stderr_match 'big.json:1:2: element longer than 1048576 bytes'
 }
 
-@test "an element cJSON must check whose parsed form is too large is a clear error" {
-	# A \u escape sends the element to cJSON, which may use 8 MiB on it.
-	{ printf '[["\\u0041",'; for i in $(seq 1 30); do printf '%s' "$(seq -s, 1 6000),"; done; printf '1]]'; } >"$SCRATCH/wide.json"
-	run --separate-stderr lrelu "$SCRATCH/wide.json"
-	expect_status 1
-	expect_stderr_match 'element too large to check'
+@test "a large element with string escapes is checked and transformed" {
+	{ printf '[["\\u0041",'; for i in $(seq 1 15); do printf '%s' "$(seq -s, -6000 -1),"; done; printf '1]]\n'; } >"$SCRATCH/wide.json"
+	run --separate-stderr bash -c "'$LRELU' -s 1 '$SCRATCH/wide.json' | cmp - '$SCRATCH/wide.json'"
+	expect_status 0
 }
 
 @test "JSON to NDJSON and back" {
@@ -182,4 +180,66 @@ load helper
 	run --separate-stderr lrelu --with-input -t json "$SAMPLES/features.csv"
 	expect_status 2
 	expect_stderr_match 'with-input from csv writes csv.s family only'
+}
+
+# Issue 19: validity is RFC 8259's, whatever the path an element takes.
+@test "control bytes are not white space in JSON, anywhere" {
+	local doc
+	for doc in '[1,\001-2]' '[\f]' '[1\v]' '\001[1]' '[1]\001' '{\001"a":1}' '{"a"\001:1}' '{"a":\0011}' '1\002'; do
+		run --separate-stderr bash -c "printf '$doc' | '$LRELU' -f json -s 0.5"
+		[ "$status" -eq 1 ] || { echo "accepted: $doc" >&2; return 1; }
+		[ -z "$output" ] || { echo "output for $doc: $output" >&2; return 1; }
+		expect_stderr_match '^lrelu: <stdin>:1:[0-9]+: invalid JSON at byte 0x0[0-9A-F]$'
+	done
+	run --separate-stderr bash -c "printf '[1,\\001-2]' | '$LRELU' -s 0.5"
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:1:4: invalid JSON at byte 0x01$'
+	run --separate-stderr bash -c "printf '{\"a\":-1}\n\\001{\"a\":1}\n' | '$LRELU' -f ndjson"
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:2:1: invalid JSON at byte 0x01$'
+}
+
+@test "raw control characters and bad escapes in strings are errors" {
+	run --separate-stderr bash -c "printf '[\"a\\000a\"]' | '$LRELU'"
+	expect_status 1
+	expect_output ''
+	expect_stderr_match '^lrelu: <stdin>:1:4: raw control character \\x00 in a string \(write it escaped\)$'
+	run --separate-stderr bash -c "printf '[-1,\"a\\ta\"]' | '$LRELU'"
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:1:7: raw control character \\t in a string'
+	run --separate-stderr bash -c "printf '{\"k\":\"a\\nb\"}' | '$LRELU'"
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:1:8: raw control character \\n in a string'
+	run --separate-stderr lrelu <<<'["\uqqqq"]'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:1:3: invalid \\u escape in a string \(four hex digits must follow\)$'
+	run --separate-stderr lrelu <<<'["\u12"]'
+	expect_status 1
+	run --separate-stderr lrelu <<<'["\x41"]'
+	expect_status 1
+	expect_stderr_match "^lrelu: <stdin>:1:3: invalid escape '\\\\x' in a string\$"
+	run --separate-stderr bash -c "printf '[\"\\377\"]' | '$LRELU'"
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:1:3: invalid UTF-8 in a string \(byte 0xFF\)$'
+	# overlong and surrogate forms are not UTF-8 either
+	run --separate-stderr bash -c "printf '[\"\\300\\257\",\"\\355\\240\\200\"]' | '$LRELU'"
+	expect_status 1
+}
+
+@test "strict strings: what RFC 8259 allows still passes through unchanged" {
+	run lrelu -s 0.5 <<<'["\u00e9\uD83D\uDE00\"\\\/\b\f\n\r\t","é😀",-1]'
+	expect_status 0
+	expect_output '["\u00e9\uD83D\uDE00\"\\\/\b\f\n\r\t","é😀",-0.5]'
+}
+
+@test "a bad element fails with -o and leaves no file" {
+	run --separate-stderr bash -c "printf '[-1,\"a\\001\"]' | '$LRELU' -o '$SCRATCH/out.json'"
+	expect_status 1
+	[ ! -e "$SCRATCH/out.json" ]
+	[ -z "$(ls -A "$SCRATCH")" ]
+}
+
+@test "-c matches a key written with escapes by what it says" {
+	run lrelu -c w1 <<<'{"w\u0031":-1,"x":-3}'
+	expect_output '{"w\u0031":-0.01,"x":-3}'
 }

@@ -110,3 +110,16 @@ load helper
 	done <"$TESTS_DIR/fixtures/edges.tsv"
 	[ "$bad" -eq 0 ]
 }
+
+@test "a zero result keeps the notation of its input (0e+1 gives 0e+0)" {
+	run lrelu --no-header <<<$'0e+1,-0E+3,0.0e5,-0.0,0'
+	expect_output '0e+0,-0E+0,0e0,-0,0'
+	run lrelu <<<'[0e+1,-0E-5,0]'
+	expect_output '[0e+0,-0E0,0]'
+	run lrelu --dtype f32 --no-header <<<'0e+1,-0E+3'
+	expect_output '0e+0,-0E+0'
+	run lrelu --dtype f64 --precision 3 --no-header <<<'-0e7'
+	expect_output '-0e0'
+	run lrelu -s -0.5 --no-header <<<'-0e2'
+	expect_output '0e0'
+}
