@@ -20,9 +20,9 @@ load helper
 	expect_output $'1.50\n007\n+2\n1e3\nNaN\nInfinity'
 }
 
-@test "signed zero is kept and zeros are written plainly" {
+@test "signed zero is kept, and a zero is written in the notation of its input" {
 	run lrelu -s 0.01 <<<$'-0\n0\n-0.000\n0e5'
-	expect_output $'-0\n0\n-0\n0'
+	expect_output $'-0\n0\n-0\n0e0'
 }
 
 @test "notation: scientific input stays scientific, exponent case and plus kept" {
