@@ -121,7 +121,7 @@ static const char *npy_field(const char *h, const char *key)
 /* Parses the header dict. Returns NULL, or what is wrong. */
 static const char *npy_parse(const char *h, struct npy_header *nh)
 {
-	const char *p;
+	const char *p, *code;
 	char descr[16];
 	size_t n;
 
@@ -132,11 +132,14 @@ static const char *npy_parse(const char *h, struct npy_header *nh)
 	for (n = 0; p[1 + n] && p[1 + n] != *p && n + 1 < sizeof descr; n++)
 		descr[n] = p[1 + n];
 	descr[n] = '\0';
-	if (strcmp(descr, "<f4") == 0 || strcmp(descr, ">f4") == 0)
+	/* A byte order of '<' or '>', or native ('=', '|' or none), as
+	 * numpy reads it. */
+	code = strchr("<>=|", descr[0]) ? descr + 1 : descr;
+	if (strcmp(code, "f4") == 0)
 		nh->dtype = DT_F32;
-	else if (strcmp(descr, "<f8") == 0 || strcmp(descr, ">f8") == 0)
+	else if (strcmp(code, "f8") == 0)
 		nh->dtype = DT_F64;
-	else if (strcmp(descr, "<f2") == 0 || strcmp(descr, ">f2") == 0)
+	else if (strcmp(code, "f2") == 0)
 		nh->dtype = DT_F16;
 	else {
 		static char why[96];
@@ -145,7 +148,7 @@ static const char *npy_parse(const char *h, struct npy_header *nh)
 			 "dtype '%.15s' is not supported (only <f4 >f4 <f8 >f8 <f2 >f2)", descr);
 		return why;
 	}
-	nh->big = descr[0] == '>';
+	nh->big = descr[0] == '>' || (descr[0] != '<' && host_big_endian());
 	p = npy_field(h, "fortran_order");
 	if (!p)
 		return "no 'fortran_order' in the header";
@@ -177,6 +180,8 @@ static const char *npy_parse(const char *h, struct npy_header *nh)
 			return "the shape claims more than 2^60 values";
 		nh->count *= v;
 		p = end;
+		if (*p == 'L' || *p == 'l') /* Python 2's long integers, as numpy reads them */
+			p++;
 		while (*p == ' ')
 			p++;
 		if (*p == ',')
@@ -408,6 +413,23 @@ static void put_value(struct raw_dec *d, const unsigned char *p, size_t i)
 	}
 }
 
+/* An array of no values: one block of none, which carries the shape and
+ * dtype to the encoder, once the data is seen to be empty. */
+static int empty_npy(struct raw_dec *d)
+{
+	const unsigned char *c;
+	ssize_t got = d->avail ? (ssize_t)d->avail : lr_source_next(d->src, &c);
+
+	if (got < 0)
+		return -1;
+	if (got > 0) {
+		lr_error_at(d->src->name, 0, 0, "the shape says 0 values, but the data holds more");
+		return -1;
+	}
+	d->done = 1;
+	return 1;
+}
+
 static int raw_dec_read(void *vd, struct lr_block **out)
 {
 	struct raw_dec *d = vd;
@@ -420,6 +442,8 @@ static int raw_dec_read(void *vd, struct lr_block **out)
 	b->vals = d->own_vals;
 	if (d->done)
 		return 0;
+	if (d->npy && d->nh.count == 0)
+		return empty_npy(d);
 	/* Native floats, aligned in the source's buffer: computed in place,
 	 * without a copy. */
 	if (!d->swap && (d->dtype == DT_F32 || d->dtype == DT_F64) && !d->npart) {
@@ -580,6 +604,18 @@ static void *raw_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	return e;
 }
 
+/* Writes dims as a Python tuple, as numpy's headers have it: "()",
+ * "(5,)", "(2, 3)". */
+static void shape_text(char *out, size_t cap, const uint64_t *dims, int ndim)
+{
+	size_t n = (size_t)snprintf(out, cap, "(");
+	int i;
+
+	for (i = 0; i < ndim; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%" PRIu64, i ? ", " : "", dims[i]);
+	snprintf(out + n, cap - n, ndim == 1 ? ",)" : ")");
+}
+
 /* Writes the .npy header for a block's shape (a 1-D guess when the
  * length is unknown, fixed up at the end). Version 1.0 unless the header
  * needs 2.0; the data starts at a multiple of 64 bytes, as numpy writes. */
@@ -595,12 +631,12 @@ static int write_npy_header(struct raw_enc *e, const struct lr_block *b, uint64_
 		/* --with-input: an axis of 2, input and result, interleaved in
 		 * memory, so the last axis in C order and the first in Fortran
 		 * order (the one that varies fastest) */
-		n += (size_t)snprintf(shape + n, sizeof shape - n, b->fortran ? "(2, " : "(");
+		uint64_t dims[NPY_MAX_DIMS];
+
+		dims[b->fortran ? 0 : b->ndim] = 2;
 		for (i = 0; i < b->ndim; i++)
-			n += (size_t)snprintf(shape + n, sizeof shape - n, "%" PRIu64 "%s",
-					      b->dims[i],
-					      i + 1 < b->ndim || !b->fortran ? ", " : "");
-		snprintf(shape + n, sizeof shape - n, b->fortran ? ")" : "2)");
+			dims[i + b->fortran] = b->dims[i];
+		shape_text(shape, sizeof shape, dims, b->ndim + 1);
 	} else if (e->row_width) {
 		/* rows from a conversion: the row count is fixed up at the end,
 		 * in a field as wide as any count */
@@ -610,13 +646,7 @@ static int write_npy_header(struct raw_enc *e, const struct lr_block *b, uint64_
 		/* 20 digits: room for any length, so the header size holds */
 		n = (size_t)snprintf(shape, sizeof shape, "(%20" PRIu64 ",)", count_fix);
 	} else if (b->ndim >= 0) {
-		n += (size_t)snprintf(shape + n, sizeof shape - n, "(");
-		for (i = 0; i < b->ndim; i++)
-			n += (size_t)snprintf(shape + n, sizeof shape - n, "%" PRIu64 "%s", b->dims[i],
-					      b->ndim == 1 || i + 1 < b->ndim ? ", " : "");
-		if (b->ndim == 1)
-			n -= 1; /* "(5, " -> "(5," */
-		snprintf(shape + n, sizeof shape - n, ")");
+		shape_text(shape, sizeof shape, b->dims, b->ndim);
 	} else if (b->total >= 0)
 		snprintf(shape, sizeof shape, "(%" PRIu64 ",)", (uint64_t)b->total);
 	else /* fixed up at the end, in a field as wide as any length */
@@ -656,7 +686,7 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 	/* .npy keeps the input's type; it has none for bfloat16. */
 	if (e->npy && !e->started)
 		e->dtype = b->src_dtype == DT_BF16 ? DT_F32 : (enum dtype)b->src_dtype;
-	if (b->nvals == 0 && !e->started)
+	if (b->nvals == 0 && !e->started && !(b->ndim >= 0 && !b->row_width))
 		return 0; /* the header waits for the first values and their shape */
 	if (!e->started) {
 		e->started = 1;

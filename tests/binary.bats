@@ -211,3 +211,66 @@ hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
 	expect_status 0
 	head -c 128 "$SCRATCH/o.npy" | grep -aq "'fortran_order': True, 'shape': (2, 3, 4), }"
 }
+
+# Issue 19: empty arrays, 0-d arrays and the headers numpy reads.
+@test ".npy with no values keeps dtype, shape and order, in every mode" {
+	local descr order shape mode
+	for descr in '<f8' '<f4' '>f4' '<f2'; do
+		for order in False True; do
+			for shape in '(0, 5)' '(0,)' '(3, 0, 2)' '(2, 0)'; do
+				npy "$SCRATCH/e.npy" "{'descr': '$descr', 'fortran_order': $order, 'shape': $shape, }" ''
+				for mode in forward grad prelu inverse; do
+					run --separate-stderr lrelu -m "$mode" -s 0.5 -o "$SCRATCH/o.npy" "$SCRATCH/e.npy"
+					expect_status 0
+					[ "$(npy_header "$SCRATCH/o.npy")" = "{'descr': '${descr/>/<}', 'fortran_order': $order, 'shape': $shape, }" ] ||
+						{ echo "$descr $order $shape $mode: $(npy_header "$SCRATCH/o.npy")" >&2; return 1; }
+					[ "$(($(wc -c <"$SCRATCH/o.npy") % 64))" -eq 0 ]
+				done
+			done
+		done
+	done
+	npy "$SCRATCH/e.npy" "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 5), }" ''
+	run lrelu --with-input -o "$SCRATCH/o.npy" "$SCRATCH/e.npy"
+	expect_status 0
+	[ "$(npy_header "$SCRATCH/o.npy")" = "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 5, 2), }" ]
+	npy "$SCRATCH/e.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }" '\0\0\0\0'
+	run --separate-stderr lrelu -o "$SCRATCH/o.npy" "$SCRATCH/e.npy"
+	expect_status 1
+	expect_stderr_match 'the shape says 0 values, but the data holds more$'
+}
+
+@test ".npy 0-d arrays, and --with-input on them, give shapes numpy accepts" {
+	npy "$SCRATCH/s.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (), }" '\0\0\200\277'
+	run lrelu -s 0.5 -o "$SCRATCH/o.npy" "$SCRATCH/s.npy"
+	expect_status 0
+	[ "$(npy_header "$SCRATCH/o.npy")" = "{'descr': '<f4', 'fortran_order': False, 'shape': (), }" ]
+	[ "$(tail -c 4 "$SCRATCH/o.npy" | od -An -tx1 | tr -d ' ')" = 000000bf ]
+	run lrelu -s 0.5 --with-input -o "$SCRATCH/o.npy" "$SCRATCH/s.npy"
+	expect_status 0
+	[ "$(npy_header "$SCRATCH/o.npy")" = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }" ]
+	[ "$(tail -c 8 "$SCRATCH/o.npy" | od -An -tx1 | tr -d ' ')" = 000080bf000000bf ]
+	npy "$SCRATCH/s.npy" "{'descr': '<f4', 'fortran_order': True, 'shape': (), }" '\0\0\200\277'
+	run lrelu --with-input -o "$SCRATCH/o.npy" "$SCRATCH/s.npy"
+	[ "$(npy_header "$SCRATCH/o.npy")" = "{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }" ]
+	npy "$SCRATCH/s.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }" '\0\0\200\277\0\0\0\100\0\0\200\277'
+	run lrelu --with-input -o "$SCRATCH/o.npy" "$SCRATCH/s.npy"
+	[ "$(npy_header "$SCRATCH/o.npy")" = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }" ]
+}
+
+@test ".npy headers numpy reads: Python 2 long shapes, native byte order" {
+	local descr
+	for descr in 'f4' '=f4' '|f4' '<f4'; do
+		npy "$SCRATCH/l.npy" "{'descr': '$descr', 'fortran_order': False, 'shape': (2L,), }" '\0\0\200\277\0\0\0\100'
+		run --separate-stderr lrelu -s 0.5 -t csv "$SCRATCH/l.npy"
+		expect_status 0
+		expect_output $'-0.5\n2'
+	done
+	npy "$SCRATCH/l.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (1L, 2L), }" '\0\0\200\277\0\0\0\100'
+	run lrelu -s 0.5 -o "$SCRATCH/o.npy" "$SCRATCH/l.npy"
+	expect_status 0
+	[ "$(npy_header "$SCRATCH/o.npy")" = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }" ]
+	npy "$SCRATCH/l.npy" "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }" '\0\0\200\277\0\0\0\100'
+	run --separate-stderr lrelu "$SCRATCH/l.npy"
+	expect_status 1
+	expect_stderr_match "dtype '<i4' is not supported"
+}

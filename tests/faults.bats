@@ -105,21 +105,6 @@ no_temporaries() {
 	expect_stderr_match '^lrelu: .*deep.json:1:1001: nesting deeper than 1000 levels$'
 }
 
-# npy FILE DICT: a version 1.0 .npy with the header dict given, then 16
-# bytes of data.
-npy() {
-	local dict=$2 total hl pad
-	total=$(( (10 + ${#dict} + 1 + 63) / 64 * 64 ))
-	hl=$((total - 10))
-	pad=$((hl - ${#dict} - 1))
-	{
-		printf '\x93NUMPY\x01\x00'
-		printf "\\x$(printf %02x $((hl & 255)))\\x$(printf %02x $((hl >> 8)))"
-		printf '%s%*s\n' "$dict" "$pad" ''
-		head -c 16 /dev/zero
-	} >"$1"
-}
-
 @test "an .npy header claiming 2^60 values streams what is there, then says what is missing" {
 	npy "$SCRATCH/huge.npy" "{'descr': '<f4', 'fortran_order': False, 'shape': (1152921504606846976,), }"
 	run --separate-stderr lrelu_bounded_memory -t csv "$SCRATCH/huge.npy"

@@ -75,3 +75,23 @@ start_held_output() {
 	printf -- '-1\n' >&7
 	sleep 0.3
 }
+
+# npy FILE DICT [DATA]: a version 1.0 .npy with the header dict given,
+# then DATA (printf escapes; 16 zero bytes if not given).
+npy() {
+	local dict=$2 total hl pad
+	total=$(( (10 + ${#dict} + 1 + 63) / 64 * 64 ))
+	hl=$((total - 10))
+	pad=$((hl - ${#dict} - 1))
+	{
+		printf '\x93NUMPY\x01\x00'
+		printf "\\x$(printf %02x $((hl & 255)))\\x$(printf %02x $((hl >> 8)))"
+		printf '%s%*s\n' "$dict" "$pad" ''
+		if [ $# -ge 3 ]; then printf "$3"; else head -c 16 /dev/zero; fi
+	} >"$1"
+}
+
+# npy_header FILE: the header dict of an .npy, trailing blanks trimmed.
+npy_header() {
+	head -c 4096 "$1" | tail -c +11 | head -n 1 | sed 's/ *$//'
+}
