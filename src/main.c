@@ -62,6 +62,89 @@ static char *output_name(const char *dir, const char *path, const struct lr_form
 	return name;
 }
 
+/* Creates the directory path and those above it that are missing, as
+ * mkdir -p. Returns 0, or -1 after reporting. */
+static int make_dirs(const char *path)
+{
+	char *p = strdup(path), *q;
+	struct stat st;
+	int r = 0;
+
+	if (!p) {
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	for (q = p + 1; r == 0; q++) {
+		char c = *q;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*q = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST)
+			r = -1;
+		else if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			r = -1;
+		}
+		if (r < 0)
+			lr_error_sys("%s", p);
+		*q = c;
+		if (c == '\0' || q[1] == '\0')
+			break;
+	}
+	free(p);
+	return r;
+}
+
+/* -o DIR/: refuses, before anything is written, inputs whose outputs
+ * would have the same name (a/x.csv and b/x.csv). Where an input's
+ * format is known only from its content, its output suffix is not, and
+ * the name without the suffix decides. Returns 0, or -1 after
+ * reporting. */
+static int distinct_outputs(const struct lr_options *o)
+{
+	static const struct lr_format bare = { .name = "", .suffixes = { "" } };
+	char **stem = calloc(2 * o->ninputs + 1, sizeof *stem), **full = stem + o->ninputs;
+	size_t i, j;
+	int r = 0;
+
+	if (!stem) {
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	for (i = 0; i < o->ninputs && r == 0; i++) {
+		const char *path = o->inputs[i];
+		const struct lr_format *in = o->from ? o->from : lr_format_by_path(path);
+		const struct lr_format *out = o->to ? o->to : in;
+		size_t n = strlen(path);
+		int gz = o->gzip || (n > 3 && strcasecmp(path + n - 3, ".gz") == 0);
+
+		stem[i] = output_name("", path, in ? in : &bare, &bare, 0);
+		full[i] = out ? output_name("", path, in, out, gz) : NULL; /* NULL: not known yet */
+		if (!stem[i] || (out && !full[i])) {
+			r = -1;
+			break;
+		}
+		for (j = 0; j < i; j++) {
+			int same = full[i] && full[j] ? strcmp(full[i], full[j]) == 0
+						       : strcmp(stem[i], stem[j]) == 0;
+
+			if (same) {
+				lr_error_usage("-o %s: %s and %s would both be written to %s%s%s%s",
+					       o->output, o->inputs[j], path, o->output,
+					       o->output[strlen(o->output) - 1] == '/' ? "" : "/",
+					       full[i] ? full[i] : stem[i], full[i] ? "" : ".*");
+				r = -1;
+				break;
+			}
+		}
+	}
+	for (i = 0; i < 2 * o->ninputs; i++)
+		free(stem[i]);
+	free(stem);
+	return r;
+}
+
 /* --range: generated rows, written in the -t format (CSV by default).
  * Returns 0, or -1 after reporting. */
 static int run_range(const struct lr_options *o, const struct lr_calc *calc,
@@ -236,16 +319,13 @@ int main(int argc, char **argv)
 		plan.inplace = 1;
 	else if (o.output && (o.output[strlen(o.output) - 1] == '/' ||
 			      (stat(o.output, &st) == 0 && S_ISDIR(st.st_mode)))) {
-		if (stat(o.output, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			if (errno == 0)
-				errno = ENOTDIR;
-			lr_error_sys("%s", o.output);
+		if (distinct_outputs(&o) < 0 || make_dirs(o.output) < 0) {
 			lr_options_free(&o);
 			return lr_diag_take();
 		}
 		plan.dir = o.output;
 	} else {
-		plan.shared = o.output ? lr_sink_atomic(o.output) : lr_sink_stdout();
+		plan.shared = o.output ? lr_sink_output(o.output) : lr_sink_stdout();
 		if (plan.shared && o.gzip && lr_sink_gzip(plan.shared, o.level, o.threads) < 0) {
 			lr_sink_close(plan.shared, 0);
 			plan.shared = NULL;

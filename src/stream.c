@@ -18,8 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -689,6 +691,101 @@ struct lr_sink *lr_sink_stdout(void)
 
 static struct lr_sink *atomic(const char *path, int keep_fd);
 
+/* Opens the socket at path for writing, as a client. */
+static int connect_socket(const char *path)
+{
+	struct sockaddr_un a;
+	int fd;
+
+	if (strlen(path) >= sizeof a.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	strcpy(a.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (const struct sockaddr *)&a, sizeof a) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		fd = -1;
+	}
+	return fd;
+}
+
+/* The file a chain of symbolic links at path ends in, existing or not:
+ * a malloc'd path, or NULL with errno set. Relative targets are taken
+ * from the directory of the link. */
+static char *link_target(const char *path)
+{
+	char *cur = strdup(path);
+	int hops;
+
+	for (hops = 0; cur && hops < 40; hops++) {
+		struct stat st;
+		char target[4096], *next;
+		const char *slash;
+		ssize_t n;
+
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+			return cur;
+		n = readlink(cur, target, sizeof target - 1);
+		if (n < 0)
+			break;
+		target[n] = '\0';
+		slash = strrchr(cur, '/');
+		if (target[0] == '/' || !slash)
+			next = strdup(target);
+		else if ((next = malloc((size_t)(slash - cur) + 2 + (size_t)n)) != NULL)
+			sprintf(next, "%.*s/%s", (int)(slash - cur), cur, target);
+		free(cur);
+		cur = next;
+	}
+	if (cur && hops == 40)
+		errno = ELOOP;
+	free(cur);
+	return NULL;
+}
+
+struct lr_sink *lr_sink_output(const char *path)
+{
+	struct lr_sink *s;
+	struct stat st;
+	char *target;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return lr_sink_stdout();
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		/* Whoever reads a FIFO or a device expects the bytes there. */
+		fd = S_ISSOCK(st.st_mode) ? connect_socket(path)
+					  : open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0) {
+			lr_error_sys("%s", path);
+			return NULL;
+		}
+		s = sink_new(path, fd);
+		if (!s) {
+			close(fd);
+			return NULL;
+		}
+		s->owns_fd = 1;
+		return s;
+	}
+	target = link_target(path);
+	if (!target) {
+		lr_error_sys("%s", path);
+		return NULL;
+	}
+	s = atomic(target, -1);
+	if (s && strcmp(target, path) != 0)
+		s->name = path; /* messages speak of what the user named */
+	free(target);
+	return s;
+}
+
 struct lr_sink *lr_sink_atomic(const char *path)
 {
 	return atomic(path, -1);
@@ -997,6 +1094,9 @@ int lr_sink_close(struct lr_sink *s, int commit)
 		forget_pending();
 		free(s->tmp_path);
 		free(s->final_path);
+	} else if (s->owns_fd && close(s->fd) < 0 && r == 0) {
+		lr_error_sys("%s", s->name);
+		r = -1;
 	}
 	free(s->buf);
 	free(s);

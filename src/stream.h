@@ -111,6 +111,7 @@ struct lr_sink {
 	int failed;
 	char *tmp_path;   /* atomic file: where it is written */
 	char *final_path; /* atomic file: where it goes on commit */
+	int owns_fd;      /* a device or FIFO opened for the sink: closed with it */
 	struct lr_gzout *gz; /* set when the output is gzip-compressed */
 };
 
@@ -121,6 +122,13 @@ struct lr_sink *lr_sink_stdout(void);
  * renames it over path in lr_sink_close(s, 1); on lr_sink_close(s, 0),
  * on a fatal signal or at an early exit it is removed. */
 struct lr_sink *lr_sink_atomic(const char *path);
+
+/* The sink for -o path: standard output for "-"; an existing character
+ * or block device, FIFO or socket opened and written directly (nothing
+ * is renamed over it); otherwise an atomic file (lr_sink_atomic) at
+ * path, or, when path is a symbolic link, at the file it points to,
+ * which is replaced and the link kept. Returns NULL after reporting. */
+struct lr_sink *lr_sink_output(const char *path);
 
 /* Makes the sink compress what it is given, as one gzip stream at the
  * given level (1-9), finished by lr_sink_close; with threads > 1, that

@@ -30,10 +30,36 @@ load helper
 	zcat "$SCRATCH/out/a.csv.gz" | cmp - <("$LRELU" "$SCRATCH/a.csv")
 }
 
-@test "-o DIR/ that does not exist is an I/O error" {
-	run --separate-stderr lrelu -o "$SCRATCH/nope/" "$SAMPLES/features.csv"
+@test "-o DIR/ that does not exist is created, with its parents" {
+	run --separate-stderr lrelu -o "$SCRATCH/new/deeper/" "$SAMPLES/features.csv"
+	expect_status 0
+	cmp "$SCRATCH/new/deeper/features.csv" <("$LRELU" "$SAMPLES/features.csv")
+	: >"$SCRATCH/file"
+	run --separate-stderr lrelu -o "$SCRATCH/file/sub/" "$SAMPLES/features.csv"
 	expect_status 3
-	expect_stderr_match 'nope/: No such file or directory'
+	expect_stderr_match 'file: Not a directory$'
+}
+
+@test "-o DIR/ refuses inputs of the same name before writing anything" {
+	mkdir "$SCRATCH/a" "$SCRATCH/b"
+	printf 'x\n-1\n' >"$SCRATCH/a/x.csv"
+	printf 'x\n-2\n' >"$SCRATCH/b/x.csv"
+	run --separate-stderr lrelu -o "$SCRATCH/out/" "$SAMPLES/features.csv" "$SCRATCH/a/x.csv" "$SCRATCH/b/x.csv"
+	expect_status 2
+	expect_stderr_match "^lrelu: -o .*/out/: .*/a/x.csv and .*/b/x.csv would both be written to .*/out/x.csv\$"
+	[ ! -e "$SCRATCH/out" ]
+	# a name whose format only its content tells is judged without its suffix
+	printf 'x\n-2\n' >"$SCRATCH/b/x"
+	run --separate-stderr lrelu -o "$SCRATCH/out/" "$SCRATCH/a/x.csv" "$SCRATCH/b/x"
+	expect_status 2
+	expect_stderr_match 'would both be written to .*/out/x\.\*$'
+	# other suffixes after -t, or .gz, are other names
+	run lrelu -o "$SCRATCH/out/" "$SCRATCH/a/x.csv" "$SCRATCH/b/x.json" 2>/dev/null
+	[ ! -e "$SCRATCH/out/x.csv" ] || [ "$status" -ne 2 ]
+	gzip -c "$SCRATCH/b/x.csv" >"$SCRATCH/b/x.csv.gz"
+	run lrelu -o "$SCRATCH/out/" "$SCRATCH/a/x.csv" "$SCRATCH/b/x.csv.gz"
+	expect_status 0
+	[ -e "$SCRATCH/out/x.csv" ] && [ -e "$SCRATCH/out/x.csv.gz" ]
 }
 
 @test "a bad file among good ones: good outputs written, bad one not, exit 1" {

@@ -141,3 +141,59 @@ load helper
 	exec 7>&-
 	[ "$(ls -A "$SCRATCH")" = in.csv ]
 }
+
+# Issue 19: -o writes into what is there instead of replacing it.
+@test "-o a FIFO writes into it: the reader gets the output, the FIFO stays" {
+	mkfifo "$SCRATCH/pipe"
+	timeout 10 cat "$SCRATCH/pipe" >"$SCRATCH/got" &
+	local reader=$!
+	run --separate-stderr lrelu -o "$SCRATCH/pipe" <<<'-1'
+	expect_status 0
+	wait "$reader"
+	[ -p "$SCRATCH/pipe" ]
+	[ "$(cat "$SCRATCH/got")" = '-0.01' ]
+	[ "$(ls -A "$SCRATCH" | sort | tr '\n' ' ')" = 'got pipe ' ]
+}
+
+@test "-o a character device writes to it and leaves the node alone" {
+	[ "$(id -u)" -eq 0 ] || skip "mknod needs root"
+	mknod "$SCRATCH/null" c 1 3 || skip "mknod not allowed here"
+	run --separate-stderr lrelu -o "$SCRATCH/null" <<<'-1'
+	expect_status 0
+	[ -c "$SCRATCH/null" ]
+	[ "$(ls -A "$SCRATCH")" = null ]
+	# an unprivileged user may write to a device without creating files beside it
+	chmod 666 "$SCRATCH/null"
+	run --separate-stderr lrelu_unprivileged -o "$SCRATCH/null" "$SAMPLES/features.csv"
+	expect_status 0
+	[ -c "$SCRATCH/null" ]
+}
+
+@test "-o through a symbolic link replaces its target and keeps the link" {
+	printf 'old\n' >"$SCRATCH/target.csv"
+	ln -s target.csv "$SCRATCH/link.csv"
+	run --separate-stderr lrelu -o "$SCRATCH/link.csv" <<<'-1'
+	expect_status 0
+	[ -L "$SCRATCH/link.csv" ]
+	[ "$(readlink "$SCRATCH/link.csv")" = target.csv ]
+	[ "$(cat "$SCRATCH/target.csv")" = '-0.01' ]
+	# a link to a file not there yet: the file is made where it points
+	ln -s sub/made.csv "$SCRATCH/dangling.csv"
+	mkdir "$SCRATCH/sub"
+	run lrelu -o "$SCRATCH/dangling.csv" <<<'-2'
+	expect_status 0
+	[ -L "$SCRATCH/dangling.csv" ]
+	[ "$(cat "$SCRATCH/sub/made.csv")" = '-0.02' ]
+	# /dev/stdout is a link to the descriptor: written through, never replaced
+	run bash -c "'$LRELU' -o /dev/stdout <<<'-3' | cat"
+	expect_status 0
+	expect_output '-0.03'
+}
+
+@test "-o - is standard output" {
+	cd "$SCRATCH"
+	run --separate-stderr lrelu -o - <<<'-1'
+	expect_status 0
+	expect_output '-0.01'
+	[ ! -e "$SCRATCH/-" ]
+}
