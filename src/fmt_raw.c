@@ -225,7 +225,15 @@ static int read_npy_header(struct raw_dec *d)
 	if (n < 0)
 		return -1;
 	if (n < 10 || memcmp(p, "\x93NUMPY", 6) != 0) {
-		lr_error_at(d->src->name, 0, 0, "not a .npy file (no \\x93NUMPY magic)");
+		const unsigned char *q;
+		ssize_t k = lr_source_peek_some(d->src, &q);
+		const char *what = k > 0 ? lr_format_not_text(q, (size_t)k, d->src->gz != NULL) : NULL;
+
+		/* a zip archive is worth naming: an .npz is the usual mix-up */
+		if (what && k >= 2 && q[0] == 'P' && q[1] == 'K')
+			lr_error_at(d->src->name, 0, 0, "not a .npy file: it %s", what);
+		else
+			lr_error_at(d->src->name, 0, 0, "not a .npy file (no \\x93NUMPY magic)");
 		return -1;
 	}
 	if (p[6] == 1) {

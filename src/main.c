@@ -212,6 +212,20 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 			goto done;
 		in = lr_format_sniff(p, (size_t)n);
 	}
+	if (in->family != LR_FAMILY_BINARY) {
+		/* Content before suffix: binary bytes read as text would only
+		 * give puzzling messages, or be echoed back. */
+		const unsigned char *p;
+		ssize_t n = lr_source_peek_some(src, &p);
+		const char *what = n > 0 ? lr_format_not_text(p, (size_t)n, src->gz != NULL) : NULL;
+
+		if (n < 0)
+			goto done;
+		if (what) {
+			lr_error_at(src->name, 0, 0, "%s", what);
+			goto done;
+		}
+	}
 	out = o->to ? o->to : in;
 	/* Text inputs keep their text only within their family. */
 	if (o->with_input && in->family != LR_FAMILY_BINARY && out->family != in->family) {

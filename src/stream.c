@@ -285,6 +285,14 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
 	return (ssize_t)(s->len - s->pos < want ? s->len - s->pos : want);
 }
 
+ssize_t lr_source_peek_some(struct lr_source *s, const unsigned char **p)
+{
+	if (s->len == s->pos && !s->eof)
+		return lr_source_peek(s, 1, p) < 0 ? -1 : (ssize_t)(s->len - s->pos);
+	*p = s->buf + s->pos;
+	return (ssize_t)(s->len - s->pos);
+}
+
 /*
  * Read-ahead: a thread fills a ring of buffers with the input (inflated,
  * if gzip) while the caller works on the one handed out last, so that

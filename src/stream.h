@@ -52,6 +52,11 @@ struct lr_source *lr_source_open(const char *path);
  * or -1 after reporting. */
 ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p);
 
+/* As lr_source_peek, for what is at hand: the bytes already read, or if
+ * none, those of one more read (a pipe is not waited on for more than
+ * it has). Returns how many, 0 at the end, or -1 after reporting. */
+ssize_t lr_source_peek_some(struct lr_source *s, const unsigned char **p);
+
 /* Hands out the next chunk of input, consuming it: *p stays valid until
  * the next call, and the caller may rewrite those bytes in place until
  * then (the binary decoder computes in them); LR_STREAM_PAD bytes after

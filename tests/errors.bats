@@ -108,3 +108,81 @@ load helper
 	expect_status 1
 	expect_stderr_match '^lrelu: <stdin>:2:1: not a number: "-\\xFF\\x01"$'
 }
+
+# Issue 19: content is checked before a suffix is trusted.
+# zip_with FILE NAME: a zip archive whose first member is NAME (stored).
+zip_with() {
+	local n=${#2}
+	{
+		printf 'PK\003\004\024\000\000\000\000\000\000\000\000\000\000\000\000\000'
+		printf '\004\000\000\000\004\000\000\000'
+		printf "\\$(printf %03o "$n")\\000\\000\\000%s" "$2"
+		printf '\223NUMPY\001\000'
+	} >"$1"
+}
+
+@test "an .npz, a PyTorch zip or another zip read as text says what it is" {
+	zip_with "$SCRATCH/w.npz" x.npy
+	run --separate-stderr lrelu "$SCRATCH/w.npz"
+	expect_status 1
+	expect_stderr_match '^lrelu: .*w.npz: looks like an .npz \(zip\) archive of .npy arrays, not text: unpack it'
+	expect_output ''
+	run --separate-stderr lrelu -f npy "$SCRATCH/w.npz"
+	expect_status 1
+	expect_stderr_match 'not a .npy file: it looks like an .npz'
+	zip_with "$SCRATCH/m.pt" archive/data.pkl
+	run --separate-stderr lrelu "$SCRATCH/m.pt"
+	expect_status 1
+	expect_stderr_match 'm.pt: looks like a PyTorch checkpoint \(.pt, a zip archive\)'
+	zip_with "$SCRATCH/o.csv" notes.txt
+	run --separate-stderr lrelu <"$SCRATCH/o.csv"
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>: looks like a zip archive, not text'
+}
+
+@test "raw floats, compressed streams and .npy bytes read as text say what they are" {
+	awk 'BEGIN { for (i = 0; i < 64; i++) printf "%c%c%c%c", 0, 0, 128, 191 }' >"$SCRATCH/raw"
+	run --separate-stderr lrelu "$SCRATCH/raw"
+	expect_status 1
+	expect_stderr_match 'raw: binary data, not text: for raw floats give -f f32\|f64\|f16\|bf16'
+	run --separate-stderr lrelu <"$SCRATCH/raw"
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>: binary data, not text'
+	run lrelu -f f32 -t csv "$SCRATCH/raw"
+	expect_status 0
+	[ "$(echo "$output" | head -n 1)" = '-0.01' ]
+	printf '\037' >"$SCRATCH/lone.csv"
+	run --separate-stderr lrelu "$SCRATCH/lone.csv"
+	expect_status 1
+	expect_output ''
+	expect_stderr_match 'lone.csv: binary data, not text'
+	seq -100 100 | gzip -n >"$SCRATCH/s.gz"
+	gzip -n <"$SCRATCH/s.gz" >"$SCRATCH/double.csv.gz"
+	run --separate-stderr lrelu "$SCRATCH/double.csv.gz"
+	expect_status 1
+	expect_stderr_match 'double.csv.gz: looks like gzip inside gzip: decompress one layer first'
+	{ printf 'x\234'; tail -c +11 "$SCRATCH/s.gz"; } >"$SCRATCH/z.csv"
+	run --separate-stderr lrelu "$SCRATCH/z.csv"
+	expect_status 1
+	expect_stderr_match 'z.csv: looks like a zlib stream'
+	tail -c +11 "$SCRATCH/s.gz" >"$SCRATCH/deflate.csv"
+	run --separate-stderr lrelu "$SCRATCH/deflate.csv"
+	expect_status 1
+	expect_stderr_match 'deflate.csv: binary data, not text.*compressed input must be gzip'
+	cp "$TESTS_DIR/fixtures/npy/v1_f4_2d.npy" "$SCRATCH/n.csv"
+	run --separate-stderr lrelu "$SCRATCH/n.csv"
+	expect_status 1
+	expect_stderr_match 'n.csv: looks like an .npy file, not text: name it .npy or give -f npy'
+	cp "$TESTS_DIR/fixtures/npy/v1_f4_2d.npy" "$SCRATCH/n.json"
+	run --separate-stderr lrelu "$SCRATCH/n.json"
+	expect_status 1
+	expect_stderr_match 'n.json: looks like an .npy file'
+}
+
+@test "text with a stray control byte or Latin-1 letters is still text" {
+	run --separate-stderr bash -c "printf 'name,v\ncaf\351,-1\n' | '$LRELU' -c v"
+	expect_status 0
+	expect_output "$(printf 'name,v\ncaf\351,-0.01')"
+	run --separate-stderr bash -c "printf 'v\n-1\n\f-2\n' | '$LRELU'"
+	expect_stderr_match 'not a number: "\\x0C-2"'
+}
