@@ -88,9 +88,10 @@ static int zip_first_name_ends(const unsigned char *p, size_t n, const char *suf
 }
 
 /* Text is printable bytes, white space (form feed and vertical tab
- * too), ESC, and UTF-8 sequences; binary data has NUL bytes or more
- * than a quarter of other bytes. A sequence cut by the end of the bytes
- * counts as text. */
+ * too), ESC, and UTF-8 sequences; binary data has more than a quarter
+ * of other bytes (NUL among them). A stray control byte in text is
+ * left to the decoder, which names its place. A sequence cut by the
+ * end of the bytes counts as text. */
 static int looks_binary(const unsigned char *p, size_t n)
 {
 	size_t i = 0, odd = 0;
@@ -99,8 +100,6 @@ static int looks_binary(const unsigned char *p, size_t n)
 		unsigned char c = p[i];
 		size_t len = 1;
 
-		if (c == 0)
-			return 1;
 		if (c >= 0x80) {
 			len = lr_utf8_length(p + i, n - i);
 			if (!len) {

@@ -67,8 +67,8 @@ const struct lr_format *lr_format_sniff(const unsigned char *p, size_t n);
  * like when they are not text: a sentence naming the kind of file (an
  * .npz or zip archive, a PyTorch checkpoint, an .npy, gzip inside gzip
  * when inflated says so, a zlib, bzip2, xz or zstd stream, a pickle,
- * HDF5, Parquet, or binary data in general: NUL bytes, or more than a
- * quarter of the bytes neither text nor UTF-8) and what to do. NULL
+ * HDF5, Parquet, or binary data in general: more than a quarter of the
+ * bytes NUL, other control bytes or not UTF-8) and what to do. NULL
  * when they may be text. */
 const char *lr_format_not_text(const unsigned char *p, size_t n, int inflated);
 

@@ -243,3 +243,20 @@ load helper
 	run lrelu -c w1 <<<'{"w\u0031":-1,"x":-3}'
 	expect_output '{"w\u0031":-0.01,"x":-3}'
 }
+
+@test "validity verdicts equal Python's strict json on a sample of mutated texts" {
+	# tests/fixtures/json_validity.txt: made by tests/oracle/json_validity.py,
+	# which checks every one of its 26,000 texts (make check-oracle)
+	local hex want got n=0 bad=0
+	while read -r hex want; do
+		[ "$hex" = "#" ] && continue
+		printf "$(printf '%s' "$hex" | sed 's/../\\x&/g')" >"$SCRATCH/t.json"
+		got=0
+		"$LRELU" -f json "$SCRATCH/t.json" >/dev/null 2>&1 || got=$?
+		[ "$got" -le 1 ] || { echo "exit $got on $hex" >&2; bad=1; }
+		[ "$((got == 0))" = "$want" ] || { echo "verdict $got, want $want: $hex" >&2; bad=1; }
+		n=$((n + 1))
+	done <"$TESTS_DIR/fixtures/json_validity.txt"
+	[ "$n" -eq 400 ]
+	[ "$bad" -eq 0 ]
+}
