@@ -552,7 +552,7 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->in_first_row = 1;
 	d->first = o->header == 1 ? FIRST_HEADER : o->header == 0 ? FIRST_DATA : FIRST_PENDING;
 	lr_options_calc(o, &d->calc);
-	d->spans = span_options(f, o, &d->calc);
+	d->spans = span_options(f, o, &d->calc) && !o->unbuffered;
 	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
@@ -661,6 +661,12 @@ static int take_part(struct csv_dec *d, struct lr_block *b)
 	return 0;
 }
 
+/* Does the block end with a whole row (and hold one)? */
+static int row_boundary(const struct csv_dec *d)
+{
+	return d->blk->ncells > 0 && !d->lib_busy && d->col == 0 && !d->in_first_row;
+}
+
 static int csv_dec_read(void *vd, struct lr_block **out)
 {
 	struct csv_dec *d = vd;
@@ -672,10 +678,15 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 		return 0;
 	if (!d->started) {
 		const unsigned char *p;
-		ssize_t n = lr_source_peek(d->src, 3, &p);
+		/* a BOM is looked for without waiting on a pipe for three bytes
+		 * that only a BOM would need */
+		ssize_t n = lr_source_peek_some(d->src, &p);
 
+		if (n > 0 && n < 3 && p[0] == 0xEF)
+			n = lr_source_peek(d->src, 3, &p);
 		if (n < 0)
 			return -1;
+		n = n > 3 ? 3 : n;
 		d->started = 1;
 		if (n == 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
 			n = lr_source_next(d->src, &d->chunk);
@@ -697,6 +708,9 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 
 			/* results in the thread's buffers go before it refills them */
 			if (b->next)
+				break;
+			/* whole rows go out before a wait for a slow writer */
+			if (row_boundary(d) && lr_source_would_block(d->src))
 				break;
 			n = lr_source_next(d->src, &d->chunk);
 
@@ -727,6 +741,15 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 		k = d->avail < CSV_FEED ? d->avail : CSV_FEED;
 		if (d->part_at && (size_t)(d->part_at - d->chunk) < k)
 			k = (size_t)(d->part_at - d->chunk);
+		if (d->o->unbuffered) {
+			/* one row at a time, each handed on when it ends */
+			const unsigned char *nl = memchr(d->chunk, '\n', k);
+
+			if (row_boundary(d))
+				break;
+			if (nl)
+				k = (size_t)(nl - d->chunk) + 1;
+		}
 		if (!d->lib_busy && !LR_CSV_LIBCSV_ONLY) {
 			const unsigned char *quote;
 			size_t plain;

@@ -1017,10 +1017,22 @@ static int json_dec_read(void *vd, struct lr_block **out)
 		if (d->tokenizing) {
 			if (tokenize(d) < 0)
 				return -1;
+			/* --unbuffered: each element on its own */
+			if (!d->tokenizing && d->o->unbuffered)
+				break;
 			continue;
 		}
 		if (d->done)
 			break;
+		/* whole elements go out before a wait for a slow writer */
+		if (b->ncells > 0) {
+			while (d->avail && is_ws(*d->chunk)) {
+				step(d, *d->chunk++);
+				d->avail--;
+			}
+			if (d->avail == 0 && lr_source_would_block(d->src))
+				break;
+		}
 		r = next_element(d);
 		if (r < 0)
 			return -1;

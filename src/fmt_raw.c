@@ -493,8 +493,12 @@ static int raw_dec_read(void *vd, struct lr_block **out)
 		size_t k;
 
 		if (d->avail == 0) {
-			ssize_t got = lr_source_next(d->src, &d->chunk);
+			ssize_t got;
 
+			/* what is whole goes out before a wait for a slow writer */
+			if (n > 0 && (d->o->unbuffered || lr_source_would_block(d->src)))
+				break;
+			got = lr_source_next(d->src, &d->chunk);
 			if (got < 0)
 				return -1;
 			if (got == 0) {

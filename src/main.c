@@ -205,8 +205,9 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	if (!in)
 		in = lr_format_by_path(path);
 	if (!in) {
+		/* what is at hand: a pipe's first line is not held back */
 		const unsigned char *p;
-		ssize_t n = lr_source_peek(src, 512, &p);
+		ssize_t n = lr_source_peek_some(src, &p);
 
 		if (n < 0)
 			goto done;
@@ -280,6 +281,10 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		if (cv && lr_convert_block(cv, b, &w) < 0)
 			goto done;
 		if (out->enc_write(enc, w) < 0)
+			goto done;
+		/* A slow writer's records go on as they come (tail -f);
+		 * never a cost on regular files, which do not wait. */
+		if ((o->unbuffered || lr_source_would_block(src)) && lr_sink_flush(sink) < 0)
 			goto done;
 		if (show)
 			lr_progress_update(&bar, src->consumed);

@@ -33,7 +33,8 @@ enum {
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
 	OPT_RANGE,
-	OPT_WITH_INPUT
+	OPT_WITH_INPUT,
+	OPT_UNBUFFERED
 };
 
 static const struct option longopts[] = {
@@ -57,6 +58,7 @@ static const struct option longopts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "with-input", no_argument, NULL, OPT_WITH_INPUT },
+	{ "unbuffered", no_argument, NULL, OPT_UNBUFFERED },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "threads", required_argument, NULL, 'j' },
@@ -81,6 +83,7 @@ static void usage(FILE *fp)
 		"      --range A:B:N         write N evenly spaced x from A to B and a column\n"
 		"                            per mode (-m forward,grad) for plotting\n"
 		"      --with-input          write each input number beside its result\n"
+		"      --unbuffered          write out each record as soon as it is done\n"
 		"      --dtype TYPE          exact|f64|f32 arithmetic on text (default exact)\n"
 		"      --precision N         round computed values to N significant digits\n"
 		"      --zero-grad WHICH     gradient at 0: slope|one (default slope)\n"
@@ -421,6 +424,9 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			break;
 		case OPT_PROGRESS:
 			o->progress = 1;
+			break;
+		case OPT_UNBUFFERED:
+			o->unbuffered = 1;
 			break;
 		case OPT_WITH_INPUT:
 			o->with_input = 1;

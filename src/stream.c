@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -283,6 +284,20 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
 			return -1;
 	*p = s->buf + s->pos;
 	return (ssize_t)(s->len - s->pos < want ? s->len - s->pos : want);
+}
+
+int lr_source_would_block(struct lr_source *s)
+{
+	struct pollfd pfd;
+
+	if (s->size >= 0 || s->ahead || s->eof || s->len > s->pos)
+		return 0;
+	if (s->gz && (s->gz->z.avail_in > 0 || s->gz->in_eof))
+		return 0;
+	pfd.fd = s->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) == 0;
 }
 
 ssize_t lr_source_peek_some(struct lr_source *s, const unsigned char **p)

@@ -57,6 +57,13 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
  * it has). Returns how many, 0 at the end, or -1 after reporting. */
 ssize_t lr_source_peek_some(struct lr_source *s, const unsigned char **p);
 
+/* Non-zero when the next read would wait for the writer: nothing is
+ * buffered and the descriptor (a pipe, terminal or socket) has no data
+ * ready. Always 0 for regular files, which never make a reader wait.
+ * Decoders hand on what is complete before such a read, so that output
+ * keeps pace with a slow writer (tail -f). */
+int lr_source_would_block(struct lr_source *s);
+
 /* Hands out the next chunk of input, consuming it: *p stays valid until
  * the next call, and the caller may rewrite those bytes in place until
  * then (the binary decoder computes in them); LR_STREAM_PAD bytes after

@@ -197,3 +197,46 @@ load helper
 	expect_output '-0.01'
 	[ ! -e "$SCRATCH/-" ]
 }
+
+# Issue 20: output keeps pace with a slow writer.
+# slow_writer FIRST SECOND FLAGS...: lrelu reads FIRST, then after 3 s
+# SECOND, from a pipe; what it has written after 1.5 s is in
+# $SCRATCH/early, all of it in $SCRATCH/out.
+slow_writer() {
+	local first=$1 second=$2
+	shift 2
+	{ printf -- "$first"; sleep 3; printf -- "$second"; } | "$LRELU" "$@" >"$SCRATCH/out" &
+	local pid=$!
+	sleep 1.5
+	cp "$SCRATCH/out" "$SCRATCH/early"
+	wait "$pid"
+}
+
+@test "a slow writer's rows come out as they arrive, in CSV, NDJSON and float32" {
+	slow_writer 'x\n-1\n' '-2\n'
+	[ "$(cat "$SCRATCH/early")" = $'x\n-0.01' ]
+	[ "$(cat "$SCRATCH/out")" = $'x\n-0.01\n-0.02' ]
+	slow_writer '{"a":-1}\n' '{"a":-2}\n' -f ndjson
+	[ "$(cat "$SCRATCH/early")" = '{"a":-0.01}' ]
+	slow_writer '-1\n' '-2\n' -f json
+	[ "$(cat "$SCRATCH/early")" = '-0.01' ]
+	slow_writer '\0\0\200\277' '\0\0\0\300' -s 0.5 -f f32
+	[ "$(od -An -tx1 "$SCRATCH/early" | tr -d ' ')" = 000000bf ]
+	[ "$(wc -c <"$SCRATCH/out")" -eq 8 ]
+}
+
+@test "--unbuffered writes each record as it is done, the same bytes" {
+	command -v strace >/dev/null || skip "strace is not installed (make deps)"
+	printf 'a,b\n-1,2\n-3,4\n-5,6\n' >"$SCRATCH/in.csv"
+	run lrelu --unbuffered "$SCRATCH/in.csv"
+	expect_output "$("$LRELU" "$SCRATCH/in.csv")"
+	strace -f -e trace=write,writev -o "$SCRATCH/trace" "$LRELU" --unbuffered "$SCRATCH/in.csv" >/dev/null
+	[ "$(grep -cE '^[0-9]+ +writev?\(1,' "$SCRATCH/trace")" -ge 4 ]
+	strace -f -e trace=write,writev -o "$SCRATCH/trace" "$LRELU" "$SCRATCH/in.csv" >/dev/null
+	[ "$(grep -cE '^[0-9]+ +writev?\(1,' "$SCRATCH/trace")" -eq 1 ]
+	printf '[-1,[2],{"a":-3}]\n' >"$SCRATCH/in.json"
+	strace -f -e trace=write,writev -o "$SCRATCH/trace" "$LRELU" --unbuffered "$SCRATCH/in.json" >/dev/null
+	[ "$(grep -cE '^[0-9]+ +writev?\(1,' "$SCRATCH/trace")" -ge 3 ]
+	run lrelu --unbuffered "$SCRATCH/in.json"
+	expect_output '[-0.01,[2],{"a":-0.03}]'
+}
