@@ -223,8 +223,9 @@ struct json_fault {
 	char buf[96];
 };
 
-static int json_check(const char *e, size_t n, int at_eof, struct json_fault *f);
+static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct json_fault *f);
 static void element_error(struct json_dec *d, size_t off, const char *what);
+static size_t python_constant(const char *s, size_t n);
 
 /* A row that tokenize_flat cannot read: the verdict the general path
  * gives. The cells made so far go with the failed block. */
@@ -232,7 +233,7 @@ static int flat_reject(struct json_dec *d)
 {
 	struct json_fault f;
 
-	if (json_check(d->elem, d->elen, d->at_eof, &f)) {
+	if (json_check(d->elem, d->elen, d->at_eof, d->o->allow_nan, &f)) {
 		lr_error_at(d->blk->name, d->eline, d->ecol, "internal error: a row of numbers judged twice");
 		d->failed = 1;
 		return -1;
@@ -374,7 +375,14 @@ static int tokenize(struct json_dec *d)
 			}
 			break;
 		default:
-			if (*p == '-' || (*p >= '0' && *p <= '9')) {
+			if (o->allow_nan && (len = python_constant(p, n - d->tpos)) != 0) {
+				/* json_check let it through: --allow-nan */
+				if (selected)
+					kind = LR_CELL_NUM;
+				if (top && top->type == '[')
+					top->has_num = 1;
+			} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+				len = 1;
 				/* checked already: only its end is needed */
 				while (number_char[(unsigned char)p[len]])
 					len++;
@@ -558,6 +566,19 @@ static size_t number_fault(const char *e, size_t n, size_t i)
 	return k;
 }
 
+/* Length of Python's NaN, Infinity or -Infinity at s (within n bytes),
+ * or 0. */
+static size_t python_constant(const char *s, size_t n)
+{
+	if (n >= 3 && memcmp(s, "NaN", 3) == 0)
+		return 3;
+	if (n >= 8 && memcmp(s, "Infinity", 8) == 0)
+		return 8;
+	if (n >= 9 && memcmp(s, "-Infinity", 9) == 0)
+		return 9;
+	return 0;
+}
+
 static int unexpected(struct json_fault *f, const char *e, size_t n, size_t i)
 {
 	unsigned char ch = (unsigned char)e[i];
@@ -571,7 +592,7 @@ static int unexpected(struct json_fault *f, const char *e, size_t n, size_t i)
 	return fault(f, i, f->buf);
 }
 
-static int json_check(const char *e, size_t n, int at_eof, struct json_fault *f)
+static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct json_fault *f)
 {
 	enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, DONE } st = VALUE;
 	unsigned char kinds[(JSON_DEPTH_MAX + 8) / 8 + 1]; /* bit set: object */
@@ -647,6 +668,10 @@ static int json_check(const char *e, size_t n, int at_eof, struct json_fault *f)
 		if (c == '"') {
 			if (!(len = string_length(e, n, i, f)))
 				return 0;
+		} else if ((len = python_constant(e + i, n - i)) != 0) {
+			if (!allow_nan)
+				return fault(f, i, "NaN and Infinity are not JSON (Python's json writes "
+						   "them): read them with --allow-nan");
 		} else if (c == '-' || (c >= '0' && c <= '9')) {
 			len = number_length(e + i);
 			if (!len) {
@@ -684,7 +709,7 @@ static int validate(struct json_dec *d)
 	/* An element of n bytes makes at most n cells. */
 	d->flat = !LR_JSON_GENERAL && b->ncells + d->elen <= JSON_CELLS_HIGH &&
 		  b->textlen + d->elen <= JSON_TEXT_HIGH && flat_shape(d->elem, d->elen);
-	if (d->flat || json_check(d->elem, d->elen, d->at_eof, &f))
+	if (d->flat || json_check(d->elem, d->elen, d->at_eof, d->o->allow_nan, &f))
 		return 0;
 	element_error(d, f.off, f.why);
 	return -1;
@@ -1070,6 +1095,7 @@ struct json_enc {
 	int after_open;    /* the last token opened a container */
 	int with_input;    /* numbers become [input, result] */
 	uint64_t nonfinite;
+	int allow_nan;     /* write Python's NaN and Infinity, not null */
 };
 
 static void *json_enc_open(const struct lr_format *f, struct lr_sink *sink,
@@ -1084,6 +1110,7 @@ static void *json_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	e->sink = sink;
 	e->pretty = o->pretty && f == &lr_format_json;
 	e->with_input = o->with_input && from->family == LR_FAMILY_JSON;
+	e->allow_nan = o->allow_nan;
 	return e;
 }
 
@@ -1118,10 +1145,32 @@ static int put_token(struct json_enc *e, const struct lr_block *b, const struct 
 	return lr_sink_putc(s, ']');
 }
 
-/* A JSON number that is not finite is written as null. */
+/* A number that is not finite (a computed nan, inf or -inf, or such
+ * text copied from CSV, or Python's NaN and Infinity): its sign, '-' or
+ * '+', or 'n' for NaN; 0 for a finite number, which never has a letter
+ * after its sign. */
 static inline int nonfinite_text(const char *t, size_t n)
 {
-	return n >= 3 && (t[0] == 'n' || t[0] == 'i' || (t[0] == '-' && t[1] == 'i'));
+	size_t i = n && (t[0] == '-' || t[0] == '+');
+
+	if (i >= n || (unsigned)((t[i] | 0x20) - 'a') >= 26)
+		return 0;
+	return (t[i] | 0x20) == 'n' ? 'n' : t[0] == '-' ? '-' : '+';
+}
+
+/* What a number that is not finite becomes: null (and counted), or with
+ * --allow-nan Python's NaN, Infinity or -Infinity. */
+static const char *nonfinite_out(struct json_enc *e, int kind, size_t *n)
+{
+	const char *t = !e->allow_nan ? "null"
+			: kind == 'n' ? "NaN"
+			: kind == '-' ? "-Infinity"
+				      : "Infinity";
+
+	if (!e->allow_nan)
+		e->nonfinite++;
+	*n = strlen(t);
+	return t;
 }
 
 /* Compact output, no --with-input: every token as it is, row ends as
@@ -1143,8 +1192,8 @@ static int write_compact(struct json_enc *e, const struct lr_block *b)
 		if (c->kind == LR_CELL_END)
 			r = lr_sink_putc(s, '\n');
 		else if (c->kind == LR_CELL_NUM && nonfinite_text(t, n)) {
-			r = lr_sink_put(s, "null", 4);
-			e->nonfinite++;
+			t = nonfinite_out(e, nonfinite_text(t, n), &n);
+			r = lr_sink_put(s, t, n);
 		} else
 			r = lr_sink_put_padded(s, t, n);
 		if (r < 0)
@@ -1176,12 +1225,8 @@ static int json_enc_write(void *ve, const struct lr_block *b)
 			e->after_open = 0;
 			continue;
 		}
-		if (c->kind == LR_CELL_NUM && nonfinite_text(t, n)) {
-			/* JSON has no NaN or infinity. */
-			t = "null";
-			n = 4;
-			e->nonfinite++;
-		}
+		if (c->kind == LR_CELL_NUM && nonfinite_text(t, n))
+			t = nonfinite_out(e, nonfinite_text(t, n), &n); /* JSON has no NaN */
 		if (!e->pretty) {
 			if (put_token(e, b, c, t, n) < 0)
 				return -1;

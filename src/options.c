@@ -34,7 +34,8 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_RANGE,
 	OPT_WITH_INPUT,
-	OPT_UNBUFFERED
+	OPT_UNBUFFERED,
+	OPT_ALLOW_NAN
 };
 
 static const struct option longopts[] = {
@@ -59,6 +60,7 @@ static const struct option longopts[] = {
 	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "with-input", no_argument, NULL, OPT_WITH_INPUT },
 	{ "unbuffered", no_argument, NULL, OPT_UNBUFFERED },
+	{ "allow-nan", no_argument, NULL, OPT_ALLOW_NAN },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "threads", required_argument, NULL, 'j' },
@@ -94,6 +96,7 @@ static void usage(FILE *fp)
 		"      --no-header           the first row is data\n"
 		"      --skip-invalid        pass non-numbers through instead of failing\n"
 		"      --pretty              indent JSON output\n"
+		"      --allow-nan           JSON: read and write Python's NaN and Infinity\n"
 		"      --endian ORDER        raw binary byte order: little|big (default little)\n"
 		"      --channels C          raw binary: rows of C values, one slope each\n"
 		"  -f, --from FORMAT         input format: %s\n"
@@ -424,6 +427,9 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			break;
 		case OPT_PROGRESS:
 			o->progress = 1;
+			break;
+		case OPT_ALLOW_NAN:
+			o->allow_nan = 1;
 			break;
 		case OPT_UNBUFFERED:
 			o->unbuffered = 1;

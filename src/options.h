@@ -55,6 +55,7 @@ struct lr_options {
 	int progress;     /* -1: when stderr is a terminal and the size known */
 	int with_input;   /* write each input number beside its result */
 	int unbuffered;   /* hand on and flush each record when it is done */
+	int allow_nan;    /* JSON: Python's NaN, Infinity, -Infinity in and out */
 	int level;        /* gzip level, 1-9 */
 	int threads;      /* threads compressing gzip output, 1-256 */
 	int one_thread;   /* -j 1: no thread but the main one, not even to read ahead */

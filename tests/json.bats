@@ -260,3 +260,37 @@ load helper
 	[ "$n" -eq 400 ]
 	[ "$bad" -eq 0 ]
 }
+
+# Issue 20: Python's JSON dialect.
+@test "NaN and Infinity are refused with a hint, and read and written with --allow-nan" {
+	run --separate-stderr lrelu <<<'{"loss":NaN,"w":[-1]}'
+	expect_status 1
+	expect_output ''
+	expect_stderr_match "^lrelu: <stdin>:1:9: NaN and Infinity are not JSON \(Python's json writes them\): read them with --allow-nan\$"
+	run --separate-stderr lrelu <<<'[-Infinity]'
+	expect_status 1
+	expect_stderr_match 'with --allow-nan$'
+	run --separate-stderr lrelu --allow-nan <<<'{"loss":NaN,"w":[-Infinity,Infinity,-1]}'
+	expect_status 0
+	expect_output '{"loss":NaN,"w":[-Infinity,Infinity,-0.01]}'
+	[ -z "$stderr" ]
+	# computed results that are not finite take the same dialect
+	run --separate-stderr lrelu --allow-nan -s 0 <<<'[-Infinity,NaN]'
+	expect_output '[NaN,NaN]'
+	run lrelu --allow-nan -m grad <<<'[NaN,Infinity]'
+	expect_output '[0.01,1]'
+	run lrelu --allow-nan --dtype f32 -f ndjson <<<'-Infinity'
+	expect_output '-Infinity'
+	# nan, NAN or inf are not Python's either
+	run --separate-stderr lrelu --allow-nan <<<'[nan]'
+	expect_status 1
+}
+
+@test "non-finite CSV values become null in JSON, whatever their case, or NaN and Infinity" {
+	run --separate-stderr lrelu --no-header -t json <<<$'inf\nINF\n-Infinity\nnan'
+	expect_status 0
+	expect_output '[[null],[null],[null],[null]]'
+	expect_stderr_match 'warning: 4 results were not finite and were written as null'
+	run lrelu --no-header -t json --allow-nan <<<$'inf\nINF\n-Infinity\nnan'
+	expect_output '[[Infinity],[Infinity],[-Infinity],[NaN]]'
+}
