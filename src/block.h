@@ -83,6 +83,8 @@ struct lr_block {
 	char *out;   /* text + textcap + LR_BLOCK_PAD */
 	size_t outlen, outcap;
 	uint64_t invalid; /* NUM cells turned to TEXT by --skip-invalid */
+	uint64_t missing; /* NUM cells turned to TEXT as missing values */
+	int na;           /* NUM cells may be missing-value tokens (CSV) */
 
 	/* SPAN results the decoder keeps elsewhere (cells with ext set),
 	 * valid until the decoder is next asked for a block. */

@@ -233,6 +233,38 @@ int lr_calc_is_number(const char *s, size_t n)
 	return lr_dec_parse(&x, s, n, 0) != LR_DEC_EINVAL;
 }
 
+/* Could t start a missing-value token rather than a number? */
+static inline int may_be_missing(const char *t)
+{
+	unsigned char c = (unsigned char)(t[0] == '-' ? t[1] : t[0]);
+
+	return (unsigned)((c | 0x20) - 'a') < 26 || c == '#' || c == '<';
+}
+
+/* If the cell's text (blanks around aside) is one of c->na's tokens,
+ * makes it a TEXT cell and counts it as missing. */
+static int missing_value(const struct lr_calc *c, struct lr_block *b, struct lr_cell *cell,
+			 const char *t)
+{
+	size_t n = cell->len, i;
+
+	while (n && is_blank(*t)) {
+		t++;
+		n--;
+	}
+	while (n && is_blank(t[n - 1]))
+		n--;
+	for (i = 0; i < c->nna; i++)
+		if (strlen(c->na[i]) == n && memcmp(c->na[i], t, n) == 0) {
+			cell->kind = LR_CELL_TEXT;
+			b->missing++;
+			if (c->stats)
+				c->stats->missing++;
+			return 1;
+		}
+	return 0;
+}
+
 int lr_calc_spans(const struct lr_calc *c)
 {
 	return c->dtype == LR_DTYPE_EXACT && !c->precision && !c->stats && c->k.nslopes == 1 &&
@@ -273,6 +305,9 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 
 		if (cell->kind != LR_CELL_NUM || cell->fixed)
 			continue;
+		/* NA, null, nan...: a letter or sign first, so numbers pay nothing */
+		if (b->na && may_be_missing(t) && missing_value(c, b, cell, t))
+			continue;
 		if (c->stats && lr_calc_is_number(t, cell->len))
 			lr_stats_add_text(c->stats, t, cell->len);
 		if (fast && (cell->positive ||
@@ -288,6 +323,8 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 			b->outlen += len;
 		} else if (r == LR_CALC_COPY) {
 			cell->copied = 1;
+		} else if (b->na && missing_value(c, b, cell, t)) {
+			continue;
 		} else if (c->skip_invalid) {
 			cell->kind = LR_CELL_TEXT;
 			b->invalid++;

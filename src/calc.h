@@ -29,6 +29,8 @@ struct lr_calc {
 	int precision;              /* significant digits, 0 for all */
 	unsigned parse_flags;       /* LR_DEC_JSON for JSON tokens */
 	int skip_invalid;           /* pass bad numbers through instead of failing */
+	const char *const *na;      /* missing-value tokens of CSV, nna of them */
+	size_t nna;
 	struct lr_stats *stats;     /* counts the input values, or NULL */
 };
 
@@ -44,9 +46,11 @@ struct lr_calc {
 int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t n,
 		 char *out, size_t *outlen);
 
-/* Computes every NUM cell of b into b->out. A bad number is reported
- * with b->name and the cell's place and makes the call return -1, unless
- * c->skip_invalid, which turns it into a TEXT cell and counts it. */
+/* Computes every NUM cell of b into b->out. Where b->na is set (CSV), a
+ * cell holding one of c->na's tokens becomes a TEXT cell, counted in
+ * b->missing and the stats. A bad number is reported with b->name and
+ * the cell's place and makes the call return -1, unless c->skip_invalid,
+ * which turns it into a TEXT cell and counts it. */
 int lr_calc_block(const struct lr_calc *c, struct lr_block *b);
 
 /*

@@ -546,6 +546,7 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 		return NULL;
 	}
 	d->blk->name = src->name;
+	d->blk->na = 1; /* NA, null, None...: missing values, not errors */
 	d->src = src;
 	d->o = o;
 	d->line = 1;

@@ -35,7 +35,15 @@ enum {
 	OPT_RANGE,
 	OPT_WITH_INPUT,
 	OPT_UNBUFFERED,
-	OPT_ALLOW_NAN
+	OPT_ALLOW_NAN,
+	OPT_NA
+};
+
+/* pandas' missing-value tokens (read_csv's na_values), but the empty
+ * field, which passes through anyway. */
+static const char *const default_na[] = {
+	"#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+	"<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 };
 
 static const struct option longopts[] = {
@@ -61,6 +69,7 @@ static const struct option longopts[] = {
 	{ "with-input", no_argument, NULL, OPT_WITH_INPUT },
 	{ "unbuffered", no_argument, NULL, OPT_UNBUFFERED },
 	{ "allow-nan", no_argument, NULL, OPT_ALLOW_NAN },
+	{ "na", required_argument, NULL, OPT_NA },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "threads", required_argument, NULL, 'j' },
@@ -95,6 +104,9 @@ static void usage(FILE *fp)
 		"      --header              the first row is a header\n"
 		"      --no-header           the first row is data\n"
 		"      --skip-invalid        pass non-numbers through instead of failing\n"
+		"      --na=LIST             CSV missing-value tokens, passed through and\n"
+		"                            counted (default pandas' NA,N/A,null,None,...;\n"
+		"                            --na='' for none)\n"
 		"      --pretty              indent JSON output\n"
 		"      --allow-nan           JSON: read and write Python's NaN and Infinity\n"
 		"      --endian ORDER        raw binary byte order: little|big (default little)\n"
@@ -281,6 +293,43 @@ static int parse_modes(struct lr_options *o, char *arg)
 	return 0;
 }
 
+/* --na=LIST: the comma-separated tokens, kept in a copy of the list.
+ * An empty list: no tokens. Returns 0, or -1 after reporting. */
+static int parse_na(struct lr_options *o, const char *list)
+{
+	size_t n = 1, k = 0;
+	const char *p;
+	char *q, **tokens;
+
+	if (o->na_text) {
+		free((void *)o->na);
+		free(o->na_text);
+	}
+	o->na = NULL;
+	o->nna = 0;
+	o->na_text = NULL;
+	if (!*list)
+		return 0;
+	for (p = list; *p; p++)
+		n += *p == ',';
+	o->na_text = strdup(list);
+	tokens = calloc(n, sizeof *tokens);
+	if (!o->na_text || !tokens) {
+		free(tokens);
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	for (q = o->na_text; q; k++) {
+		tokens[k] = q;
+		q = strchr(q, ',');
+		if (q)
+			*q++ = '\0';
+	}
+	o->na = (const char *const *)tokens;
+	o->nna = n;
+	return 0;
+}
+
 /* Parses --range START:STOP:COUNT. */
 static int parse_range(struct lr_options *o, const char *arg)
 {
@@ -332,6 +381,8 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	o->nmodes = 1;
 	o->dtype = LR_DTYPE_EXACT;
 	o->header = -1;
+	o->na = default_na;
+	o->nna = sizeof default_na / sizeof default_na[0];
 	o->level = 6;
 	o->threads = 1;
 	o->progress = -1;
@@ -427,6 +478,10 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			break;
 		case OPT_PROGRESS:
 			o->progress = 1;
+			break;
+		case OPT_NA:
+			if (parse_na(o, optarg) < 0)
+				return LR_OPTIONS_ERROR;
 			break;
 		case OPT_ALLOW_NAN:
 			o->allow_nan = 1;
@@ -582,6 +637,8 @@ void lr_options_calc(const struct lr_options *o, struct lr_calc *c)
 	c->dtype = o->dtype;
 	c->precision = o->precision;
 	c->skip_invalid = o->skip_invalid;
+	c->na = o->na;
+	c->nna = o->nna;
 }
 
 void lr_options_free(struct lr_options *o)
@@ -590,4 +647,7 @@ void lr_options_free(struct lr_options *o)
 	free(o->slope64);
 	free(o->slope32);
 	free(o->cols);
+	if (o->na_text)
+		free((void *)o->na);
+	free(o->na_text);
 }

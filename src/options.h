@@ -44,6 +44,10 @@ struct lr_options {
 	int delimiter;    /* 0: the format's own */
 	int header;       /* -1: detect, 0: none, 1: first row */
 	int skip_invalid;
+	/* CSV missing-value tokens, passed through and counted (--na) */
+	const char *const *na;
+	size_t nna;
+	char *na_text;    /* --na's own copy, which na points into */
 	int pretty;       /* indented JSON output */
 	enum lr_endian endian; /* raw binary byte order */
 	size_t channels;  /* raw binary: values per row, 0 if not given */

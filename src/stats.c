@@ -75,9 +75,10 @@ void lr_stats_print(const struct lr_stats *s, const char *name, int json)
 				fputc(*name, stderr);
 		}
 		fprintf(stderr, "\",\"values\":%llu,\"negatives\":%llu,\"zeros\":%llu,\"nan\":%llu,"
-				"\"min\":",
+				"\"missing\":%llu,\"min\":",
 			(unsigned long long)s->count, (unsigned long long)s->negatives,
-			(unsigned long long)s->zeros, (unsigned long long)s->nans);
+			(unsigned long long)s->zeros, (unsigned long long)s->nans,
+			(unsigned long long)s->missing);
 		if (none)
 			fputs("null", stderr);
 		else
@@ -93,6 +94,8 @@ void lr_stats_print(const struct lr_stats *s, const char *name, int json)
 	fprintf(stderr, "lrelu: %s: %llu values, %llu negative, %llu zero, %llu NaN", name,
 		(unsigned long long)s->count, (unsigned long long)s->negatives,
 		(unsigned long long)s->zeros, (unsigned long long)s->nans);
+	if (s->missing)
+		fprintf(stderr, ", %llu missing", (unsigned long long)s->missing);
 	if (!none) {
 		fputs(", min ", stderr);
 		number(stderr, s->min, 0);

@@ -11,6 +11,7 @@
 
 struct lr_stats {
 	uint64_t count, negatives, zeros, nans;
+	uint64_t missing; /* missing-value tokens (CSV's NA, null, ...) */
 	double min, max; /* over the values that are not NaN */
 };
 

@@ -162,3 +162,35 @@ load helper
 	expect_status 0
 	[ "$(printf '%s\n' "$output" | tail -n 1)" = "-0.5" ]
 }
+
+# Issue 20: missing values as pandas writes and reads them.
+@test "missing-value tokens pass through unchanged and are counted in --stats" {
+	run --separate-stderr lrelu --stats <<<$'a,b\n-1,NA\nnull,-2\nNaN,None\n-nan,#N/A\n-1.#IND, <NA>\nN/A,NULL'
+	expect_status 0
+	expect_output $'a,b\n-0.01,NA\nnull,-0.02\nNaN,None\n-nan,#N/A\n-1.#IND, <NA>\nN/A,NULL'
+	expect_stderr_match '^lrelu: <stdin>: 2 values, 2 negative, 0 zero, 0 NaN, 10 missing, min -2, max -1$'
+	run --separate-stderr lrelu --stats=json -m grad <<<$'a\nNA\n-1'
+	expect_output $'a\nNA\n0.01'
+	expect_stderr_match '"missing":1,'
+	# in every mode and arithmetic
+	run lrelu --dtype f32 -m inverse -s 0.5 <<<$'a\nNA\n-1'
+	expect_output $'a\nNA\n-2'
+}
+
+@test "--na sets the missing-value tokens; --na='' makes them errors or numbers again" {
+	run --separate-stderr lrelu --na='' <<<$'a\nNA'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:2:1: not a number: "NA"$'
+	run lrelu --na='' -m grad <<<$'a\nnan'
+	expect_output $'a\n0.01'
+	run --separate-stderr lrelu --na=missing,-999x --stats <<<$'a\nmissing\n-999x\n-1'
+	expect_status 0
+	expect_output $'a\nmissing\n-999x\n-0.01'
+	expect_stderr_match '1 values.* 2 missing'
+	run --separate-stderr lrelu --na=missing <<<$'a\nNA'
+	expect_status 1
+	# other text is still --skip-invalid's
+	run --separate-stderr lrelu --skip-invalid <<<$'a\nNA\nabc'
+	expect_status 0
+	expect_stderr_match '1 invalid values passed through'
+}
