@@ -27,7 +27,7 @@ _lrelu() {
 	esac
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--slope --mode --dtype --precision --zero-grad
-			--columns --delimiter --header --no-header --skip-invalid --na= --pretty --allow-nan --endian --channels --from --to
+			--columns --delimiter --header --no-header --skip-invalid --skip-rows --comment= --na= --pretty --allow-nan --endian --channels --from --to
 			--output --in-place --keep-headers --gzip --level --threads --stats --stats=json
 			--progress --no-progress --range --with-input --unbuffered --help --version
 			-s -m -c -d -f -t -o -i -z -j -h -V' -- "$cur")

@@ -32,7 +32,9 @@ struct lr_cell {
 	uint32_t col;              /* 1-based field number in its row */
 	uint32_t channel;          /* 0-based index among transformed fields */
 	uint8_t kind;              /* enum lr_cell_kind */
-	uint8_t term;              /* END: '\n', '\r', or 0 at end of input */
+	uint8_t term;              /* END: '\n', '\r', or 0 at end of input;
+				    * NUM: non-zero for a missing value (--na),
+				    * which is copied, and is NaN elsewhere */
 	uint8_t copied;            /* NUM: result is the input text unchanged */
 	uint8_t plain;             /* text has no quote, CR, LF or source delimiter */
 	uint8_t fixed;             /* NUM: already computed (--range); calc skips it */

@@ -242,11 +242,23 @@ static inline int may_be_missing(const char *t)
 }
 
 /* If the cell's text (blanks around aside) is one of c->na's tokens,
- * makes it a TEXT cell and counts it as missing. */
+ * copies it as it is, marks it missing and counts it. */
 static int missing_value(const struct lr_calc *c, struct lr_block *b, struct lr_cell *cell,
 			 const char *t)
 {
-	size_t n = cell->len, i;
+	if (!lr_calc_is_missing(c, t, cell->len))
+		return 0;
+	cell->copied = 1;
+	cell->term = 1; /* missing: NaN to a converter */
+	b->missing++;
+	if (c->stats)
+		c->stats->missing++;
+	return 1;
+}
+
+int lr_calc_is_missing(const struct lr_calc *c, const char *t, size_t n)
+{
+	size_t i;
 
 	while (n && is_blank(*t)) {
 		t++;
@@ -255,13 +267,8 @@ static int missing_value(const struct lr_calc *c, struct lr_block *b, struct lr_
 	while (n && is_blank(t[n - 1]))
 		n--;
 	for (i = 0; i < c->nna; i++)
-		if (strlen(c->na[i]) == n && memcmp(c->na[i], t, n) == 0) {
-			cell->kind = LR_CELL_TEXT;
-			b->missing++;
-			if (c->stats)
-				c->stats->missing++;
+		if (strlen(c->na[i]) == n && memcmp(c->na[i], t, n) == 0)
 			return 1;
-		}
 	return 0;
 }
 

@@ -47,8 +47,8 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 		 char *out, size_t *outlen);
 
 /* Computes every NUM cell of b into b->out. Where b->na is set (CSV), a
- * cell holding one of c->na's tokens becomes a TEXT cell, counted in
- * b->missing and the stats. A bad number is reported with b->name and
+ * cell holding one of c->na's tokens is copied and marked missing
+ * (term), counted in b->missing and the stats. A bad number is reported with b->name and
  * the cell's place and makes the call return -1, unless c->skip_invalid,
  * which turns it into a TEXT cell and counts it. */
 int lr_calc_block(const struct lr_calc *c, struct lr_block *b);
@@ -70,5 +70,9 @@ int lr_calc_spans(const struct lr_calc *c);
 
 /* Non-zero if s[0..n), space-trimmed, is a number in the CSV grammar. */
 int lr_calc_is_number(const char *s, size_t n);
+
+/* Non-zero if s[0..n) (blanks around aside) is one of c's missing-value
+ * tokens (--na). */
+int lr_calc_is_missing(const struct lr_calc *c, const char *s, size_t n);
 
 #endif

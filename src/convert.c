@@ -435,6 +435,14 @@ int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr
 		}
 		if (c->kind != LR_CELL_NUM)
 			continue;
+		if (c->term) {
+			/* a missing value (NA, null...) is a NaN elsewhere; padded,
+			 * as the block's text is (LR_BLOCK_PAD) */
+			static const char nan_text[LR_BLOCK_PAD] = "nan";
+
+			t = nan_text;
+			n = 3;
+		}
 		if (cv->to_binary) {
 			if (pend(cv, text_value(cv, t, n)) < 0)
 				return -1;

@@ -102,6 +102,14 @@ struct csv_dec {
 	int dropping;      /* leaving out the header row's line end */
 	enum first_row first;
 	size_t first_cell; /* index in blk of the first row's first cell */
+	int deferred;      /* the first row looks like pandas' integer column
+			    * names: the second row decides (resolve_first_row) */
+	size_t second_cell;/* then, the second row's first cell */
+	uint64_t skip_left;/* --skip-rows lines still to pass through */
+	int in_raw_line;   /* in a line passed through whole (skipped, comment) */
+	uint64_t data_rows;/* data rows ended */
+	size_t row_cell;   /* the current row's first cell, SIZE_MAX if in an
+			    * earlier block */
 	/* --columns resolved to 1-based index ranges */
 	size_t (*ranges)[2];
 	size_t nranges;
@@ -182,8 +190,23 @@ static int resolve_columns(struct csv_dec *d, int have_header)
 	struct lr_block *b = d->blk;
 	size_t i, j;
 
-	if (!o->cols || d->ranges)
+	if (d->ranges)
 		return 0;
+	if (!o->cols) {
+		/* A header whose first field is empty names pandas' index
+		 * column, which passes through. */
+		if (!have_header || b->cell[d->first_cell].len != 0)
+			return 0;
+		if (!(d->ranges = calloc(1, sizeof *d->ranges))) {
+			lr_error_sys("out of memory");
+			return -1;
+		}
+		d->ranges[0][0] = 2;
+		d->ranges[0][1] = SIZE_MAX;
+		d->nranges = 1;
+		d->spans = 0; /* rows of numbers would be computed whole */
+		return 0;
+	}
 	d->ranges = calloc(o->ncols, sizeof *d->ranges);
 	if (!d->ranges) {
 		lr_error_sys("out of memory");
@@ -225,17 +248,69 @@ static int resolve_columns(struct csv_dec *d, int have_header)
 	return 0;
 }
 
-/* Decides what the first row is, from the fields seen so far: a header
- * when one of them is neither empty nor a number. */
-static void resolve_first_row(struct csv_dec *d)
+/* Are the fields of cells [from, to) pandas' integer column names: 0, 1,
+ * 2, ... in order, after an empty first field (the index column's) or
+ * not, two fields at least? */
+static int pandas_names(const struct csv_dec *d, size_t from, size_t to)
+{
+	const struct lr_block *b = d->blk;
+	unsigned long want = 0;
+	size_t i, fields = 0;
+
+	for (i = from; i < to; i++) {
+		const struct lr_cell *c = &b->cell[i];
+		char num[24];
+
+		if (c->kind != LR_CELL_PENDING)
+			continue;
+		if (fields++ == 0 && c->len == 0)
+			continue;
+		snprintf(num, sizeof num, "%lu", want++);
+		if (c->len != strlen(num) || memcmp(b->text + c->off, num, c->len) != 0)
+			return 0;
+	}
+	return fields >= 2;
+}
+
+/* Are the non-empty fields of cells [from, to) all whole numbers? */
+static int all_integers(const struct csv_dec *d, size_t from, size_t to)
+{
+	const struct lr_block *b = d->blk;
+	size_t i, k;
+
+	for (i = from; i < to; i++) {
+		const struct lr_cell *c = &b->cell[i];
+		const char *t = b->text + c->off;
+
+		if (c->kind != LR_CELL_PENDING || c->len == 0)
+			continue;
+		k = t[0] == '-';
+		if (k == c->len)
+			return 0;
+		for (; k < c->len; k++)
+			if (t[k] < '0' || t[k] > '9')
+				return 0;
+	}
+	return 1;
+}
+
+/*
+ * Decides what the first row is: a header when one of its fields is
+ * neither empty nor a number, or when it is pandas' integer column
+ * names (",0,1,2" or "0,1") and the row below is not all whole numbers.
+ * For the latter the decision waits for the second row (d->deferred,
+ * both rows' cells pending) unless final says to decide on what has
+ * been seen. Classifies the pending cells once decided.
+ */
+static void resolve_first_row(struct csv_dec *d, int final)
 {
 	struct lr_block *b = d->blk;
 	int header = d->o->header;
-	size_t i;
+	size_t i, row1_end = d->deferred && d->second_cell < b->ncells ? d->second_cell : b->ncells;
 
 	if (header < 0) {
 		header = 0;
-		for (i = d->first_cell; i < b->ncells; i++) {
+		for (i = d->first_cell; i < row1_end; i++) {
 			const struct lr_cell *c = &b->cell[i];
 			const char *t = b->text + c->off;
 
@@ -245,6 +320,13 @@ static void resolve_first_row(struct csv_dec *d)
 				break;
 			}
 		}
+		if (!header && !d->deferred && !final && pandas_names(d, d->first_cell, row1_end)) {
+			d->deferred = 1;
+			d->second_cell = SIZE_MAX; /* set by the second row's first field */
+			return;
+		}
+		if (!header && d->deferred)
+			header = d->second_cell >= b->ncells || !all_integers(d, d->second_cell, b->ncells);
 	}
 	d->first = header ? FIRST_HEADER : FIRST_DATA;
 	if (resolve_columns(d, header) < 0) {
@@ -255,9 +337,18 @@ static void resolve_first_row(struct csv_dec *d)
 	for (i = d->first_cell; i < b->ncells && !d->failed; i++) {
 		struct lr_cell *c = &b->cell[i];
 
+		if (c->kind == LR_CELL_END && i < row1_end && !header && d->o->nslopes > 1 &&
+		    d->channel > 0 && d->channel != d->o->nslopes) {
+			lr_error_at(b->name, b->cell[d->first_cell].line, 0,
+				    "%u values in the row, but %zu slopes given",
+				    d->channel, d->o->nslopes);
+			d->failed = 1;
+		}
+		if (c->kind == LR_CELL_END)
+			d->channel = 0;
 		if (c->kind != LR_CELL_PENDING)
 			continue;
-		if (header)
+		if (header && i < row1_end)
 			c->kind = LR_CELL_TEXT;
 		else
 			classify(d, c);
@@ -285,8 +376,12 @@ static inline __attribute__((always_inline)) void add_field(struct csv_dec *d, c
 	c->line = d->line;
 	c->col = ++d->col;
 	c->plain = (uint8_t)plain;
+	if (d->col == 1)
+		d->row_cell = d->blk->ncells - 1;
+	if (d->col == 1 && d->deferred && d->second_cell == SIZE_MAX)
+		d->second_cell = d->blk->ncells - 1;
 	if (__builtin_expect(d->in_first_row, 0)) {
-		if (d->col == 1)
+		if (d->col == 1 && !d->deferred)
 			d->first_cell = d->blk->ncells - 1;
 		if (d->first == FIRST_PENDING) {
 			c->kind = LR_CELL_PENDING;
@@ -305,9 +400,9 @@ static inline __attribute__((always_inline)) void add_field(struct csv_dec *d, c
 static void mark_header(struct csv_dec *d)
 {
 	struct lr_block *b = d->blk;
-	size_t i;
+	size_t i, end = d->deferred && d->second_cell < b->ncells ? d->second_cell : b->ncells;
 
-	for (i = d->first_cell; i < b->ncells; i++)
+	for (i = d->first_cell; i < end; i++)
 		if (b->cell[i].kind == LR_CELL_TEXT && is_selected(d, b->cell[i].col))
 			b->cell[i].selhead = 1;
 }
@@ -317,10 +412,83 @@ static void on_field(void *s, size_t n, void *ctx)
 	add_field(ctx, s ? s : "", n, 0);
 }
 
+/* The first data rows, where text in a transformed column is most often
+ * a reading mistake: the second row, when the first was judged data,
+ * may be the real header below a line of counts ("506,13,,,"); the
+ * first data row may hold a column of text. Says which, and what to
+ * give, instead of "not a number". Returns 0, or -1 after reporting. */
+static int first_data_rows(struct csv_dec *d)
+{
+	struct lr_block *b = d->blk;
+	size_t i;
+
+	if (d->row_cell >= b->ncells ||
+	    (d->data_rows == 1 && (d->o->header >= 0 || d->first != FIRST_DATA)))
+		return 0;
+	for (i = d->row_cell; i < b->ncells; i++) {
+		const struct lr_cell *c = &b->cell[i];
+		const char *t = b->text + c->off;
+
+		if (c->kind != LR_CELL_NUM || lr_calc_is_number(t, c->len) ||
+		    lr_calc_is_missing(&d->calc, t, c->len))
+			continue;
+		if (d->data_rows == 1)
+			lr_error_at(b->name, c->line, c->col,
+				    "\"%s\" makes row 2 look like the header, but row 1 was read as data: "
+				    "give --skip-rows 1 to pass row 1 through and read row 2 as the "
+				    "header, or --header if row 1 is the header",
+				    lr_quote_bytes(t, c->len));
+		else
+			lr_error_at(b->name, c->line, c->col,
+				    "not a number: \"%s\" (a column of text? choose the columns to "
+				    "transform with -c, or pass text through with --skip-invalid)",
+				    lr_quote_bytes(t, c->len));
+		d->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Ends the row in the block. */
+static void add_row_end(struct csv_dec *d, int term)
+{
+	struct lr_cell *c = lr_block_add(d->blk, LR_CELL_END, NULL, 0);
+
+	if (!c) {
+		lr_error_at(d->blk->name, d->line, 0, "internal error: block overflow");
+		d->failed = 1;
+		return;
+	}
+	c->term = term < 0 ? 0 : (uint8_t)term;
+	d->col = 0;
+	d->channel = 0;
+}
+
+/* Once the first row is known to be a header or data: marks a header
+ * for --with-input and, when inputs are concatenated, drops a later
+ * input's header (with its line end, when the second row has begun). */
+static void finish_first_rows(struct csv_dec *d)
+{
+	struct lr_block *b = d->blk;
+
+	d->in_first_row = 0;
+	if (d->first != FIRST_HEADER)
+		return;
+	mark_header(d);
+	if (!d->o->skip_header || d->first_cell >= b->ncells)
+		return;
+	if (!d->deferred || d->second_cell >= b->ncells) {
+		b->ncells = d->first_cell;
+		return;
+	}
+	memmove(b->cell + d->first_cell, b->cell + d->second_cell,
+		(b->ncells - d->second_cell) * sizeof *b->cell);
+	b->ncells -= d->second_cell - d->first_cell;
+}
+
 static void on_row(int term, void *ctx)
 {
 	struct csv_dec *d = ctx;
-	struct lr_cell *c;
 	size_t nslopes = d->o->nslopes;
 
 	if (d->failed)
@@ -342,17 +510,25 @@ static void on_row(int term, void *ctx)
 
 		if (d->in_first_row) {
 			if (d->first == FIRST_PENDING)
-				resolve_first_row(d);
+				resolve_first_row(d, 0);
 			else if (d->first == FIRST_HEADER && resolve_columns(d, 1) < 0)
 				d->failed = 1;
-			data_row = d->first == FIRST_DATA;
-			if (!data_row && !d->failed)
-				mark_header(d);
-			d->in_first_row = 0;
-			/* A later input's header, when inputs are concatenated. */
-			if (!data_row && d->o->skip_header && !d->failed &&
-			    d->first_cell < d->blk->ncells) {
-				d->blk->ncells = d->first_cell;
+			if (d->failed)
+				return;
+			if (d->first == FIRST_PENDING) {
+				/* pandas-like names: the next row decides */
+				add_row_end(d, term);
+				return;
+			}
+			/* with the decision deferred, the row that ended is the second */
+			data_row = d->first == FIRST_DATA || d->deferred;
+			if (!data_row || d->deferred)
+				finish_first_rows(d);
+			else
+				d->in_first_row = 0;
+			if (d->failed)
+				return;
+			if (!data_row && d->o->skip_header && d->blk->ncells == d->first_cell) {
 				d->col = 0;
 				d->channel = 0;
 				d->dropping = term == '\r';
@@ -361,6 +537,10 @@ static void on_row(int term, void *ctx)
 		}
 		if (d->failed)
 			return;
+		if (data_row && d->data_rows < 2 && !d->deferred && !d->o->skip_invalid &&
+		    first_data_rows(d) < 0)
+			return;
+		d->data_rows += data_row;
 		if (data_row && nslopes > 1 && d->channel > 0 && d->channel != nslopes) {
 			lr_error_at(d->blk->name, d->line - (term == '\r' || term == '\n'), 0,
 				    "%u values in the row, but %zu slopes given", d->channel, nslopes);
@@ -368,15 +548,7 @@ static void on_row(int term, void *ctx)
 			return;
 		}
 	}
-	c = lr_block_add(d->blk, LR_CELL_END, NULL, 0);
-	if (!c) {
-		lr_error_at(d->blk->name, d->line, 0, "internal error: block overflow");
-		d->failed = 1;
-		return;
-	}
-	c->term = term < 0 ? 0 : (uint8_t)term;
-	d->col = 0;
-	d->channel = 0;
+	add_row_end(d, term);
 }
 
 /*
@@ -553,7 +725,8 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->in_first_row = 1;
 	d->first = o->header == 1 ? FIRST_HEADER : o->header == 0 ? FIRST_DATA : FIRST_PENDING;
 	lr_options_calc(o, &d->calc);
-	d->spans = span_options(f, o, &d->calc) && !o->unbuffered;
+	d->spans = span_options(f, o, &d->calc) && !o->unbuffered && !o->comment;
+	d->skip_left = o->skip_rows;
 	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
@@ -623,6 +796,7 @@ static size_t add_span(struct csv_dec *d, struct lr_block *b, size_t n)
 	taken = lr_span_rows(&d->scan, d->chunk, n, d->prev_cr, b->out + b->outlen, &len, &d->line);
 	if (taken == 0)
 		return 0;
+	d->data_rows = 2; /* rows of numbers: past the first data rows */
 	if (taken == SIZE_MAX) {
 		lr_error_at(b->name, line, 0, "internal error: a number in rows of numbers");
 		return SIZE_MAX;
@@ -643,7 +817,9 @@ static int take_part(struct csv_dec *d, struct lr_block *b)
 
 	d->part++;
 	d->part_at = d->part < CSV_PARTS ? d->base + part_start(d->base, d->base_len, d->part) : NULL;
-	if (!r || !r->taken || !at || d->lib_busy || d->col || d->in_first_row || d->dropping)
+	/* (no SPAN rows once a pandas index column is to pass through) */
+	if (!r || !r->taken || !at || d->lib_busy || d->col || d->in_first_row || d->dropping ||
+	    !d->spans)
 		return 0;
 	if (b->next == LR_BLOCK_EXT || !(c = lr_block_add(b, LR_CELL_SPAN, "", 0))) {
 		lr_error_at(b->name, d->line, 0, "internal error: block overflow");
@@ -656,9 +832,35 @@ static int take_part(struct csv_dec *d, struct lr_block *b)
 	c->out_len = (uint32_t)r->outlen;
 	b->ext[b->next++] = r->out;
 	d->line += r->lines;
+	d->data_rows = 2;
 	d->chunk += r->taken;
 	d->avail -= r->taken;
 	d->prev_cr = d->chunk[-1] == '\r';
+	return 0;
+}
+
+/* Passes on, as it is, the line at the chunk (to its end, or the
+ * chunk's): one that --skip-rows skips, or a comment. Returns 0, or -1
+ * after reporting. */
+static int raw_line(struct csv_dec *d, struct lr_block *b)
+{
+	size_t k = d->avail < CSV_FEED ? d->avail : CSV_FEED;
+	const unsigned char *nl = memchr(d->chunk, '\n', k);
+
+	if (nl)
+		k = (size_t)(nl - d->chunk) + 1;
+	if (!lr_block_add(b, LR_CELL_RAW, (const char *)d->chunk, k)) {
+		lr_error_at(b->name, d->line, 0, "internal error: block overflow");
+		return -1;
+	}
+	d->in_raw_line = !nl;
+	if (nl) {
+		d->line++;
+		if (d->skip_left)
+			d->skip_left--;
+	}
+	d->chunk += k;
+	d->avail -= k;
 	return 0;
 }
 
@@ -675,6 +877,7 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 
 	lr_block_reset(b);
 	*out = b;
+	d->row_cell = SIZE_MAX;
 	if (d->done)
 		return 0;
 	if (!d->started) {
@@ -739,10 +942,16 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 				return -1;
 			continue;
 		}
+		if (d->in_raw_line || (!d->lib_busy && d->col == 0 &&
+				       (d->skip_left || (d->o->comment && *d->chunk == d->o->comment)))) {
+			if (raw_line(d, b) < 0)
+				return -1;
+			continue;
+		}
 		k = d->avail < CSV_FEED ? d->avail : CSV_FEED;
 		if (d->part_at && (size_t)(d->part_at - d->chunk) < k)
 			k = (size_t)(d->part_at - d->chunk);
-		if (d->o->unbuffered) {
+		if (d->o->unbuffered || d->o->comment) {
 			/* one row at a time, each handed on when it ends */
 			const unsigned char *nl = memchr(d->chunk, '\n', k);
 
@@ -794,9 +1003,13 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 		d->chunk += k;
 		d->avail -= k;
 	}
-	/* A first row too long for one block is judged on what fits. */
-	if (d->in_first_row && d->first == FIRST_PENDING && d->col > 0) {
-		resolve_first_row(d);
+	/* A first row too long for one block is judged on what fits, and so
+	 * are pandas-like names still waiting for their second row (at the
+	 * end of the input, with no second row: a header). */
+	if (d->in_first_row && d->first == FIRST_PENDING && (d->col > 0 || d->deferred)) {
+		resolve_first_row(d, 1);
+		if (d->deferred && !d->failed)
+			finish_first_rows(d);
 		if (d->failed)
 			return -1;
 	}

@@ -36,7 +36,9 @@ enum {
 	OPT_WITH_INPUT,
 	OPT_UNBUFFERED,
 	OPT_ALLOW_NAN,
-	OPT_NA
+	OPT_NA,
+	OPT_SKIP_ROWS,
+	OPT_COMMENT
 };
 
 /* pandas' missing-value tokens (read_csv's na_values), but the empty
@@ -70,6 +72,8 @@ static const struct option longopts[] = {
 	{ "unbuffered", no_argument, NULL, OPT_UNBUFFERED },
 	{ "allow-nan", no_argument, NULL, OPT_ALLOW_NAN },
 	{ "na", required_argument, NULL, OPT_NA },
+	{ "skip-rows", required_argument, NULL, OPT_SKIP_ROWS },
+	{ "comment", required_argument, NULL, OPT_COMMENT },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "threads", required_argument, NULL, 'j' },
@@ -104,6 +108,8 @@ static void usage(FILE *fp)
 		"      --header              the first row is a header\n"
 		"      --no-header           the first row is data\n"
 		"      --skip-invalid        pass non-numbers through instead of failing\n"
+		"      --skip-rows N         CSV: pass the first N lines through, then the table\n"
+		"      --comment=CHAR        CSV: pass lines starting with CHAR through\n"
 		"      --na=LIST             CSV missing-value tokens, passed through and\n"
 		"                            counted (default pandas' NA,N/A,null,None,...;\n"
 		"                            --na='' for none)\n"
@@ -478,6 +484,23 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			break;
 		case OPT_PROGRESS:
 			o->progress = 1;
+			break;
+		case OPT_SKIP_ROWS:
+			if (parse_int(optarg, 0, 1L << 40, &v) < 0) {
+				lr_error_usage("invalid --skip-rows '%s': expected a whole number",
+					       optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			o->skip_rows = (uint64_t)v;
+			break;
+		case OPT_COMMENT:
+			if (strlen(optarg) != 1 || strchr("\"\r\n", optarg[0])) {
+				lr_error_usage("invalid --comment '%s': expected one character, such "
+					       "as '#'",
+					       optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			o->comment = (unsigned char)optarg[0];
 			break;
 		case OPT_NA:
 			if (parse_na(o, optarg) < 0)

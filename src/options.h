@@ -44,6 +44,8 @@ struct lr_options {
 	int delimiter;    /* 0: the format's own */
 	int header;       /* -1: detect, 0: none, 1: first row */
 	int skip_invalid;
+	uint64_t skip_rows; /* CSV: lines before the table, passed through */
+	int comment;      /* CSV: lines starting with it pass through; 0: none */
 	/* CSV missing-value tokens, passed through and counted (--na) */
 	const char *const *na;
 	size_t nna;

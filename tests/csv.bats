@@ -22,7 +22,7 @@ load helper
 @test "--no-header makes a non-numeric first row an error" {
 	run --separate-stderr lrelu --no-header <<<$'x,y\n-1,2'
 	expect_status 1
-	expect_stderr_match '^lrelu: <stdin>:1:1: not a number: "x"$'
+	expect_stderr_match '^lrelu: <stdin>:1:1: not a number: "x" \(a column of text\?'
 }
 
 @test "quoted fields are parsed and re-quoted only where needed" {
@@ -180,7 +180,7 @@ load helper
 @test "--na sets the missing-value tokens; --na='' makes them errors or numbers again" {
 	run --separate-stderr lrelu --na='' <<<$'a\nNA'
 	expect_status 1
-	expect_stderr_match '^lrelu: <stdin>:2:1: not a number: "NA"$'
+	expect_stderr_match '^lrelu: <stdin>:2:1: not a number: "NA"'
 	run lrelu --na='' -m grad <<<$'a\nnan'
 	expect_output $'a\n0.01'
 	run --separate-stderr lrelu --na=missing,-999x --stats <<<$'a\nmissing\n-999x\n-1'
@@ -193,4 +193,60 @@ load helper
 	run --separate-stderr lrelu --skip-invalid <<<$'a\nNA\nabc'
 	expect_status 0
 	expect_stderr_match '1 invalid values passed through'
+}
+
+# Issue 20: headers as the common writers make them.
+@test "pandas' integer column names are a header, and an empty first name an index column" {
+	# df.to_csv() of a frame with columns 0, 1, 2: the index passes through
+	run lrelu <<<$',0,1,2\n0,-1.5,2,-3\n1,4,-5,6'
+	expect_output $',0,1,2\n0,-0.015,2,-0.03\n1,4,-0.05,6'
+	# index=False: 0,1 above rows that are not all integers
+	run lrelu <<<$'0,1\n-1.5,2\n-3,4'
+	expect_output $'0,1\n-0.015,2\n-0.03,4'
+	# but above rows of integers, 0,1 is data
+	run lrelu <<<$'0,1\n0,1\n-1,2'
+	expect_output $'0,1\n0,1\n-0.01,2'
+	# named columns with an index column: the index passes through too
+	run lrelu <<<$',a,b\n-7,-1,-2'
+	expect_output $',a,b\n-7,-0.01,-0.02'
+	# only the names, no rows: a header
+	run lrelu <<<',0,1'
+	expect_output ',0,1'
+	# CRLF, and a second input's header dropped when concatenated
+	printf '0,1\r\n-1.5,2\r\n' >"$SCRATCH/a.csv"
+	cp "$SCRATCH/a.csv" "$SCRATCH/b.csv"
+	run lrelu "$SCRATCH/a.csv" "$SCRATCH/b.csv"
+	expect_output "$(printf '0,1\r\n-0.015,2\r\n-0.015,2\r')"
+	# --header and --no-header still decide
+	run lrelu --no-header <<<$'0,1\n-1.5,2'
+	expect_output $'0,1\n-0.015,2'
+}
+
+@test "--comment passes comment lines through; --skip-rows passes the first lines through" {
+	run lrelu --comment='#' <<<$'# prices\n# source: x\nDate,Open\n2020,-1\n#mid\n2021,-2'
+	expect_output $'# prices\n# source: x\nDate,Open\n2020,-0.01\n#mid\n2021,-0.02'
+	run --separate-stderr lrelu --comment='#' <<<$'# c\nx\nabc'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:3:1: not a number: "abc"'
+	run lrelu --skip-rows 1 <<<$'506,13,,\nCRIM,ZN,X,Y\n-1,2,3,4'
+	expect_output $'506,13,,\nCRIM,ZN,X,Y\n-0.01,2,3,4'
+	run --separate-stderr lrelu --comment='##'
+	expect_status 2
+	expect_stderr_match "invalid --comment '##'"
+	run --separate-stderr lrelu --skip-rows=-1
+	expect_status 2
+	expect_stderr_match "invalid --skip-rows '-1'"
+}
+
+@test "a count line above the header, or a text column, is named with what to give" {
+	run --separate-stderr lrelu <<<$'506,13,,\nCRIM,ZN,X,Y\n-1,2,3,4'
+	expect_status 1
+	expect_output ''
+	expect_stderr_match '^lrelu: <stdin>:2:1: "CRIM" makes row 2 look like the header, but row 1 was read as data: give --skip-rows 1 .* or --header if row 1 is the header$'
+	run --separate-stderr lrelu <<<$'name,v\nbob,-1'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:2:1: not a number: "bob" \(a column of text\? choose the columns to transform with -c, or pass text through with --skip-invalid\)$'
+	# later rows keep the short message
+	run --separate-stderr lrelu <<<$'v\n-1\n-2\nabc'
+	expect_stderr_match '^lrelu: <stdin>:4:1: not a number: "abc"$'
 }

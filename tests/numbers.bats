@@ -51,8 +51,11 @@ load helper
 }
 
 @test "grad gives 1 or the slope" {
-	run lrelu -m grad -s 0.2 <<<$'-5\n5\n0\nnan'
+	# nan is a missing value in CSV unless --na says otherwise
+	run lrelu -m grad -s 0.2 --na='' <<<$'-5\n5\n0\nnan'
 	expect_output $'0.2\n1\n0.2\n0.2'
+	run lrelu -m grad -s 0.2 <<<$'-5\nnan'
+	expect_output $'0.2\nnan'
 }
 
 @test "--zero-grad one gives 1 at both zeros" {
@@ -98,7 +101,8 @@ load helper
 	while IFS=$'\t' read -r mode a x want64 want32; do
 		case $mode in '#'*) continue ;; esac
 		for dt in exact f64 f32; do
-			got=$(printf '%s\n' "$x" | "$LRELU" -m "$mode" -s "$a" --dtype "$dt")
+			# (--na='': nan is PyTorch's NaN here, not a missing value)
+			got=$(printf '%s\n' "$x" | "$LRELU" -m "$mode" -s "$a" --dtype "$dt" --na='')
 			want=$want64
 			[ "$dt" = f32 ] && want=$want32
 			# Exact mode copies unchanged input text (e.g. "-0", "nan").

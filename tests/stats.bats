@@ -20,15 +20,15 @@ load helper
 	run --separate-stderr lrelu --stats=json -o "$SCRATCH/" "$SAMPLES/features.csv" "$SAMPLES/batch.npy"
 	expect_status 0
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 2 ]
-	printf '%s\n' "$stderr" | sed -n 1p | grep -q '^{"file":".*features.csv","values":32,"negatives":15,"zeros":2,"nan":0,"min":-12.75,"max":6.5}$'
+	printf '%s\n' "$stderr" | sed -n 1p | grep -q '^{"file":".*features.csv","values":32,"negatives":15,"zeros":2,"nan":0,"missing":0,"min":-12.75,"max":6.5}$'
 	printf '%s\n' "$stderr" | sed -n 2p | grep -q '"values":24,'
 }
 
 @test "--stats counts NaN and leaves min and max to the others" {
-	run --separate-stderr lrelu --stats --no-header <<<$'nan\n-2\ninf'
+	run --separate-stderr lrelu --stats --no-header --na='' <<<$'nan\n-2\ninf'
 	expect_stderr_match '3 values, 1 negative, 0 zero, 1 NaN, min -2, max inf$'
-	run --separate-stderr lrelu --stats=json --no-header <<<'nan'
-	expect_stderr_match '"nan":1,"min":null,"max":null}$'
+	run --separate-stderr lrelu --stats=json --no-header --na='' <<<'nan'
+	expect_stderr_match '"nan":1,"missing":0,"min":null,"max":null}$'
 	run --separate-stderr lrelu --stats=yaml </dev/null
 	expect_status 2
 }
