@@ -85,6 +85,63 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* The edit distance between a and b (insertions, deletions,
+ * substitutions and swaps of neighbours), capped at 9. */
+static int edit_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b), i, j;
+	int d[40][40];
+
+	if (n >= 40 || m >= 40)
+		return 9;
+	for (i = 0; i <= n; i++)
+		d[i][0] = (int)i;
+	for (j = 0; j <= m; j++)
+		d[0][j] = (int)j;
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= m; j++) {
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[n][m] < 9 ? d[n][m] : 9;
+}
+
+/* The long option nearest to what was typed (arg, "--name" or
+ * "--name=value"), if one is near enough to be what was meant: within
+ * a third of its length. NULL otherwise. */
+static const char *nearest_option(const char *arg)
+{
+	char name[40];
+	const char *best = NULL;
+	size_t i, n;
+	int best_d = 9;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return NULL;
+	n = strcspn(arg + 2, "=");
+	if (n == 0 || n >= sizeof name)
+		return NULL;
+	memcpy(name, arg + 2, n);
+	name[n] = '\0';
+	for (i = 0; longopts[i].name; i++) {
+		int d = edit_distance(name, longopts[i].name);
+
+		if (d < best_d) {
+			best_d = d;
+			best = longopts[i].name;
+		}
+	}
+	return best && best_d * 3 <= (int)strlen(best) ? best : NULL;
+}
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -136,7 +193,14 @@ static void usage(FILE *fp)
 		"  -h, --help                show this help and exit\n"
 		"  -V, --version             show the version and exit\n"
 		"\n"
-		"Exit status: 0 success, 1 bad input data, 2 usage error, 3 I/O error.\n",
+		"Exit status: 0 success, 1 bad input data, 2 usage error, 3 I/O error.\n"
+		"\n"
+		"Examples:\n"
+		"  lrelu -s 0.2 data.csv > out.csv          # slope 0.2, in exact decimals\n"
+		"  lrelu -m grad -c 2- data.csv             # the gradient of columns 2 on\n"
+		"  lrelu -s 0.1 -o out.npy x.npy            # .npy as PyTorch computes it\n"
+		"  lrelu -t json -o out.json data.csv.gz    # gzip'd CSV to JSON\n"
+		"  lrelu --range=-5:5:101 -m forward,grad   # a curve to plot\n",
 		lr_format_names());
 }
 
@@ -595,6 +659,9 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 		default:
 			if (optopt)
 				lr_error_usage("unknown option '-%c'", optopt);
+			else if (nearest_option(argv[optind - 1]))
+				lr_error_usage("unknown option '%s': did you mean '--%s'?", argv[optind - 1],
+					       nearest_option(argv[optind - 1]));
 			else
 				lr_error_usage("unknown option '%s'", argv[optind - 1]);
 			return LR_OPTIONS_ERROR;

@@ -240,3 +240,39 @@ slow_writer() {
 	run lrelu --unbuffered "$SCRATCH/in.json"
 	expect_output '[-0.01,[2],{"a":-0.03}]'
 }
+
+# Issue 20: help that teaches.
+@test "an unknown long option suggests the nearest one" {
+	run --separate-stderr lrelu --slpoe 0.2
+	expect_status 2
+	expect_stderr_match "^lrelu: unknown option '--slpoe': did you mean '--slope'\\?\$"
+	run --separate-stderr lrelu --allow_nan
+	expect_stderr_match "did you mean '--allow-nan'\\?\$"
+	run --separate-stderr lrelu --xyzzy
+	expect_status 2
+	expect_stderr_match "^lrelu: unknown option '--xyzzy'\$"
+}
+
+@test "--help ends with five examples" {
+	run lrelu --help
+	expect_status 0
+	[ "$(printf '%s\n' "$output" | sed -n '/^Examples:$/,$p' | grep -c '^  lrelu ')" -eq 5 ]
+}
+
+@test "options the formats at hand ignore are named in one warning each" {
+	run --separate-stderr lrelu --pretty --endian big --channels 3 "$SAMPLES/features.csv" "$SAMPLES/features.csv"
+	expect_status 0
+	[ "$(printf '%s\n' "$stderr" | grep -c 'warning: --pretty indents JSON output only; ignored for csv output')" -eq 1 ]
+	expect_stderr_match 'warning: --endian applies to raw f32, f64, f16 and bf16 only'
+	expect_stderr_match 'warning: --channels applies to raw binary input only; ignored for csv input'
+	run --separate-stderr lrelu --pretty -t json "$SAMPLES/features.csv"
+	[ -z "$stderr" ]
+}
+
+@test "reading standard input from a terminal is said on stderr" {
+	command -v script >/dev/null || skip "no script(1)"
+	run script -qec "'$LRELU' </dev/tty" /dev/null </dev/null
+	[[ $output == *'reading standard input from the terminal'* ]] || { echo "got: $output" >&2; return 1; }
+	run --separate-stderr lrelu <<<'-1'
+	[ -z "$stderr" ]
+}

@@ -51,8 +51,9 @@ load helper
 
 @test "--pretty does not break NDJSON lines" {
 	printf '{"a":[-1]}\n' >"$SCRATCH/x.ndjson"
-	run lrelu --pretty "$SCRATCH/x.ndjson"
+	run --separate-stderr lrelu --pretty "$SCRATCH/x.ndjson"
 	expect_output '{"a":[-0.01]}'
+	expect_stderr_match 'warning: --pretty indents JSON output only; ignored for ndjson output'
 }
 
 @test "--columns names keys; numbers anywhere below a listed key are transformed" {
