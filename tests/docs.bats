@@ -47,16 +47,21 @@ load helper
 	[ "$n" -ge 5 ]
 }
 
-@test "bash completion offers options, mode values and CSV files" {
+@test "bash completion offers options, their values, header names and any file" {
 	run bash -c "
 		source '$ROOT/completions/lrelu.bash'
 		complete -p lrelu
 		COMP_WORDS=(lrelu --mo); COMP_CWORD=1; _lrelu; echo \"\${COMPREPLY[*]}\"
 		COMP_WORDS=(lrelu -m g); COMP_CWORD=2; _lrelu; echo \"\${COMPREPLY[*]}\"
+		COMP_WORDS=(lrelu --mode = g); COMP_CWORD=3; _lrelu; echo \"\${COMPREPLY[*]}\"
+		COMP_WORDS=(lrelu --dtype=f); COMP_CWORD=1; _lrelu; echo \"\${COMPREPLY[*]}\"
+		COMP_WORDS=(lrelu --to = n); COMP_CWORD=3; _lrelu; echo \"\${COMPREPLY[*]}\"
 		cd '$ROOT/samples'
-		COMP_WORDS=(lrelu feat); COMP_CWORD=1; _lrelu; printf '%s\\n' \"\${COMPREPLY[@]}\" | sort | paste -sd ' '"
+		COMP_WORDS=(lrelu activations.csv -c pre); COMP_CWORD=3; _lrelu; echo \"\${COMPREPLY[*]}\"
+		COMP_WORDS=(lrelu feat); COMP_CWORD=1; _lrelu; printf '%s\\n' \"\${COMPREPLY[@]}\" | sort | paste -sd ' '
+		COMP_WORDS=(lrelu curves.); COMP_CWORD=1; _lrelu; printf '%s\\n' \"\${COMPREPLY[@]}\" | sort | paste -sd ' '"
 	expect_status 0
-	expect_output $'complete -o filenames -F _lrelu lrelu\n--mode\ngrad\nfeatures.csv features.csv.gz features.tsv'
+	expect_output $'complete -o filenames -F _lrelu lrelu\n--mode=\ngrad\ngrad\nf64 f32\nndjson npy\npre0 pre1 pre2\nfeatures.csv features.csv.gz features.tsv\ncurves.png curves.sh'
 }
 
 @test "the zsh and fish completions parse" {
