@@ -595,6 +595,8 @@ struct raw_enc {
 	int header_guess;   /* the header's shape must be fixed up at the end */
 	size_t header_len;
 	uint64_t row_width; /* rows of this width, from a conversion (0: flat) */
+	struct lr_sink *data; /* where the values go: the sink, or the spool */
+	struct lr_sink *spool; /* an .npy's values waiting for its header */
 	unsigned char *tmp;
 };
 
@@ -609,7 +611,7 @@ static void *raw_enc_open(const struct lr_format *f, struct lr_sink *sink,
 		lr_error_sys("out of memory");
 		return NULL;
 	}
-	e->sink = sink;
+	e->sink = e->data = sink;
 	e->npy = f == &lr_format_npy;
 	e->dtype = format_dtype(f);
 	e->swap = !e->npy && (o->endian == LR_ENDIAN_BIG) != host_big_endian();
@@ -705,20 +707,13 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 		e->row_width = b->in_vals && b->ndim < 0 ? 2 : b->row_width;
 		if (e->npy) {
 			e->header_guess = (b->ndim < 0 && b->total < 0) || e->row_width;
-			/* Refuse before writing anything that cannot be fixed up. */
-			if (e->header_guess && e->sink->gz) {
-				lr_error_usage("%s: an .npy of unknown length cannot be written "
-					       "compressed (its header is rewritten at the end)",
-					       e->sink->name);
-				return -1;
-			}
-			if (e->header_guess && lseek(e->sink->fd, 0, SEEK_CUR) < 0) {
-				lr_error_usage("%s: an .npy of unknown length needs a seekable "
-					       "output; use -o FILE",
-					       e->sink->name);
-				return -1;
-			}
-			if (write_npy_header(e, b, UINT64_MAX) < 0)
+			/* A length known only at the end: the header is rewritten
+			 * then in a file, and into a pipe or through gzip the
+			 * values wait in a temporary file until it is written. */
+			if (e->header_guess && (e->sink->gz || lseek(e->sink->fd, 0, SEEK_CUR) < 0)) {
+				if (!(e->spool = e->data = lr_sink_spool()))
+					return -1;
+			} else if (write_npy_header(e, b, UINT64_MAX) < 0)
 				return -1;
 		}
 	}
@@ -737,9 +732,9 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 		return 0;
 	}
 	if (b->vtype == LR_VALUES_F32 && e->dtype == DT_F32 && !e->swap)
-		return lr_sink_put_large(e->sink, b->vals, b->nvals * 4);
+		return lr_sink_put_large(e->data, b->vals, b->nvals * 4);
 	if (b->vtype == LR_VALUES_F64 && e->dtype == DT_F64 && !e->swap)
-		return lr_sink_put_large(e->sink, b->vals, b->nvals * 8);
+		return lr_sink_put_large(e->data, b->vals, b->nvals * 8);
 	return put_converted(e, b, 0, b->nvals);
 }
 
@@ -778,7 +773,7 @@ static int put_converted(struct raw_enc *e, const struct lr_block *b, size_t sta
 		if (e->swap)
 			swap_bytes(p, w);
 		}
-	return lr_sink_put(e->sink, e->tmp, j * w);
+	return lr_sink_put(e->data, e->tmp, j * w);
 }
 
 /* An .npy written from a stream of unknown length gets its shape now:
@@ -800,6 +795,20 @@ static int raw_enc_finish(void *ve)
 	}
 	if (!e->npy || !e->header_guess)
 		return 0;
+	if (e->spool) {
+		struct lr_sink *spool = e->spool;
+
+		memset(&shape, 0, sizeof shape);
+		shape.ndim = -1;
+		shape.total = -1;
+		e->spool = NULL;
+		e->data = e->sink;
+		if (write_npy_header(e, &shape, e->written) < 0) {
+			lr_sink_close(spool, 0);
+			return -1;
+		}
+		return lr_sink_unspool(spool, e->sink);
+	}
 	if (lr_sink_flush(e->sink) < 0)
 		return -1;
 	if (lseek(e->sink->fd, 0, SEEK_SET) < 0) {
@@ -825,6 +834,8 @@ static void raw_enc_close(void *ve)
 
 	if (!e)
 		return;
+	if (e->spool)
+		lr_sink_close(e->spool, 0);
 	free(e->tmp);
 	free(e);
 }

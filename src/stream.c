@@ -772,6 +772,63 @@ static char *link_target(const char *path)
 	return NULL;
 }
 
+struct lr_sink *lr_sink_spool(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	struct lr_sink *s;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof path, "%s/lrelu.XXXXXX", dir) >= sizeof path) {
+		errno = ENAMETOOLONG;
+		lr_error_sys("%s", dir);
+		return NULL;
+	}
+	fd = mkstemp(path);
+	if (fd < 0) {
+		lr_error_sys("%s: a temporary file", dir);
+		return NULL;
+	}
+	unlink(path); /* gone with the descriptor, whatever happens */
+	s = sink_new("<temporary file>", fd);
+	if (!s) {
+		close(fd);
+		return NULL;
+	}
+	s->owns_fd = 1;
+	return s;
+}
+
+int lr_sink_unspool(struct lr_sink *spool, struct lr_sink *to)
+{
+	int r = lr_sink_flush(spool);
+
+	if (r == 0 && lseek(spool->fd, 0, SEEK_SET) < 0) {
+		lr_error_sys("%s", spool->name);
+		r = -1;
+	}
+	/* the spool's own buffer carries the pieces */
+	while (r == 0) {
+		ssize_t n = read(spool->fd, spool->buf, spool->cap);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			lr_error_sys("%s", spool->name);
+			r = -1;
+		}
+		if (n <= 0)
+			break;
+		r = lr_sink_put_large(to, spool->buf, (size_t)n);
+	}
+	spool->len = 0;
+	if (lr_sink_close(spool, 0) < 0)
+		r = -1;
+	return r;
+}
+
 struct lr_sink *lr_sink_output(const char *path)
 {
 	struct lr_sink *s;

@@ -142,6 +142,16 @@ struct lr_sink *lr_sink_atomic(const char *path);
  * which is replaced and the link kept. Returns NULL after reporting. */
 struct lr_sink *lr_sink_output(const char *path);
 
+/* A sink on an unlinked temporary file in $TMPDIR (or /tmp), for data
+ * that must wait for what is written before it: an .npy whose length is
+ * known only at the end, bound for a pipe. Returns NULL after
+ * reporting. */
+struct lr_sink *lr_sink_spool(void);
+
+/* Writes everything put into spool so far to to, in bounded pieces, and
+ * closes spool. Returns 0, or -1 after reporting. */
+int lr_sink_unspool(struct lr_sink *spool, struct lr_sink *to);
+
 /* Makes the sink compress what it is given, as one gzip stream at the
  * given level (1-9), finished by lr_sink_close; with threads > 1, that
  * many threads deflate chunks of it in parallel (pgzip.h). Call before

@@ -103,9 +103,10 @@ hex() { od -An -tx1 -v | tr -d ' \n'; }
 	expect_output '0000804bcdcccc3d'
 }
 
-@test "text to .npy on a pipe needs a file to write" {
-	run --separate-stderr bash -c "printf '1\n' | '$LRELU' -t npy | cat"
-	expect_stderr_match 'needs a seekable output; use -o FILE'
+@test "text to .npy on a pipe is written whole, header first" {
+	run --separate-stderr bash -c "printf '1\n' | '$LRELU' -t npy | cat | head -c 128 | grep -ac \"'shape': (                   1, 1), }\""
+	expect_status 0
+	expect_output 1
 }
 
 @test "conversion keeps streaming: a long CSV to float32 and back" {
@@ -134,4 +135,23 @@ hex() { od -An -tx1 -v | tr -d ' \n'; }
 	expect_status 0
 	head -c 128 "$SCRATCH/s.npy" | grep -aq "'shape': ( *100000, 1), }"
 	[ "$(wc -c <"$SCRATCH/s.npy")" -eq $((128 + 800000)) ]
+}
+
+# Issue 20: .npy of a length known only at the end, into a pipe.
+@test ".npy to a pipe or through gzip: the values wait in a temporary file for the header" {
+	printf 'a,b\n-1,2\n-3,4\n' >"$SCRATCH/in.csv"
+	mkdir "$SCRATCH/tmp"
+	TMPDIR=$SCRATCH/tmp "$LRELU" -t npy "$SCRATCH/in.csv" | cat >"$SCRATCH/o.npy"
+	[ "$(npy_header "$SCRATCH/o.npy")" = "{'descr': '<f8', 'fortran_order': False, 'shape': (                   2, 2), }" ]
+	[ "$(tail -c 32 "$SCRATCH/o.npy" | od -An -tf8 -v | tr -s ' \n' ' ')" = ' -0.01 2 -0.03 4 ' ]
+	[ -z "$(ls -A "$SCRATCH/tmp")" ]
+	# the same bytes as a file written in place, and through gzip
+	"$LRELU" -t npy -o "$SCRATCH/f.npy" "$SCRATCH/in.csv"
+	cmp "$SCRATCH/o.npy" "$SCRATCH/f.npy"
+	"$LRELU" -t npy -z "$SCRATCH/in.csv" | gzip -dc | cmp - "$SCRATCH/f.npy"
+	# --range, and raw floats from a pipe
+	run bash -c "'$LRELU' --range=-1:1:5 -t npy | cat | head -c 128 | tail -c +11 | head -n 1"
+	[[ $output == *"'shape': (                   5, 2), }"* ]] || { echo "$output" >&2; return 1; }
+	run bash -c "cat '$SAMPLES/activations.f32' | '$LRELU' -f f32 -t npy | cat | wc -c"
+	[ "$output" -eq $((128 + $(wc -c <"$SAMPLES/activations.f32"))) ]
 }

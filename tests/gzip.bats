@@ -71,11 +71,12 @@ load helper
 	expect_output 17 # one header
 }
 
-@test "an .npy of unknown length cannot be written compressed" {
+@test "an .npy of unknown length is written compressed, its header first" {
 	run --separate-stderr bash -c "printf '\0\0\0\0' | '$LRELU' -f f32 -t npy -o '$SCRATCH/x.npy.gz'"
-	expect_status 2
-	expect_stderr_match 'cannot be written compressed'
-	[ -z "$(ls -A "$SCRATCH")" ]
+	expect_status 0
+	[ "$(ls -A "$SCRATCH")" = x.npy.gz ]
+	gzip -dc "$SCRATCH/x.npy.gz" | head -c 128 | grep -aq "'shape': (                   1,), }"
+	[ "$(gzip -dc "$SCRATCH/x.npy.gz" | wc -c)" -eq 132 ]
 }
 
 @test "a known-length .npy compresses fine" {
