@@ -3,7 +3,8 @@
  * computed on integers scaled to a common power of ten and divided
  * exactly (17 significant digits where the quotient does not end), so
  * that no step accumulates binary round-off. Each y is the mode's result
- * for the text of x, by the same calc as any input.
+ * for the text of x, by the same calc as any input: one column per mode
+ * and slope, so that several slopes plot side by side.
  */
 #include "range.h"
 
@@ -12,8 +13,10 @@
 
 #include "decimal.h"
 #include "diag.h"
+#include <stdio.h>
 
-#define RANGE_ROWS 1024 /* rows per block */
+#define RANGE_ROWS 1024   /* rows per block, at most */
+#define RANGE_CELLS 65536 /* cells per block, at most */
 
 typedef __int128 i128;
 
@@ -22,6 +25,8 @@ struct lr_range {
 	struct lr_calc calcs[LR_MAX_MODES];
 	struct lr_block *blk;
 	uint64_t next;   /* index of the next x */
+	size_t ycols;    /* y columns: modes times slopes */
+	size_t rows;     /* rows per block */
 	i128 start, stop; /* START and STOP scaled by 10^-exp */
 	int32_t exp;
 	int header_done;
@@ -65,8 +70,15 @@ struct lr_range *lr_range_open(const struct lr_options *o, const struct lr_calc 
 		r->exp = o->range_start.exp;
 	r->start = scaled(&o->range_start, r->exp);
 	r->stop = scaled(&o->range_stop, r->exp);
-	r->blk = lr_block_new(RANGE_ROWS * (LR_MAX_MODES + 2) + LR_MAX_MODES + 2,
-			      RANGE_ROWS * (LR_MAX_MODES + 1) * 64, 0);
+	r->ycols = o->nmodes * o->nslopes;
+	r->rows = RANGE_CELLS / (r->ycols + 2);
+	if (r->rows > RANGE_ROWS)
+		r->rows = RANGE_ROWS;
+	if (r->rows == 0)
+		r->rows = 1;
+	/* the header row has as many cells, and its names are short */
+	r->blk = lr_block_new((r->rows + 1) * (r->ycols + 2),
+			      (r->rows + 1) * (r->ycols + 1) * (LR_DEC_MAXDIG + LR_CALC_SLACK + 64), 0);
 	if (!r->blk) {
 		free(r);
 		return NULL;
@@ -142,6 +154,26 @@ static int end_row(struct lr_block *b)
 	return 0;
 }
 
+/* The header name of y column i (mode i / nslopes, slope i % nslopes):
+ * "y" for one of each, else the mode, "y_SLOPE" or "MODE_SLOPE", the
+ * slope as it was written. */
+static void column_name(const struct lr_options *o, size_t i, char *out, size_t cap)
+{
+	static const struct lr_notation plain = { 0, 'e', 0 };
+	static struct lr_dec d;
+	const char *mode = o->nmodes == 1 ? "y" : lr_mode_name(o->modes[i / o->nslopes]);
+	char slope[LR_DEC_MAXDIG + 32];
+	size_t n;
+
+	if (o->nslopes == 1) {
+		snprintf(out, cap, "%s", mode);
+		return;
+	}
+	lr_dec_from_small(&d, &o->slope_dec[i % o->nslopes]);
+	n = lr_dec_format(&d, &plain, slope);
+	snprintf(out, cap, "%s_%.*s", mode, (int)n, slope);
+}
+
 int lr_range_read(struct lr_range *r, struct lr_block **out)
 {
 	struct lr_block *b = r->blk;
@@ -155,9 +187,10 @@ int lr_range_read(struct lr_range *r, struct lr_block **out)
 		r->header_done = 1;
 		if (add(b, LR_CELL_TEXT, "x", 1, 0) < 0)
 			return -1;
-		for (i = 0; i < o->nmodes; i++) {
-			const char *name = o->nmodes == 1 ? "y" : lr_mode_name(o->modes[i]);
+		for (i = 0; i < r->ycols; i++) {
+			char name[96];
 
+			column_name(o, i, name, sizeof name);
 			if (add(b, LR_CELL_TEXT, name, strlen(name), 0) < 0)
 				return -1;
 		}
@@ -166,14 +199,15 @@ int lr_range_read(struct lr_range *r, struct lr_block **out)
 	}
 	if (r->next >= o->range_count)
 		return b->ncells > 0;
-	for (; r->next < o->range_count && rows < RANGE_ROWS; r->next++, rows++) {
+	for (; r->next < o->range_count && rows < r->rows; r->next++, rows++) {
 		size_t xn = x_text(r, r->next, x);
 
 		if (add(b, LR_CELL_NUM, x, xn, 1) < 0)
 			return -1;
-		for (i = 0; i < o->nmodes; i++) {
+		for (i = 0; i < r->ycols; i++) {
 			size_t yn;
-			int res = lr_calc_text(&r->calcs[i], 0, x, xn, y, &yn);
+			/* the slope as a channel: calc takes that slope for it */
+			int res = lr_calc_text(&r->calcs[i / o->nslopes], i % o->nslopes, x, xn, y, &yn);
 
 			if (res == LR_CALC_COPY) {
 				memcpy(y, x, xn);

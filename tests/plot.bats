@@ -55,3 +55,16 @@ load helper
 	expect_status 0
 	[ "$(head -c 8 "$SCRATCH/c.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ]
 }
+
+# Issue 20: several slopes side by side.
+@test "--range with several slopes gives one column per mode and slope" {
+	run lrelu --range=-1:1:3 -s 0.1,0.2,0.25
+	expect_output $'x,y_0.1,y_0.2,y_0.25\n-1,-0.1,-0.2,-0.25\n0,0,0,0\n1,1,1,1'
+	run lrelu --range=-2:0:2 -m forward,grad -s 0.01,0.3
+	expect_output $'x,forward_0.01,forward_0.3,grad_0.01,grad_0.3\n-2,-0.02,-0.6,0.01,0.3\n0,0,0,0.01,0.3'
+	run lrelu --range=-1:1:3 -s 0.1,0.2 -t ndjson
+	expect_output $'[-1,-0.1,-0.2]\n[0,0,0]\n[1,1,1]'
+	# many columns stay within a bounded block
+	run bash -c "'$LRELU' --range=-1:1:5000 -s $(seq -s, 0.001 0.001 0.3) | tail -n 1 | tr , '\n' | wc -l"
+	expect_output 301
+}
