@@ -34,6 +34,7 @@ _lrelu() {
 	--dtype) values='exact f64 f32' ;;
 	--zero-grad) values='slope one' ;;
 	--stats) values='text json' ;;
+	--json-rows) values='objects arrays' ;;
 	-f | --from | -t | --to) values='csv tsv json ndjson f32 f64 f16 bf16 npy' ;;
 	-c | --columns)
 		local IFS=$'\n'
@@ -52,7 +53,7 @@ _lrelu() {
 	fi
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--slope --mode= --dtype= --precision --zero-grad=
-			--columns --delimiter --header --no-header --skip-invalid --skip-rows --comment= --na= --pretty --allow-nan --endian= --channels --from= --to=
+			--columns --delimiter --header --no-header --skip-invalid --skip-rows --comment= --na= --pretty --allow-nan --json-rows= --endian= --channels --from= --to=
 			--output --in-place --keep-headers --gzip --level --threads --stats --stats=json
 			--progress --no-progress --range --with-input --unbuffered --help --version
 			-s -m -c -d -f -t -o -i -z -j -h -V' -- "$cur")

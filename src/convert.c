@@ -3,10 +3,12 @@
  * of numbers (a CSV row, a JSON element, a slice of an array's first
  * axis) and laid out again for the target: cells for CSV/TSV, token
  * cells for JSON/NDJSON, native values for the binary formats. What is
- * not a number (headers, strings, keys) does not cross families.
+ * not a number (strings, keys) does not cross families, but for a CSV
+ * header, whose names key the JSON objects the rows become.
  */
 #include "convert.h"
 
+#include <cjson/cJSON.h>
 #include <fenv.h>
 #include <math.h>
 #include <stdio.h>
@@ -41,6 +43,12 @@ struct lr_convert {
 	double *pending;
 	size_t npending;
 	const char *name;
+	/* CSV with a header to JSON: rows as objects keyed by the header
+	 * (JSON-quoted names by 1-based column; NULL where none) */
+	int objects;
+	char **keys;
+	size_t nkeys;
+	int row_object;         /* the open row is an object */
 };
 
 struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr_format *to,
@@ -58,6 +66,7 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 	cv->to_binary = to->family == LR_FAMILY_BINARY;
 	cv->to_json = to->family == LR_FAMILY_JSON;
 	cv->ndjson = to == &lr_format_ndjson;
+	cv->objects = cv->to_json && from->family == LR_FAMILY_TABLE && !o->json_arrays;
 	if (cv->to_binary) {
 		cv->out = lr_block_new(1, 16, 0);
 		cv->pending = malloc(CONV_VALUES * sizeof *cv->pending);
@@ -90,7 +99,49 @@ void lr_convert_close(struct lr_convert *cv)
 		lr_block_free(cv->out);
 	}
 	free(cv->pending);
+	while (cv->nkeys)
+		free(cv->keys[--cv->nkeys]);
+	free(cv->keys);
 	free(cv);
+}
+
+/* Keeps the header name t[0..n) of column col as a JSON string, written
+ * by cJSON (quotes, escapes). Returns 0, or -1 after reporting. */
+static int keep_key(struct lr_convert *cv, uint32_t col, const char *t, size_t n)
+{
+	char *name, *quoted = NULL;
+	cJSON *s;
+
+	if (col == 0)
+		return 0;
+	if (col > cv->nkeys) {
+		char **k = realloc(cv->keys, col * sizeof *k);
+
+		if (!k) {
+			lr_error_sys("out of memory");
+			return -1;
+		}
+		memset(k + cv->nkeys, 0, (col - cv->nkeys) * sizeof *k);
+		cv->keys = k;
+		cv->nkeys = col;
+	}
+	name = malloc(n + 1);
+	if (name) {
+		memcpy(name, t, n);
+		name[n] = '\0';
+		s = cJSON_CreateString(name);
+		free(name);
+		if (s)
+			quoted = cJSON_PrintUnformatted(s);
+		cJSON_Delete(s);
+	}
+	if (!quoted) {
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	free(cv->keys[col - 1]);
+	cv->keys[col - 1] = quoted;
+	return 0;
 }
 
 /* ---- numbers to the target ---- */
@@ -201,6 +252,7 @@ static int row_open(struct lr_convert *cv)
 {
 	if (!cv->to_json)
 		return 0;
+	cv->row_object = cv->objects && cv->nkeys;
 	if (!cv->ndjson) {
 		if (!cv->opened) {
 			cv->opened = 1;
@@ -209,7 +261,35 @@ static int row_open(struct lr_convert *cv)
 		} else if (add_text(cv, LR_CELL_TEXT, ",", 1) < 0)
 			return -1;
 	}
-	return add_text(cv, LR_CELL_TEXT, "[", 1);
+	return add_text(cv, LR_CELL_TEXT, cv->row_object ? "{" : "[", 1);
+}
+
+/* The key of column col in an object row: the header's name, or the
+ * column's number where the header has none. */
+static int put_key(struct lr_convert *cv, uint32_t col)
+{
+	char num[24];
+	const char *k = col && col <= cv->nkeys ? cv->keys[col - 1] : NULL;
+
+	if (!k) {
+		snprintf(num, sizeof num, "\"%u\"", (unsigned)col);
+		k = num;
+	}
+	return add_text(cv, LR_CELL_TEXT, k, strlen(k)) < 0 ? -1 : add_text(cv, LR_CELL_TEXT, ":", 1);
+}
+
+/* A value of an object row: "key":text (text may be null). */
+static int row_keyed(struct lr_convert *cv, uint32_t col, enum lr_cell_kind kind, const char *t,
+		     size_t n)
+{
+	if (cv->in_row == 0 && row_open(cv) < 0)
+		return -1;
+	if (cv->in_row > 0 && add_text(cv, LR_CELL_TEXT, ",", 1) < 0)
+		return -1;
+	cv->in_row++;
+	if (cv->row_object && put_key(cv, col) < 0)
+		return -1;
+	return add_text(cv, kind, t, n);
 }
 
 /* One value of a row; text is what the target should say. */
@@ -250,7 +330,7 @@ static int row_close_text(struct lr_convert *cv)
 		return 0;
 	cv->in_row = 0;
 	cv->rows++;
-	if (cv->to_json && add_text(cv, LR_CELL_TEXT, "]", 1) < 0)
+	if (cv->to_json && add_text(cv, LR_CELL_TEXT, cv->row_object ? "}" : "]", 1) < 0)
 		return -1;
 	if (!cv->to_json || cv->ndjson)
 		return end_line(cv);
@@ -433,6 +513,16 @@ int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr
 				return -1;
 			continue;
 		}
+		if (cv->objects && c->kind == LR_CELL_TEXT) {
+			/* a header name keys its column; an empty field under
+			 * one is a missing value */
+			if (c->selhead && keep_key(cv, c->col, in->text + c->off, c->len) < 0)
+				return -1;
+			if (!c->selhead && c->len == 0 && c->col && c->col <= cv->nkeys &&
+			    cv->keys[c->col - 1] && row_keyed(cv, c->col, LR_CELL_TEXT, "null", 4) < 0)
+				return -1;
+			continue;
+		}
 		if (c->kind != LR_CELL_NUM)
 			continue;
 		if (c->term) {
@@ -449,7 +539,9 @@ int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr
 		} else if (cv->to_json) {
 			size_t k = json_text(t, n, text);
 
-			if (k && row_value(cv, text, k) < 0)
+			if (k && cv->objects && row_keyed(cv, c->col, LR_CELL_NUM, text, k) < 0)
+				return -1;
+			if (k && !cv->objects && row_value(cv, text, k) < 0)
 				return -1;
 		} else if (row_value(cv, t, n) < 0)
 			return -1;

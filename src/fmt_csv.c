@@ -464,6 +464,13 @@ static void add_row_end(struct csv_dec *d, int term)
 	d->channel = 0;
 }
 
+/* A later input's header goes when inputs are concatenated into one
+ * table; into JSON its names key each input's rows. */
+static int drops_header(const struct csv_dec *d)
+{
+	return d->o->skip_header && (!d->o->to || d->o->to->family == LR_FAMILY_TABLE);
+}
+
 /* Once the first row is known to be a header or data: marks a header
  * for --with-input and, when inputs are concatenated, drops a later
  * input's header (with its line end, when the second row has begun). */
@@ -475,7 +482,7 @@ static void finish_first_rows(struct csv_dec *d)
 	if (d->first != FIRST_HEADER)
 		return;
 	mark_header(d);
-	if (!d->o->skip_header || d->first_cell >= b->ncells)
+	if (!drops_header(d) || d->first_cell >= b->ncells)
 		return;
 	if (!d->deferred || d->second_cell >= b->ncells) {
 		b->ncells = d->first_cell;
@@ -528,7 +535,7 @@ static void on_row(int term, void *ctx)
 				d->in_first_row = 0;
 			if (d->failed)
 				return;
-			if (!data_row && d->o->skip_header && d->blk->ncells == d->first_cell) {
+			if (!data_row && drops_header(d) && d->blk->ncells == d->first_cell) {
 				d->col = 0;
 				d->channel = 0;
 				d->dropping = term == '\r';

@@ -38,7 +38,8 @@ enum {
 	OPT_ALLOW_NAN,
 	OPT_NA,
 	OPT_SKIP_ROWS,
-	OPT_COMMENT
+	OPT_COMMENT,
+	OPT_JSON_ROWS
 };
 
 /* pandas' missing-value tokens (read_csv's na_values), but the empty
@@ -74,6 +75,7 @@ static const struct option longopts[] = {
 	{ "na", required_argument, NULL, OPT_NA },
 	{ "skip-rows", required_argument, NULL, OPT_SKIP_ROWS },
 	{ "comment", required_argument, NULL, OPT_COMMENT },
+	{ "json-rows", required_argument, NULL, OPT_JSON_ROWS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "threads", required_argument, NULL, 'j' },
@@ -172,6 +174,8 @@ static void usage(FILE *fp)
 		"                            --na='' for none)\n"
 		"      --pretty              indent JSON output\n"
 		"      --allow-nan           JSON: read and write Python's NaN and Infinity\n"
+		"      --json-rows=KIND      CSV with a header to JSON: objects|arrays\n"
+		"                            (default objects, keyed by the header)\n"
 		"      --endian ORDER        raw binary byte order: little|big (default little)\n"
 		"      --channels C          raw binary: rows of C values, one slope each\n"
 		"  -f, --from FORMAT         input format: %s\n"
@@ -556,6 +560,14 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 				return LR_OPTIONS_ERROR;
 			}
 			o->skip_rows = (uint64_t)v;
+			break;
+		case OPT_JSON_ROWS:
+			if (strcmp(optarg, "objects") != 0 && strcmp(optarg, "arrays") != 0) {
+				lr_error_usage("invalid --json-rows '%s': expected objects or arrays",
+					       optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			o->json_arrays = optarg[0] == 'a';
 			break;
 		case OPT_COMMENT:
 			if (strlen(optarg) != 1 || strchr("\"\r\n", optarg[0])) {

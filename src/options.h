@@ -62,6 +62,7 @@ struct lr_options {
 	int with_input;   /* write each input number beside its result */
 	int unbuffered;   /* hand on and flush each record when it is done */
 	int allow_nan;    /* JSON: Python's NaN, Infinity, -Infinity in and out */
+	int json_arrays;  /* CSV with a header to JSON: rows as arrays, not objects */
 	int level;        /* gzip level, 1-9 */
 	int threads;      /* threads compressing gzip output, 1-256 */
 	int one_thread;   /* -j 1: no thread but the main one, not even to read ahead */

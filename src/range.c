@@ -131,7 +131,10 @@ static size_t x_text(struct lr_range *r, uint64_t i, char *out)
 	return lr_dec_format(&q, &plain, out);
 }
 
-static int add(struct lr_block *b, enum lr_cell_kind kind, const char *t, size_t n, int fixed)
+/* Adds a cell of column col (1-based): a header name (TEXT, which keys
+ * the column in JSON output) or a value (fixed). */
+static int add(struct lr_block *b, enum lr_cell_kind kind, const char *t, size_t n, int fixed,
+	       size_t col)
 {
 	struct lr_cell *c = lr_block_add(b, kind, t, n);
 
@@ -141,6 +144,8 @@ static int add(struct lr_block *b, enum lr_cell_kind kind, const char *t, size_t
 	}
 	c->fixed = (uint8_t)fixed;
 	c->copied = 1;
+	c->col = (uint32_t)col;
+	c->selhead = kind == LR_CELL_TEXT;
 	return 0;
 }
 
@@ -185,13 +190,13 @@ int lr_range_read(struct lr_range *r, struct lr_block **out)
 	*out = b;
 	if (!r->header_done) {
 		r->header_done = 1;
-		if (add(b, LR_CELL_TEXT, "x", 1, 0) < 0)
+		if (add(b, LR_CELL_TEXT, "x", 1, 0, 1) < 0)
 			return -1;
 		for (i = 0; i < r->ycols; i++) {
 			char name[96];
 
 			column_name(o, i, name, sizeof name);
-			if (add(b, LR_CELL_TEXT, name, strlen(name), 0) < 0)
+			if (add(b, LR_CELL_TEXT, name, strlen(name), 0, i + 2) < 0)
 				return -1;
 		}
 		if (end_row(b) < 0)
@@ -202,7 +207,7 @@ int lr_range_read(struct lr_range *r, struct lr_block **out)
 	for (; r->next < o->range_count && rows < r->rows; r->next++, rows++) {
 		size_t xn = x_text(r, r->next, x);
 
-		if (add(b, LR_CELL_NUM, x, xn, 1) < 0)
+		if (add(b, LR_CELL_NUM, x, xn, 1, 1) < 0)
 			return -1;
 		for (i = 0; i < r->ycols; i++) {
 			size_t yn;
@@ -216,7 +221,7 @@ int lr_range_read(struct lr_range *r, struct lr_block **out)
 				lr_error_data("--range: cannot compute %.*s", (int)xn, x);
 				return -1;
 			}
-			if (add(b, LR_CELL_NUM, y, yn, 1) < 0)
+			if (add(b, LR_CELL_NUM, y, yn, 1, i + 2) < 0)
 				return -1;
 		}
 		if (end_row(b) < 0)

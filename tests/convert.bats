@@ -7,16 +7,40 @@ load helper
 
 hex() { od -An -tx1 -v | tr -d ' \n'; }
 
-@test "CSV to JSON: rows become arrays, numbers are written as JSON numbers" {
+@test "CSV to JSON: rows become objects keyed by the header, numbers JSON numbers" {
 	run --separate-stderr lrelu -t json <<<$'a,b\n-1,007\n+2,.5\n-inf,nan'
 	expect_status 0
-	expect_output '[[-0.01,7],[2,0.5],[null,null]]'
+	expect_output '[{"a":-0.01,"b":7},{"a":2,"b":0.5},{"a":null,"b":null}]'
 	expect_stderr_match '2 results were not finite and were written as null'
+	# without a header, and with --json-rows=arrays, rows are arrays
+	run --separate-stderr lrelu -t json --no-header <<<$'-1,007\n+2,.5'
+	expect_output '[[-0.01,7],[2,0.5]]'
+	run --separate-stderr lrelu -t json --json-rows=arrays <<<$'a,b\n-1,007\n+2,.5'
+	expect_output '[[-0.01,7],[2,0.5]]'
 }
 
 @test "CSV to NDJSON: one row per line" {
 	run lrelu -s 0.5 -t ndjson -c 2- <<<$'id,x,y\nr1,-2,4\nr2,6,-8'
+	expect_output $'{"x":-1,"y":4}\n{"x":6,"y":-4}'
+	run lrelu -s 0.5 -t ndjson -c 2- --json-rows=arrays <<<$'id,x,y\nr1,-2,4\nr2,6,-8'
 	expect_output $'[-1,4]\n[6,-4]'
+}
+
+# Issue 20: names survive conversion.
+@test "header names key JSON objects: escaped by JSON's rules, empty fields null, extra values numbered" {
+	run lrelu -t json <<<$'a,"b ""q""",c\n-1,,2,3'
+	expect_output '[{"a":-0.01,"b \"q\"":null,"c":2,"4":3}]'
+	# every input keeps its own header when several go to JSON
+	printf 'a\n-1\n' >"$SCRATCH/1.csv"
+	printf 'b\n-2\n' >"$SCRATCH/2.csv"
+	run lrelu -t ndjson "$SCRATCH/1.csv" "$SCRATCH/2.csv"
+	expect_output $'{"a":-0.01}\n{"b":-0.02}'
+	# pandas' index column passes through CSV, and stays out of JSON
+	run lrelu -t ndjson <<<$',x\n0,-1\n1,2'
+	expect_output $'{"x":-0.01}\n{"x":2}'
+	run --separate-stderr lrelu --json-rows=lists
+	expect_status 2
+	expect_stderr_match "invalid --json-rows 'lists': expected objects or arrays"
 }
 
 @test "JSON to CSV: the numbers of each element make a row" {

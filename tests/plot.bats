@@ -24,6 +24,8 @@ load helper
 
 @test "--range in JSON and .npy" {
 	run lrelu --range=-1:1:3 -t json
+	expect_output '[{"x":-1,"y":-0.01},{"x":0,"y":0},{"x":1,"y":1}]'
+	run lrelu --range=-1:1:3 -t json --json-rows=arrays
 	expect_output '[[-1,-0.01],[0,0],[1,1]]'
 	run lrelu --range=-1:1:5 -m forward,grad -t npy -o "$SCRATCH/r.npy"
 	expect_status 0
@@ -63,7 +65,7 @@ load helper
 	run lrelu --range=-2:0:2 -m forward,grad -s 0.01,0.3
 	expect_output $'x,forward_0.01,forward_0.3,grad_0.01,grad_0.3\n-2,-0.02,-0.6,0.01,0.3\n0,0,0,0.01,0.3'
 	run lrelu --range=-1:1:3 -s 0.1,0.2 -t ndjson
-	expect_output $'[-1,-0.1,-0.2]\n[0,0,0]\n[1,1,1]'
+	expect_output $'{"x":-1,"y_0.1":-0.1,"y_0.2":-0.2}\n{"x":0,"y_0.1":0,"y_0.2":0}\n{"x":1,"y_0.1":1,"y_0.2":1}'
 	# many columns stay within a bounded block
 	run bash -c "'$LRELU' --range=-1:1:5000 -s $(seq -s, 0.001 0.001 0.3) | tail -n 1 | tr , '\n' | wc -l"
 	expect_output 301
