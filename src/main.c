@@ -27,6 +27,7 @@ struct plan {
 	struct lr_sink *shared;
 	const char *dir;
 	int inplace;
+	struct lr_progress *bar; /* the run's progress bar, or NULL */
 };
 
 /* The output path for input path in dir: the name without its format
@@ -212,9 +213,8 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	void *dec = NULL, *enc = NULL;
 	struct lr_convert *cv = NULL;
 	struct lr_block *b, *w;
-	struct lr_progress bar;
 	uint64_t invalid = 0;
-	int r = -1, show;
+	int r = -1;
 	if (!src)
 		return -1;
 	if (calc->stats)
@@ -282,10 +282,8 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	enc = out->enc_open(out, sink, o, in);
 	if (!enc)
 		goto done;
-	/* Never in pipes or logs unless asked: a terminal and a known size. */
-	show = o->progress == 1 || (o->progress < 0 && isatty(2) && src->size >= 0);
-	if (show)
-		lr_progress_start(&bar, src->name, src->size);
+	if (plan->bar)
+		lr_progress_file(plan->bar, src->name);
 	for (;;) {
 		int got = in->dec_read(dec, &b);
 
@@ -305,11 +303,11 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		 * never a cost on regular files, which do not wait. */
 		if ((o->unbuffered || lr_source_would_block(src)) && lr_sink_flush(sink) < 0)
 			goto done;
-		if (show)
-			lr_progress_update(&bar, src->consumed);
+		if (plan->bar)
+			lr_progress_update(plan->bar, src->consumed);
 	}
-	if (show)
-		lr_progress_end(&bar, src->consumed);
+	if (plan->bar)
+		lr_progress_file_done(plan->bar, src->consumed);
 	if (cv && (lr_convert_finish(cv, &w) < 0 || out->enc_write(enc, w) < 0))
 		goto done;
 	if (out->enc_finish(enc) < 0)
@@ -338,6 +336,7 @@ int main(int argc, char **argv)
 	struct lr_options o;
 	struct lr_calc calc;
 	struct lr_stats stats;
+	struct lr_progress bar;
 	struct plan plan;
 	struct stat st;
 	enum lr_exit worst = LR_EXIT_OK, e;
@@ -384,6 +383,18 @@ int main(int argc, char **argv)
 			worst = e;
 		o.ninputs = 0;
 	}
+	/* Never in pipes or logs unless asked. */
+	if (o.progress == 1 || (o.progress < 0 && isatty(2))) {
+		int64_t total = 0;
+
+		for (i = 0; i < o.ninputs && total >= 0; i++)
+			total = strcmp(o.inputs[i], "-") != 0 && stat(o.inputs[i], &st) == 0 &&
+					S_ISREG(st.st_mode)
+					? total + st.st_size
+					: -1;
+		lr_progress_start(&bar, (unsigned long)o.ninputs, total, o.progress == 1);
+		plan.bar = &bar;
+	}
 	for (i = 0; i < o.ninputs; i++) {
 		if (strcmp(o.inputs[i], "-") == 0 && isatty(0))
 			lr_warn("reading standard input from the terminal (end it with Ctrl-D; "
@@ -400,6 +411,8 @@ int main(int argc, char **argv)
 		if (r < 0 && plan.shared && o.output)
 			break;
 	}
+	if (plan.bar)
+		lr_progress_end(plan.bar);
 	if (plan.shared && lr_sink_close(plan.shared, worst == LR_EXIT_OK) < 0) {
 		e = lr_diag_take();
 		if (e > worst)

@@ -33,10 +33,14 @@ load helper
 	expect_status 2
 }
 
-@test "the progress bar shows on a terminal" {
+@test "the progress bar shows on a terminal once the work takes a second, and is erased" {
 	command -v script >/dev/null || skip "no script(1)"
-	run script -qec "'$LRELU' '$SAMPLES/features.csv' >/dev/null" /dev/null
-	[[ $output == *'features.csv ['*'] 100%'* ]] || { echo "no bar in: $output" >&2; return 1; }
+	run script -qec "{ sleep 1.3; cat '$SAMPLES/features.csv'; } | '$LRELU' >/dev/null" /dev/null
+	[[ $output == *'1/1 <stdin>'*'MiB/s'* ]] || { echo "no bar in: $output" >&2; return 1; }
+	[[ $output == *$'\r\033[K' ]] || { echo "not erased: $output" >&2; return 1; }
+	# a quick run prints nothing, however many files
+	run script -qec "'$LRELU' -o '$SCRATCH/' '$SAMPLES/features.csv' '$SAMPLES/features.tsv' '$SAMPLES/layers.json'" /dev/null
+	[ -z "$output" ] || { echo "bar on a quick run: $output" >&2; return 1; }
 }
 
 @test "no progress bar in a pipe, nor with --no-progress on a terminal" {
@@ -47,8 +51,12 @@ load helper
 	[[ $output != *'100%'* ]]
 }
 
-@test "--progress forces the bar into a pipe" {
+@test "--progress forces the bar into a pipe: one line for the whole batch" {
 	run --separate-stderr lrelu --progress "$SAMPLES/features.csv"
 	expect_status 0
 	[[ $stderr == *'features.csv ['*'] 100%'* ]]
+	run --separate-stderr lrelu --progress -o "$SCRATCH/" "$SAMPLES/features.csv" "$SAMPLES/features.tsv" "$SAMPLES/layers.json"
+	expect_status 0
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ $stderr == '3/3 '*'layers.json ['*'] 100%'* ]] || { echo "got: $stderr" >&2; return 1; }
 }
