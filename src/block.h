@@ -86,6 +86,7 @@ struct lr_block {
 	size_t outlen, outcap;
 	uint64_t invalid; /* NUM cells turned to TEXT by --skip-invalid */
 	uint64_t missing; /* NUM cells turned to TEXT as missing values */
+	int delim;        /* CSV: the separator read (sniffed, maybe), 0 if none */
 	int na;           /* NUM cells may be missing-value tokens (CSV) */
 
 	/* SPAN results the decoder keeps elsewhere (cells with ext set),

@@ -256,6 +256,31 @@ static int missing_value(const struct lr_calc *c, struct lr_block *b, struct lr_
 	return 1;
 }
 
+const char *lr_calc_delimiter_hint(const char *s, size_t n, int delim)
+{
+	static const struct {
+		char c;
+		const char *hint;
+	} seps[] = {
+		{ '\t', " (the file looks tab-separated: give -d tab)" },
+		{ ';', " (the file looks ';'-separated: give -d ';')" },
+		{ '|', " (the file looks '|'-separated: give -d '|')" },
+		{ ',', " (the file looks comma-separated: give -d ,)" },
+		{ ' ', " (the file looks space-separated: give -d space)" },
+	};
+	size_t i;
+
+	if (!delim || n < 3)
+		return "";
+	for (i = 0; i < sizeof seps / sizeof seps[0]; i++) {
+		const char *p = memchr(s + 1, seps[i].c, n - 2);
+
+		if (seps[i].c != delim && p && p[-1] != seps[i].c && p[1] != ' ')
+			return seps[i].hint;
+	}
+	return "";
+}
+
 int lr_calc_is_missing(const struct lr_calc *c, const char *t, size_t n)
 {
 	size_t i;
@@ -338,11 +363,14 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 		} else {
 			const char *q = lr_quote_bytes(b->text + cell->off, cell->len);
 
-			lr_error_at(b->name, cell->line, cell->col,
-				    r == LR_DEC_ERANGE ? "number out of range: \"%s\" (at most %d digits "
-							 "and exponents up to %d)"
-						       : "not a number: \"%s\"",
-				    q, LR_DEC_MAXDIG, LR_DEC_MAXEXP);
+			if (r == LR_DEC_ERANGE)
+				lr_error_at(b->name, cell->line, cell->col,
+					    "number out of range: \"%s\" (at most %d digits and exponents "
+					    "up to %d)",
+					    q, LR_DEC_MAXDIG, LR_DEC_MAXEXP);
+			else
+				lr_error_at(b->name, cell->line, cell->col, "not a number: \"%s\"%s", q,
+					    lr_calc_delimiter_hint(t, cell->len, b->delim));
 			return -1;
 		}
 	}

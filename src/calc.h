@@ -71,6 +71,11 @@ int lr_calc_spans(const struct lr_calc *c);
 /* Non-zero if s[0..n), space-trimmed, is a number in the CSV grammar. */
 int lr_calc_is_number(const char *s, size_t n);
 
+/* For a CSV field s[0..n) read with separator delim that is not a
+ * number: a hint when it holds another likely separator between its
+ * characters ("; the file looks tab-separated: give -d tab"), else "". */
+const char *lr_calc_delimiter_hint(const char *s, size_t n, int delim);
+
 /* Non-zero if s[0..n) (blanks around aside) is one of c's missing-value
  * tokens (--na). */
 int lr_calc_is_missing(const struct lr_calc *c, const char *s, size_t n);

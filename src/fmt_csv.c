@@ -16,6 +16,7 @@
 #include <emmintrin.h>
 #endif
 #include <string.h>
+#include <strings.h>
 #include <sys/uio.h>
 
 #include "calc.h"
@@ -108,6 +109,8 @@ struct csv_dec {
 	uint64_t skip_left;/* --skip-rows lines still to pass through */
 	int in_raw_line;   /* in a line passed through whole (skipped, comment) */
 	uint64_t data_rows;/* data rows ended */
+	int space_runs;    /* a run of spaces is one separator: the empty
+			    * fields between them are not columns */
 	size_t row_cell;   /* the current row's first cell, SIZE_MAX if in an
 			    * earlier block */
 	/* --columns resolved to 1-based index ranges */
@@ -374,8 +377,14 @@ static inline __attribute__((always_inline)) void add_field(struct csv_dec *d, c
 		return;
 	}
 	c->line = d->line;
-	c->col = ++d->col;
 	c->plain = (uint8_t)plain;
+	if (d->space_runs && n == 0 && plain) {
+		/* between two spaces of a run, or before the first field:
+		 * kept for the output, not a column */
+		c->col = 0;
+		return;
+	}
+	c->col = ++d->col;
 	if (d->col == 1)
 		d->row_cell = d->blk->ncells - 1;
 	if (d->col == 1 && d->deferred && d->second_cell == SIZE_MAX)
@@ -438,6 +447,9 @@ static int first_data_rows(struct csv_dec *d)
 				    "give --skip-rows 1 to pass row 1 through and read row 2 as the "
 				    "header, or --header if row 1 is the header",
 				    lr_quote_bytes(t, c->len));
+		else if (*lr_calc_delimiter_hint(t, c->len, b->delim))
+			lr_error_at(b->name, c->line, c->col, "not a number: \"%s\"%s",
+				    lr_quote_bytes(t, c->len), lr_calc_delimiter_hint(t, c->len, b->delim));
 		else
 			lr_error_at(b->name, c->line, c->col,
 				    "not a number: \"%s\" (a column of text? choose the columns to "
@@ -699,6 +711,87 @@ static int span_options(const struct lr_format *f, const struct lr_options *o,
 							       (in >= '0' && in <= '9'));
 }
 
+/* Does the name end in .csv (or .csv.gz), which fixes the separator? */
+static int suffix_says_csv(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 3 && strcasecmp(name + n - 3, ".gz") == 0)
+		n -= 3;
+	return n > 4 && strncasecmp(name + n - 4, ".csv", 4) == 0;
+}
+
+/* How many fields line p[0..n) has with separator delim (quotes
+ * respected; with runs, a run of spaces and leading spaces count once). */
+static size_t fields_of(const unsigned char *p, size_t n, int delim, int runs)
+{
+	size_t i = 0, k = 1;
+	int quoted = 0;
+
+	if (runs)
+		while (i < n && p[i] == ' ')
+			i++;
+	for (; i < n; i++) {
+		if (p[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && p[i] == delim) {
+			if (runs)
+				while (i + 1 < n && p[i + 1] == ' ')
+					i++;
+			if (!runs || i + 1 < n)
+				k++;
+		}
+	}
+	return k;
+}
+
+/*
+ * The separator of CSV whose name does not say: among ',', tab, ';',
+ * '|' and runs of spaces (np.savetxt's), the one that splits each of the
+ * first whole lines at hand (up to ten) into the same number of fields,
+ * two at least; ties go to that order, and with none a comma. As
+ * Python's csv.Sniffer and Miller's --ifs auto do, in a simpler way.
+ * Returns the separator, setting *runs for runs of spaces.
+ */
+static int sniff_delimiter(struct lr_source *src, int *runs)
+{
+	static const int cand[] = { ',', '\t', ';', '|', ' ' };
+	const unsigned char *p;
+	ssize_t got = lr_source_peek_some(src, &p);
+	size_t n = got > 0 ? (size_t)got : 0, i, best = 0;
+	int pick = ',';
+
+	if (got < 0)
+		return -1;
+	for (i = 0; i < sizeof cand / sizeof cand[0]; i++) {
+		size_t off = 0, lines = 0, width = 0;
+		int same = 1;
+
+		while (off < n && lines < 10 && same) {
+			const unsigned char *nl = memchr(p + off, '\n', n - off);
+			size_t raw = nl ? (size_t)(nl - (p + off)) : n - off, len = raw, w;
+
+			if (!nl && off > 0)
+				break; /* a line cut by the end of what is at hand */
+			if (len && p[off + len - 1] == '\r')
+				len--;
+			if (len) {
+				w = fields_of(p + off, len, cand[i], cand[i] == ' ');
+				if (lines++ == 0)
+					width = w;
+				same = w == width;
+			}
+			off += raw + 1;
+		}
+		if (same && width >= 2 && lines > best) {
+			best = lines;
+			pick = cand[i];
+		}
+	}
+	*runs = pick == ' ';
+	return pick;
+}
+
 static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 			  const struct lr_options *o)
 {
@@ -713,7 +806,19 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 		lr_error_sys("out of memory");
 		return NULL;
 	}
-	csv_set_delim(&d->p, (unsigned char)(o->delimiter ? o->delimiter : f->delimiter));
+	{
+		int delim = o->delimiter ? o->delimiter : f->delimiter;
+
+		d->space_runs = o->space_runs;
+		if (!o->delimiter && f == &lr_format_csv && !suffix_says_csv(src->name))
+			delim = sniff_delimiter(src, &d->space_runs);
+		if (delim < 0) {
+			csv_free(&d->p);
+			free(d);
+			return NULL;
+		}
+		csv_set_delim(&d->p, (unsigned char)delim);
+	}
 	csv_set_space_func(&d->p, never_space);
 	d->special[csv_get_delim(&d->p)] = 1;
 	d->special['\r'] = d->special['\n'] = 1;
@@ -726,6 +831,7 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	}
 	d->blk->name = src->name;
 	d->blk->na = 1; /* NA, null, None...: missing values, not errors */
+	d->blk->delim = csv_get_delim(&d->p);
 	d->src = src;
 	d->o = o;
 	d->line = 1;
@@ -1040,6 +1146,7 @@ struct csv_enc {
 	struct lr_sink *sink;
 	unsigned char delim;
 	int same_delim;    /* output separator is the input's: plain cells need no check */
+	int adopt_delim;   /* no -d, no -t: the output takes the separator read */
 	int num_safe;      /* numbers need no check: lrelu wrote them (the input
 			    * is not a table) and no number holds the separator */
 	int at_row_start;  /* nothing of the current row written yet */
@@ -1070,6 +1177,7 @@ static void *csv_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	e->num_safe = from->family != LR_FAMILY_TABLE && !memchr("+-.", e->delim, 3) &&
 		      !(e->delim >= '0' && e->delim <= '9') &&
 		      !((e->delim | 0x20) >= 'a' && (e->delim | 0x20) <= 'z');
+	e->adopt_delim = !o->delimiter && !o->to && from->family == LR_FAMILY_TABLE;
 	e->at_row_start = 1;
 	/* Inputs are known only for numbers that came as text. */
 	e->with_input = o->with_input && from->family == LR_FAMILY_TABLE;
@@ -1124,6 +1232,11 @@ static int csv_enc_write(void *ve, const struct lr_block *b)
 	struct lr_sink *s = e->sink;
 	size_t i;
 
+	if (e->adopt_delim && b->delim) {
+		e->delim = (unsigned char)b->delim;
+		e->same_delim = 1;
+		e->adopt_delim = 0;
+	}
 	for (i = 0; i < b->ncells; i++) {
 		const struct lr_cell *c = &b->cell[i];
 		const char *t;

@@ -163,7 +163,9 @@ static void usage(FILE *fp)
 		"      --zero-grad WHICH     gradient at 0: slope|one (default slope)\n"
 		"  -c, --columns LIST        CSV columns to transform: 1,3-5,7-,name;\n"
 		"                            JSON: keys whose values are transformed\n"
-		"  -d, --delimiter CHAR      CSV field separator (default ',', tab for .tsv)\n"
+		"  -d, --delimiter CHAR      CSV field separator: a character, tab, or space\n"
+		"                            (runs of spaces); default ',' for .csv, tab\n"
+		"                            for .tsv, else sniffed from the first lines\n"
 		"      --header              the first row is a header\n"
 		"      --no-header           the first row is data\n"
 		"      --skip-invalid        pass non-numbers through instead of failing\n"
@@ -510,6 +512,10 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 		case 'd':
 			if (strcmp(optarg, "\\t") == 0 || strcmp(optarg, "tab") == 0)
 				o->delimiter = '\t';
+			else if (strcmp(optarg, "space") == 0) {
+				o->delimiter = ' ';
+				o->space_runs = 1;
+			}
 			else if (strlen(optarg) == 1 && !strchr("\"\r\n0123456789.+-eE", optarg[0]))
 				o->delimiter = (unsigned char)optarg[0];
 			else {

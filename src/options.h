@@ -41,7 +41,8 @@ struct lr_options {
 	float *slope32;
 	struct lr_colspec *cols; /* NULL: every column */
 	size_t ncols;
-	int delimiter;    /* 0: the format's own */
+	int delimiter;    /* 0: the format's own, or sniffed where no suffix says */
+	int space_runs;   /* -d space: a run of spaces is one separator */
 	int header;       /* -1: detect, 0: none, 1: first row */
 	int skip_invalid;
 	uint64_t skip_rows; /* CSV: lines before the table, passed through */

@@ -250,3 +250,50 @@ load helper
 	run --separate-stderr lrelu <<<$'v\n-1\n-2\nabc'
 	expect_stderr_match '^lrelu: <stdin>:4:1: not a number: "abc"$'
 }
+
+# Issue 20: the separator, when no suffix says.
+@test "the separator is sniffed on stdin and for names that do not fix it" {
+	run lrelu <<<$'a;b\n-1;2\n-3;4'
+	expect_output $'a;b\n-0.01;2\n-0.03;4'
+	run lrelu <<<$'a|b\n-1|2'
+	expect_output $'a|b\n-0.01|2'
+	run lrelu <<<$'a\tb\n-1\t2'
+	expect_output $'a\tb\n-0.01\t2'
+	# np.savetxt's default: one space between numbers in scientific notation
+	run lrelu <<<$'1.000000000000000000e+00 -2.000000000000000000e+00\n-3.0e+00 4.0e+00'
+	expect_output $'1.000000000000000000e+00 -2e-2\n-3e-2 4.0e+00'
+	printf 'a;b\n-1;2\n' >"$SCRATCH/data.txt"
+	run lrelu "$SCRATCH/data.txt"
+	expect_output $'a;b\n-0.01;2'
+	# commas win a tie, one column stays as it is, and .csv means commas
+	run lrelu <<<$'a,b c\n-1,2 3'
+	expect_status 1
+	run lrelu <<<$'-1\n-2'
+	expect_output $'-0.01\n-0.02'
+	cp "$SCRATCH/data.txt" "$SCRATCH/data.csv"
+	run --separate-stderr lrelu "$SCRATCH/data.csv"
+	expect_status 1
+	expect_stderr_match ":2:1: not a number: \"-1;2\" \\(the file looks ';'-separated: give -d ';'\\)\$"
+}
+
+@test "-d space takes a run of spaces as one separator; the spacing is kept" {
+	run lrelu -d space <<<$'  1   -2\n -3    4'
+	expect_output $'  1   -0.02\n -0.03    4'
+	run lrelu -d space -c 2 <<<$'  1   -2\n -3    4'
+	expect_output $'  1   -0.02\n -3    4'
+	run lrelu -d space -m prelu -s 0.1,0.2 <<<$'  1   -2\n -3    4'
+	expect_output $'  1   -0.4\n -0.3    4'
+	run lrelu -d space -t ndjson <<<$'  1   -2'
+	expect_output '[1,-0.02]'
+	# -d ' ' is one space: every space separates, and columns count them
+	run lrelu -d ' ' -c 2 <<<$'1  -2'
+	expect_output $'1  -2'
+}
+
+@test "a field holding another likely separator says which -d to give" {
+	run --separate-stderr lrelu -d , <<<$'x\n-1\t2'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:2:1: not a number: "-1\\t2" \(the file looks tab-separated: give -d tab\)$'
+	run --separate-stderr lrelu -d , <<<$'x\n-1\n-2 3'
+	expect_stderr_match 'not a number: "-2 3" \(the file looks space-separated: give -d space\)$'
+}
