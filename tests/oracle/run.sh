@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh - the optional oracle checks (make check-oracle): lrelu against
-# Python's json module (strict mode), numpy's .npy reader, and PyTorch
+# Python's json module (strict mode), numpy's .npy reader, a pandas
+# round trip, and PyTorch
 # and Python's decimal module. Each runs where /usr/bin/python3 has what
 # it needs (Debian: python3-numpy python3-torch) and is skipped otherwise.
 set -u
@@ -11,6 +12,11 @@ status=0
 $py tests/oracle/json_validity.py || status=1
 if $py -c 'import numpy' 2>/dev/null; then
 	$py tests/oracle/npy_shapes.py || status=1
+	if $py -c 'import pandas' 2>/dev/null; then
+		$py tests/oracle/pandas_roundtrip.py || status=1
+	else
+		echo "check-oracle: python3-pandas is not installed; the pandas round trip skipped"
+	fi
 else
 	echo "check-oracle: python3-numpy is not installed; .npy shapes skipped"
 fi

@@ -1,0 +1,62 @@
+#!/usr/bin/env bats
+# Files as real writers make them: pandas' to_csv with and without the
+# index, its NA tokens, np.savetxt's default output, a dataset with '#'
+# comment lines, a tab-separated file on stdin, and a writer that sleeps
+# between lines. The fixtures and their expected outputs (computed with
+# Python's decimal module) are made by tests/oracle/make_realworld_fixtures.py;
+# make check-oracle also reads lrelu's output back with pandas.
+
+load helper
+
+RW=$TESTS_DIR/fixtures/realworld
+
+# same FILE ARGS...: lrelu -s 0.01 ARGS FILE gives FILE.expected
+same() {
+	local f=$1
+	shift
+	run --separate-stderr lrelu -s 0.01 "$@" "$RW/$f"
+	expect_status 0
+	expect_output "$(cat "$RW/$f.expected")"
+}
+
+@test "pandas to_csv() with its index: the header is a header, the index passes through" {
+	same pandas_index.csv
+	# the gradient shows it: names and index are not numbers to transform
+	run lrelu -m grad "$RW/pandas_index.csv"
+	[ "$(printf '%s\n' "$output" | head -n 2)" = $',0,1,2\n0,0.01,1,1' ]
+}
+
+@test "pandas to_csv(index=False): integer column names are a header" {
+	same pandas_noindex.csv
+	run lrelu -m grad "$RW/pandas_noindex.csv"
+	[ "$(printf '%s\n' "$output" | head -n 2)" = $'0,1,2\n0.01,1,1' ]
+}
+
+@test "pandas NA tokens pass through and are counted" {
+	same pandas_na.csv --stats
+	expect_stderr_match '5 values, 2 negative, 0 zero, 0 NaN, 1 missing'
+}
+
+@test "np.savetxt's default output: space-separated, scientific notation kept" {
+	same savetxt.txt
+	run lrelu -s 0.01 <"$RW/savetxt.txt"
+	expect_output "$(cat "$RW/savetxt.txt.expected")"
+}
+
+@test "a dataset with '#' comment lines, with --comment" {
+	same stock.csv --comment='#' -c Open,Close
+}
+
+@test "a tab-separated file on stdin is sniffed" {
+	run lrelu -s 0.01 <"$RW/tabs.tsv"
+	expect_output "$(cat "$RW/tabs.tsv.expected")"
+}
+
+@test "a writer that sleeps between lines: the first result comes before it ends" {
+	{ head -n 2 "$RW/tabs.tsv"; sleep 3; tail -n +3 "$RW/tabs.tsv"; } | "$LRELU" -s 0.01 >"$SCRATCH/out" &
+	local pid=$!
+	sleep 1.5
+	[ "$(cat "$SCRATCH/out")" = "$(head -n 2 "$RW/tabs.tsv.expected")" ]
+	wait "$pid"
+	cmp "$SCRATCH/out" "$RW/tabs.tsv.expected"
+}
