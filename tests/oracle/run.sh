@@ -1,9 +1,9 @@
 #!/bin/sh
 # run.sh - the optional oracle checks (make check-oracle): lrelu against
-# Python's json module (strict mode), numpy's .npy reader, a pandas
-# round trip, and PyTorch
-# and Python's decimal module. Each runs where /usr/bin/python3 has what
-# it needs (Debian: python3-numpy python3-torch) and is skipped otherwise.
+# Python's json module (strict mode), numpy's .npy reader, a pandas round
+# trip, PyTorch and Python's decimal module. Each runs where
+# /usr/bin/python3 has what it needs (Debian: python3-numpy,
+# python3-pandas, python3-torch) and is skipped otherwise.
 set -u
 cd "$(dirname "$0")/../.." || exit 3
 py=/usr/bin/python3
