@@ -9,6 +9,7 @@
  * cells back with the delimiter, quoting only what needs it (RFC 4180).
  */
 #include <csv.h>
+#include <fnmatch.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -184,17 +185,79 @@ static inline void classify(struct csv_dec *d, struct lr_cell *c)
 									      : LR_CELL_NUM;
 }
 
-/* Resolves --columns against the header cells of the first row (if
- * any) into index ranges, once: a first row too long for one block is
- * resolved when the block fills, and again asks when it ends. */
+/* The position of the header field named name among cells [from, to),
+ * or 0. */
+static size_t column_named(const struct lr_block *b, size_t from, size_t to, const char *name)
+{
+	size_t j, n = strlen(name);
+
+	for (j = from; j < to; j++) {
+		const struct lr_cell *c = &b->cell[j];
+
+		if (c->kind != LR_CELL_END && c->kind != LR_CELL_RAW && c->col && c->len == n &&
+		    memcmp(b->text + c->off, name, n) == 0)
+			return c->col;
+	}
+	return 0;
+}
+
+/* Reports a --columns item that names no column, listing the columns
+ * there are (their names, or their count without a header). */
+static void no_such_column(const struct csv_dec *d, const char *what, size_t from, size_t to,
+			   int have_header)
+{
+	const struct lr_block *b = d->blk;
+	char list[512];
+	size_t j, k = 0, ncols = 0;
+
+	list[0] = '\0';
+	for (j = from; j < to; j++) {
+		const struct lr_cell *c = &b->cell[j];
+
+		if (c->kind == LR_CELL_END || c->kind == LR_CELL_RAW || !c->col)
+			continue;
+		ncols++;
+		if (have_header && k + 8 < sizeof list) {
+			int w = snprintf(list + k, sizeof list - k, "%s%s", k ? ", " : "",
+					 lr_quote_bytes(b->text + c->off, c->len));
+
+			k += w > 0 ? (size_t)w : 0;
+			if (k >= sizeof list - 8) {
+				memcpy(list + sizeof list - 8, ", ...", 6);
+				k = sizeof list;
+			}
+		}
+	}
+	if (have_header)
+		lr_error_usage("%s: --columns: %s; the columns are %s", b->name, what, list);
+	else
+		lr_error_usage("%s: --columns: %s; the rows have %zu columns", b->name, what, ncols);
+}
+
+/*
+ * Resolves --columns against the first row (a header, or the first data
+ * row) into index ranges, once: a first row too long for one block is
+ * resolved when the block fills, and again asks when it ends. Names are
+ * exact, globs (pre*) take every column that matches, name:name a range
+ * of them; a name or an index that matches no column is a usage error
+ * listing those there are. Without a header to go by (--no-header at
+ * the start) only indexes apply, unchecked.
+ */
 static int resolve_columns(struct csv_dec *d, int have_header)
 {
 	const struct lr_options *o = d->o;
 	struct lr_block *b = d->blk;
-	size_t i, j;
+	size_t i, j, cap, from = d->first_cell, to = b->ncells, ncols = 0;
+	int known = d->in_first_row && to > from; /* the first row is at hand */
+	char what[160];
 
 	if (d->ranges)
 		return 0;
+	if (known && d->deferred && d->second_cell < to)
+		to = d->second_cell;
+	for (j = from; known && j < to; j++)
+		if (b->cell[j].kind != LR_CELL_END && b->cell[j].col > ncols)
+			ncols = b->cell[j].col;
 	if (!o->cols) {
 		/* A header whose first field is empty names pandas' index
 		 * column, which passes through. */
@@ -210,16 +273,22 @@ static int resolve_columns(struct csv_dec *d, int have_header)
 		d->spans = 0; /* rows of numbers would be computed whole */
 		return 0;
 	}
-	d->ranges = calloc(o->ncols, sizeof *d->ranges);
+	cap = o->ncols + (known ? ncols : 0);
+	d->ranges = calloc(cap ? cap : 1, sizeof *d->ranges);
 	if (!d->ranges) {
 		lr_error_sys("out of memory");
 		return -1;
 	}
 	for (i = 0; i < o->ncols; i++) {
 		const struct lr_colspec *cs = &o->cols[i];
-		size_t found = 0;
+		size_t lo, hi;
 
 		if (!cs->name) {
+			if (known && cs->lo > ncols) {
+				snprintf(what, sizeof what, "%zu is beyond the last column", cs->lo);
+				no_such_column(d, what, from, to, have_header);
+				return -1;
+			}
 			d->ranges[d->nranges][0] = cs->lo;
 			d->ranges[d->nranges++][1] = cs->hi;
 			continue;
@@ -231,22 +300,40 @@ static int resolve_columns(struct csv_dec *d, int have_header)
 				    cs->name);
 			return -1;
 		}
-		for (j = d->first_cell; j < b->ncells; j++) {
-			const struct lr_cell *c = &b->cell[j];
+		if (cs->glob) {
+			size_t before = d->nranges;
 
-			if (c->kind != LR_CELL_END && c->kind != LR_CELL_RAW &&
-			    c->len == strlen(cs->name) && memcmp(b->text + c->off, cs->name, c->len) == 0) {
-				found = c->col;
-				break;
+			for (j = from; j < to && d->nranges < cap; j++) {
+				const struct lr_cell *c = &b->cell[j];
+				char name[256];
+
+				if (c->kind == LR_CELL_END || c->kind == LR_CELL_RAW || !c->col ||
+				    c->len >= sizeof name)
+					continue;
+				memcpy(name, b->text + c->off, c->len);
+				name[c->len] = '\0';
+				if (fnmatch(cs->name, name, 0) == 0) {
+					d->ranges[d->nranges][0] = c->col;
+					d->ranges[d->nranges++][1] = c->col;
+				}
 			}
+			if (d->nranges == before) {
+				snprintf(what, sizeof what, "'%.100s' matches no column", cs->name);
+				no_such_column(d, what, from, to, 1);
+				return -1;
+			}
+			continue;
 		}
-		if (!found) {
-			lr_error_at(b->name, b->cell[d->first_cell].line, 0,
-				    "no column named '%s' in the header", cs->name);
+		lo = column_named(b, from, to, cs->name);
+		hi = cs->name_hi ? column_named(b, from, to, cs->name_hi) : lo;
+		if (!lo || !hi) {
+			snprintf(what, sizeof what, "no column named '%.100s'",
+				 !lo ? cs->name : cs->name_hi);
+			no_such_column(d, what, from, to, 1);
 			return -1;
 		}
-		d->ranges[d->nranges][0] = found;
-		d->ranges[d->nranges++][1] = found;
+		d->ranges[d->nranges][0] = lo < hi ? lo : hi;
+		d->ranges[d->nranges++][1] = lo < hi ? hi : lo;
 	}
 	return 0;
 }

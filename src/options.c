@@ -315,9 +315,21 @@ static int parse_columns(struct lr_options *o, char *arg)
 			   len > 1) {
 			c->lo = dash == p ? 1 : to_index(p, (size_t)(dash - p));
 			c->hi = dash + 1 == q ? (size_t)-1 : to_index(dash + 1, (size_t)(q - dash - 1));
+		} else if (len > 5 && strncmp(p, "name:", 5) == 0) {
+			/* a name taken as it is: digits, ':' or '*' in it */
+			*q = '\0';
+			c->name = p + 5;
+			continue;
 		} else if (len > 0) {
+			char *colon = memchr(p, ':', len);
+
 			*q = '\0';
 			c->name = p;
+			if (colon && colon > p && colon + 1 < q) {
+				*colon = '\0';
+				c->name_hi = colon + 1;
+			} else
+				c->glob = strpbrk(p, "*?[") != NULL;
 			continue;
 		} else {
 			lr_error_usage("invalid --columns '%s': empty item", arg);

@@ -18,7 +18,9 @@ struct lr_format;
 /* One item of --columns: a 1-based inclusive range, or a header name. */
 struct lr_colspec {
 	size_t lo, hi; /* hi == (size_t)-1: to the last column */
-	const char *name;
+	const char *name;    /* a header name, or a glob (pre*) when glob */
+	const char *name_hi; /* name:name_hi, a range of names */
+	int glob;
 };
 
 enum lr_endian { LR_ENDIAN_LITTLE, LR_ENDIAN_BIG };

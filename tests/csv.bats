@@ -297,3 +297,16 @@ load helper
 	run --separate-stderr lrelu -d , <<<$'x\n-1\n-2 3'
 	expect_stderr_match 'not a number: "-2 3" \(the file looks space-separated: give -d space\)$'
 }
+
+# Issue 20: columns by glob, by a range of names, by a name of digits.
+@test "-c takes globs, name ranges and names made of digits" {
+	run lrelu -c 'pre*' <<<$'a,pre0,pre1,pre2,b\n-1,-1,-1,-1,-1'
+	expect_output $'a,pre0,pre1,pre2,b\n-1,-0.01,-0.01,-0.01,-1'
+	run lrelu -c pre0:pre1 <<<$'a,pre0,pre1,pre2,b\n-1,-1,-1,-1,-1'
+	expect_output $'a,pre0,pre1,pre2,b\n-1,-0.01,-0.01,-1,-1'
+	run lrelu -c name:2019 <<<$'a,2019,b\n-1,-1,-1'
+	expect_output $'a,2019,b\n-1,-0.01,-1'
+	# and together with indexes
+	run lrelu -c 'a,p*,5' <<<$'a,pre0,pre1,pre2,b\n-1,-1,-1,-1,-1'
+	expect_output $'a,pre0,pre1,pre2,b\n-0.01,-0.01,-0.01,-0.01,-0.01'
+}

@@ -54,10 +54,20 @@ load helper
 	expect_stderr_match '^lrelu: <stdin>:1:3: more values in the row than the 2 slopes given$'
 }
 
-@test "a column name missing from the header is an error" {
+@test "a column name or index that is not there is a usage error listing the columns" {
 	run --separate-stderr lrelu -c nosuch <<<$'a,b\n1,2'
-	expect_status 1
-	expect_stderr_match "^lrelu: <stdin>:1: no column named 'nosuch' in the header\$"
+	expect_status 2
+	expect_output ''
+	expect_stderr_match "^lrelu: <stdin>: --columns: no column named 'nosuch'; the columns are a, b\$"
+	run --separate-stderr lrelu -c 'x*' <<<$'a,b\n1,2'
+	expect_status 2
+	expect_stderr_match "^lrelu: <stdin>: --columns: 'x\\*' matches no column; the columns are a, b\$"
+	run --separate-stderr lrelu -c 3 <<<$'a,b\n1,2'
+	expect_status 2
+	expect_stderr_match "^lrelu: <stdin>: --columns: 3 is beyond the last column; the columns are a, b\$"
+	run --separate-stderr lrelu -c 3 <<<$'-1,2'
+	expect_status 2
+	expect_stderr_match "^lrelu: <stdin>: --columns: 3 is beyond the last column; the rows have 2 columns\$"
 }
 
 @test "a column name without a header row is an error" {
