@@ -239,9 +239,9 @@ static void no_such_column(const struct csv_dec *d, const char *what, size_t fro
  * row) into index ranges, once: a first row too long for one block is
  * resolved when the block fills, and again asks when it ends. Names are
  * exact, globs (pre*) take every column that matches, name:name a range
- * of them; a name or an index that matches no column is a usage error
- * listing those there are. Without a header to go by (--no-header at
- * the start) only indexes apply, unchecked.
+ * of them; a name, or an index beyond the header, that matches no
+ * column is a usage error listing those there are. Without a header,
+ * whose rows may be ragged, indexes are not checked.
  */
 static int resolve_columns(struct csv_dec *d, int have_header)
 {
@@ -284,7 +284,9 @@ static int resolve_columns(struct csv_dec *d, int have_header)
 		size_t lo, hi;
 
 		if (!cs->name) {
-			if (known && cs->lo > ncols) {
+			/* the header says how many columns there are; rows
+			 * without one may be ragged */
+			if (known && have_header && cs->lo > ncols) {
 				snprintf(what, sizeof what, "%zu is beyond the last column", cs->lo);
 				no_such_column(d, what, from, to, have_header);
 				return -1;
