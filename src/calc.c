@@ -233,10 +233,10 @@ int lr_calc_is_number(const char *s, size_t n)
 	return lr_dec_parse(&x, s, n, 0) != LR_DEC_EINVAL;
 }
 
-/* Could t start a missing-value token rather than a number? */
-static inline int may_be_missing(const char *t)
+/* Could t[0..n) be a missing-value token rather than a number? */
+static inline int may_be_missing(const char *t, size_t n)
 {
-	unsigned char c = (unsigned char)(t[0] == '-' ? t[1] : t[0]);
+	unsigned char c = (unsigned char)(t[0] == '-' && n > 1 ? t[1] : t[0]);
 
 	return (unsigned)((c | 0x20) - 'a') < 26 || c == '#' || c == '<';
 }
@@ -338,7 +338,7 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 		if (cell->kind != LR_CELL_NUM || cell->fixed)
 			continue;
 		/* NA, null, nan...: a letter or sign first, so numbers pay nothing */
-		if (b->na && may_be_missing(t) && missing_value(c, b, cell, t))
+		if (b->na && may_be_missing(t, cell->len) && missing_value(c, b, cell, t))
 			continue;
 		if (c->stats && lr_calc_is_number(t, cell->len))
 			lr_stats_add_text(c->stats, t, cell->len);

@@ -310,3 +310,9 @@ load helper
 	run lrelu -c 'a,p*,5' <<<$'a,pre0,pre1,pre2,b\n-1,-1,-1,-1,-1'
 	expect_output $'a,pre0,pre1,pre2,b\n-0.01,-0.01,-0.01,-0.01,-0.01'
 }
+
+@test "a lone minus sign is not a number, and reads nothing past itself" {
+	run --separate-stderr lrelu <<<$'a,b\n1,-'
+	expect_status 1
+	expect_stderr_match '^lrelu: <stdin>:2:2: not a number: "-"'
+}
