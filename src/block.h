@@ -34,7 +34,9 @@ struct lr_cell {
 	uint8_t kind;              /* enum lr_cell_kind */
 	uint8_t term;              /* END: '\n', '\r', or 0 at end of input;
 				    * NUM: non-zero for a missing value (--na),
-				    * which is copied, and is NaN elsewhere */
+				    * which is copied, and is NaN elsewhere;
+				    * TEXT from JSON: non-zero for the top-level
+				    * array's punctuation, outside elements */
 	uint8_t copied;            /* NUM: result is the input text unchanged */
 	uint8_t plain;             /* text has no quote, CR, LF or source delimiter */
 	uint8_t fixed;             /* NUM: already computed (--range); calc skips it */

@@ -283,6 +283,25 @@ static int resolve_columns(struct csv_dec *d, int have_header)
 		const struct lr_colspec *cs = &o->cols[i];
 		size_t lo, hi;
 
+		if (cs->last) {
+			/* counted back from the end of the first row */
+			if (!known) {
+				lr_error_usage("--columns -%zu: counts from the end of the first row, "
+					       "which --no-header leaves unread: give the columns by "
+					       "index",
+					       cs->last);
+				return -1;
+			}
+			if (cs->last > ncols) {
+				snprintf(what, sizeof what, "the last %zu columns are more than there are",
+					 cs->last);
+				no_such_column(d, what, from, to, have_header);
+				return -1;
+			}
+			d->ranges[d->nranges][0] = ncols - cs->last + 1;
+			d->ranges[d->nranges++][1] = ncols;
+			continue;
+		}
 		if (!cs->name) {
 			/* the header says how many columns there are; rows
 			 * without one may be ragged */

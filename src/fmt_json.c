@@ -19,6 +19,7 @@
 #include "calc.h"
 #include "diag.h"
 #include "format.h"
+#include "keysel.h"
 
 #ifndef JSON_ELEM_MAX
 #define JSON_ELEM_MAX (1024 * 1024)       /* longest element, in bytes */
@@ -37,6 +38,14 @@ _Static_assert(JSON_CELLCAP <= LR_BLOCK_MAX_VALUES + 64, "JSON block larger than
 
 enum top { TOP_START, TOP_ARRAY_OPEN, TOP_AFTER_ELEM, TOP_AFTER_COMMA, TOP_VALUES };
 
+/* Where the checker is between two calls: inside which containers, and
+ * what it expects next. */
+struct json_scan {
+	enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, DONE } st;
+	int depth, maxdepth;
+	unsigned char kinds[(JSON_DEPTH_MAX + 8) / 8 + 1]; /* bit set: object */
+};
+
 /* One open container while tokenizing. */
 struct frame {
 	char type;               /* '[' or '{' */
@@ -45,6 +54,8 @@ struct frame {
 	unsigned char expect_key;/* object: the next string is a key */
 	unsigned char has_num;   /* array: holds numbers directly */
 	uint32_t index;          /* array: position of the current item */
+	lr_keystate state;       /* where it stands on the key paths */
+	lr_keystate member_state;/* object: the current member's value's */
 	uint64_t line, col;      /* where it opened */
 };
 
@@ -52,9 +63,16 @@ struct json_dec {
 	struct lr_source *src;
 	const struct lr_options *o;
 	struct lr_block *blk;
+	struct lr_keysel *ks;       /* --columns, or NULL */
 	int ndjson;                 /* one value per line, no array streaming */
-	const unsigned char *chunk; /* unread source bytes */
+	const unsigned char *chunk; /* unread input bytes */
 	size_t avail;
+	const unsigned char *chunk_start; /* where the buffer chunk points into starts */
+	/* bytes read past a windowed element, given back (input_next) */
+	unsigned char *pushbuf;
+	int pushed;                 /* chunk points into pushbuf; the source's is saved */
+	const unsigned char *rchunk, *rchunk_start;
+	size_t ravail;
 	uint64_t line, col;         /* place of the next source byte */
 	enum top top;
 	int at_eof, done, failed;
@@ -64,10 +82,17 @@ struct json_dec {
 	size_t elen;
 	uint64_t eline, ecol;
 	uint64_t nelem;
+	/* An element longer than wmax is read through d->elem as a window
+	 * (window_refill): checked as it goes, tokenized up to tend, the
+	 * rest moved down to make room. */
+	int windowed, wdone;        /* wdone: the check has seen its end */
+	struct json_scan scan;
+	size_t wmax, wstep;         /* window from this length; bytes per fill */
+	char saved;                 /* the byte at elem[tend], a NUL while tokenizing */
 	/* the element being turned into cells */
 	int flat;                   /* it is shaped as a row of numbers (flat_shape) */
 	int tokenizing;
-	size_t tpos;
+	size_t tpos, tend;          /* next byte to tokenize; end of checked bytes */
 	uint64_t tline, tcol;
 	int sp;
 	struct frame stack[JSON_DEPTH_MAX + 2];
@@ -117,6 +142,17 @@ static int add_cell(struct json_dec *d, enum lr_cell_kind kind, const char *p, s
 	return add_cell_at(d, kind, p, n, line, col, 0);
 }
 
+/* Punctuation of the top-level array, outside every element: a TEXT
+ * cell marked by a non-zero term, so that a converter can tell it from
+ * an element's own tokens. */
+static int add_outer(struct json_dec *d, const char *p)
+{
+	if (add_cell(d, LR_CELL_TEXT, p, 1, d->line, d->col) < 0)
+		return -1;
+	d->blk->cell[d->blk->ncells - 1].term = 1;
+	return 0;
+}
+
 static int add_end(struct json_dec *d)
 {
 	struct lr_cell *c = lr_block_add(d->blk, LR_CELL_END, NULL, 0);
@@ -125,34 +161,6 @@ static int add_end(struct json_dec *d)
 		return -1;
 	c->term = '\n';
 	return 0;
-}
-
-/* Is the key text (with its quotes) one of --columns' names? A key
- * written with escapes ("w\u0031") is compared by what it says, as cJSON
- * decodes it. */
-static int key_listed(const struct json_dec *d, const char *k, size_t n)
-{
-	cJSON *decoded = NULL;
-	const char *key = k + 1;
-	size_t i, klen = n - 2;
-	int found = 0;
-
-	if (memchr(k, '\\', n)) {
-		decoded = cJSON_ParseWithLength(k, n);
-		if (!cJSON_IsString(decoded)) {
-			cJSON_Delete(decoded);
-			return 0;
-		}
-		key = decoded->valuestring;
-		klen = strlen(key);
-	}
-	for (i = 0; i < d->o->ncols && !found; i++) {
-		const char *name = d->o->cols[i].name;
-
-		found = name && strlen(name) == klen && memcmp(name, key, klen) == 0;
-	}
-	cJSON_Delete(decoded);
-	return found;
 }
 
 /* Length of the JSON number at s, 0 if the text there is not one.
@@ -226,6 +234,8 @@ struct json_fault {
 static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct json_fault *f);
 static void element_error(struct json_dec *d, size_t off, const char *what);
 static size_t python_constant(const char *s, size_t n);
+static int window_refill(struct json_dec *d);
+static void window_end(struct json_dec *d);
 
 /* A row that tokenize_flat cannot read: the verdict the general path
  * gives. The cells made so far go with the failed block. */
@@ -298,6 +308,26 @@ static int tokenize_flat(struct json_dec *d)
 	return 0;
 }
 
+/* Is the value that starts next inside top (NULL: the element's root)
+ * selected by --columns? *child is its state on the key paths. */
+static int value_selected(struct json_dec *d, struct frame *top, lr_keystate *child)
+{
+	int sel = 0;
+
+	*child = 0;
+	if (!top) {
+		*child = d->ks ? lr_keysel_root(d->ks) : 0;
+		return !d->o->cols;
+	}
+	if (top->type == '{') {
+		*child = top->member_state;
+		return top->selected || top->member_sel;
+	}
+	if (top->state)
+		sel = lr_keysel_index(d->ks, top->state, top->index, child);
+	return sel || top->selected;
+}
+
 /* Turns tokens of the current element into cells until the block is
  * full or the element is done. Returns 0, or -1 after reporting. */
 static int tokenize(struct json_dec *d)
@@ -305,15 +335,16 @@ static int tokenize(struct json_dec *d)
 	const struct lr_options *o = d->o;
 	struct lr_block *b = d->blk;
 	const char *e = d->elem;
-	size_t n = d->elen;
+	size_t n = d->tend;
 
 	if (d->tpos == 0 && d->flat && tokenize_flat(d) < 0)
 		return -1;
+more:
 	while (d->tpos < n) {
 		const char *p = e + d->tpos;
 		uint64_t line = d->tline, col = d->tcol;
 		struct frame *top = d->sp > 0 ? &d->stack[d->sp - 1] : NULL;
-		int selected = top ? top->selected : !o->cols;
+		lr_keystate child;
 		size_t len = 1;
 		enum lr_cell_kind kind = LR_CELL_TEXT;
 
@@ -326,8 +357,6 @@ static int tokenize(struct json_dec *d)
 			d->tpos += len;
 			continue;
 		}
-		if (top && top->type == '{')
-			selected = top->selected || top->member_sel;
 		switch (*p) {
 		case '{':
 		case '[':
@@ -337,7 +366,8 @@ static int tokenize(struct json_dec *d)
 				return -1;
 			}
 			d->stack[d->sp].type = *p;
-			d->stack[d->sp].selected = (unsigned char)selected;
+			d->stack[d->sp].selected = (unsigned char)value_selected(d, top, &child);
+			d->stack[d->sp].state = child;
 			d->stack[d->sp].member_sel = 0;
 			d->stack[d->sp].expect_key = *p == '{';
 			d->stack[d->sp].has_num = 0;
@@ -370,14 +400,17 @@ static int tokenize(struct json_dec *d)
 				len += p[len] == '\\' ? 2 : 1;
 			len++;
 			if (top && top->type == '{' && top->expect_key) {
-				top->member_sel = o->cols ? (unsigned char)key_listed(d, p, len) : 0;
+				top->member_sel =
+					d->ks ? (unsigned char)lr_keysel_key(d->ks, top->state, p, len,
+									     &top->member_state)
+					      : 0;
 				top->expect_key = 0;
 			}
 			break;
 		default:
 			if (o->allow_nan && (len = python_constant(p, n - d->tpos)) != 0) {
 				/* json_check let it through: --allow-nan */
-				if (selected)
+				if (value_selected(d, top, &child))
 					kind = LR_CELL_NUM;
 				if (top && top->type == '[')
 					top->has_num = 1;
@@ -386,7 +419,7 @@ static int tokenize(struct json_dec *d)
 				/* checked already: only its end is needed */
 				while (number_char[(unsigned char)p[len]])
 					len++;
-				if (selected)
+				if (value_selected(d, top, &child))
 					kind = LR_CELL_NUM;
 				if (top && top->type == '[')
 					top->has_num = 1;
@@ -406,6 +439,16 @@ static int tokenize(struct json_dec *d)
 		}
 		d->tcol += len; /* tokens other than whitespace hold no newline */
 		d->tpos += len;
+	}
+	if (d->windowed) {
+		if (!d->wdone) {
+			if (window_refill(d) < 0)
+				return -1;
+			e = d->elem;
+			n = d->tend;
+			goto more;
+		}
+		window_end(d);
 	}
 	d->tokenizing = 0;
 	if (add_cell(d, LR_CELL_ROW, NULL, 0, d->tline, d->tcol) < 0)
@@ -592,61 +635,91 @@ static int unexpected(struct json_fault *f, const char *e, size_t n, size_t i)
 	return fault(f, i, f->buf);
 }
 
-static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct json_fault *f)
+static void scan_start(struct json_scan *s, int maxdepth)
 {
-	enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, DONE } st = VALUE;
-	unsigned char kinds[(JSON_DEPTH_MAX + 8) / 8 + 1]; /* bit set: object */
-	int depth = 0;
-	size_t i = 0, len;
+	s->st = VALUE;
+	s->depth = 0;
+	s->maxdepth = maxdepth;
+}
 
-	while (i < n) {
+static int scan_is_object(const struct json_scan *s)
+{
+	return s->kinds[(s->depth - 1) / 8] >> ((s->depth - 1) % 8) & 1;
+}
+
+/* Length of the string at e[i] when its closing quote is within n bytes,
+ * else 0. */
+static size_t string_end(const char *e, size_t n, size_t i)
+{
+	size_t k;
+
+	for (k = i + 1; k < n; k++) {
+		if (e[k] == '\\')
+			k++;
+		else if (e[k] == '"')
+			return k + 1 - i;
+	}
+	return 0;
+}
+
+/*
+ * Checks e[i..n) from the state s is in, one token at a time. Returns 1
+ * when the value is complete (*stop just past it), 0 with *f set at a
+ * fault, or, when more bytes may follow e[n-1] (more), 2 with *stop at
+ * the start of a token that may go on past n: the caller brings more
+ * bytes and calls again from there, the state being that of *stop.
+ * at_eof: no byte follows, so a number cut short is "unexpected end of
+ * input".
+ */
+static int json_scan(struct json_scan *s, const char *e, size_t i, size_t n, int more,
+		     int at_eof, int allow_nan, struct json_fault *f, size_t *stop)
+{
+	size_t len;
+
+	for (; i < n; i += len) {
 		char c = e[i];
 
-		if (is_ws((unsigned char)c)) {
-			i++;
+		len = 1;
+		if (is_ws((unsigned char)c))
 			continue;
-		}
-		switch (st) {
+		*stop = i; /* where a fault's token starts */
+		switch (s->st) {
 		case DONE:
-			return unexpected(f, e, n, i);
+			return 1;
 		case COLON:
 			if (c != ':')
 				return unexpected(f, e, n, i);
-			i++;
-			st = VALUE;
+			s->st = VALUE;
 			continue;
 		case COMMA_OR_CLOSE:
 			if (c == ',') {
-				i++;
-				st = kinds[(depth - 1) / 8] >> ((depth - 1) % 8) & 1 ? KEY : VALUE;
+				s->st = scan_is_object(s) ? KEY : VALUE;
 				continue;
 			}
-			if (c != (kinds[(depth - 1) / 8] >> ((depth - 1) % 8) & 1 ? '}' : ']'))
+			if (c != (scan_is_object(s) ? '}' : ']'))
 				return unexpected(f, e, n, i);
-			i++;
-			depth--;
-			st = depth ? COMMA_OR_CLOSE : DONE;
+			s->depth--;
+			s->st = s->depth ? COMMA_OR_CLOSE : DONE;
 			continue;
 		case KEY_OR_CLOSE:
 		case KEY:
-			if (c == '}' && st == KEY_OR_CLOSE) {
-				i++;
-				depth--;
-				st = depth ? COMMA_OR_CLOSE : DONE;
+			if (c == '}' && s->st == KEY_OR_CLOSE) {
+				s->depth--;
+				s->st = s->depth ? COMMA_OR_CLOSE : DONE;
 				continue;
 			}
 			if (c != '"')
 				return unexpected(f, e, n, i);
+			if (more && !string_end(e, n, i))
+				goto need_more;
 			if (!(len = string_length(e, n, i, f)))
 				return 0;
-			i += len;
-			st = COLON;
+			s->st = COLON;
 			continue;
 		case VALUE_OR_CLOSE:
 			if (c == ']') {
-				i++;
-				depth--;
-				st = depth ? COMMA_OR_CLOSE : DONE;
+				s->depth--;
+				s->st = s->depth ? COMMA_OR_CLOSE : DONE;
 				continue;
 			}
 			/* fall through */
@@ -654,18 +727,22 @@ static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct
 			break;
 		}
 		if (c == '{' || c == '[') {
-			if (depth >= JSON_DEPTH_MAX)
+			if (s->depth >= s->maxdepth)
 				return fault(f, i, "nesting deeper than 1000 levels");
 			if (c == '{')
-				kinds[depth / 8] |= (unsigned char)(1u << (depth % 8));
+				s->kinds[s->depth / 8] |= (unsigned char)(1u << (s->depth % 8));
 			else
-				kinds[depth / 8] &= (unsigned char)~(1u << (depth % 8));
-			depth++;
-			i++;
-			st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+				s->kinds[s->depth / 8] &= (unsigned char)~(1u << (s->depth % 8));
+			s->depth++;
+			s->st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
 			continue;
 		}
+		/* the longest of the other tokens, -Infinity, is 9 bytes */
+		if (more && c != '"' && n - i < 10 && !(c == '-' || is_digit(c)))
+			goto need_more;
 		if (c == '"') {
+			if (more && !string_end(e, n, i))
+				goto need_more;
 			if (!(len = string_length(e, n, i, f)))
 				return 0;
 		} else if ((len = python_constant(e + i, n - i)) != 0) {
@@ -673,6 +750,8 @@ static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct
 				return fault(f, i, "NaN and Infinity are not JSON (Python's json writes "
 						   "them): read them with --allow-nan");
 		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			if (more && number_fault(e, n, i) >= n)
+				goto need_more;
 			len = number_length(e + i);
 			if (!len) {
 				size_t k = number_fault(e, n, i);
@@ -686,10 +765,177 @@ static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct
 			len = 5;
 		else
 			return unexpected(f, e, n, i);
-		i += len;
-		st = depth ? COMMA_OR_CLOSE : DONE;
+		s->st = s->depth ? COMMA_OR_CLOSE : DONE;
 	}
-	return st == DONE ? 1 : unexpected(f, e, n, n);
+	if (s->st == DONE || more) {
+		*stop = n;
+		return s->st == DONE ? 1 : 2;
+	}
+	return unexpected(f, e, n, n);
+need_more:
+	*stop = i;
+	return 2;
+}
+
+/* The verdict on one whole element e[0..n). */
+static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct json_fault *f)
+{
+	struct json_scan s;
+	size_t stop = 0;
+
+	scan_start(&s, JSON_DEPTH_MAX);
+	if (!json_scan(&s, e, 0, n, 0, at_eof, allow_nan, f, &stop))
+		return 0;
+	while (stop < n && is_ws((unsigned char)e[stop]))
+		stop++;
+	return stop < n ? unexpected(f, e, n, stop) : 1;
+}
+
+/* Goes back to the source's chunk once the bytes given back are read. */
+static void unpush(struct json_dec *d)
+{
+	d->pushed = 0;
+	d->chunk = d->rchunk;
+	d->chunk_start = d->rchunk_start;
+	d->avail = d->ravail;
+}
+
+/* Makes d->chunk the next input bytes: what a windowed element gave back
+ * (window_end), then the source's. Returns their count, 0 at the end of
+ * input, -1 after an error the source reported. */
+static ssize_t input_next(struct json_dec *d)
+{
+	ssize_t n;
+
+	if (d->pushed) {
+		unpush(d);
+		if (d->avail)
+			return (ssize_t)d->avail;
+	}
+	n = lr_source_next(d->src, &d->chunk);
+	if (n > 0) {
+		d->chunk_start = d->chunk;
+		d->avail = (size_t)n;
+	}
+	return n;
+}
+
+/* Would the next read wait for a slow writer? */
+static int input_waits(struct json_dec *d)
+{
+	if (d->avail == 0 && d->pushed)
+		unpush(d);
+	return d->avail == 0 && lr_source_would_block(d->src);
+}
+
+/* Can a top-level scalar end before this byte (as cut ends one)? */
+static int scalar_end(unsigned char ch)
+{
+	return is_ws(ch) || ch == ',' || ch == ']' || ch == '}' || ch == '[' || ch == '{' ||
+	       ch == '"';
+}
+
+/*
+ * Checks the window d->elem[from..elen) from where the check stopped:
+ * tokenizing may go up to d->tend, the start of the first token that may
+ * go on past the window (a NUL stands there meanwhile, in d->saved's
+ * place); d->wdone says the element ends there. Verdicts and their places
+ * are those json_check gives the element whole. Returns 0, or -1 after
+ * reporting.
+ */
+static int window_scan(struct json_dec *d, size_t from)
+{
+	struct json_fault f;
+	size_t stop = from;
+	char *e = d->elem;
+	int r = json_scan(&d->scan, e, from, d->elen, !d->at_eof, d->at_eof, d->o->allow_nan, &f,
+			  &stop);
+
+	if (r == 1 && d->c_scalar && stop < d->elen && stop > 0 && !is_ws((unsigned char)e[stop - 1]) &&
+	    !scalar_end((unsigned char)e[stop]))
+		r = unexpected(&f, e, d->elen, stop);
+	if (r == 0) {
+		if (d->at_eof && f.off > stop && e[stop] == '"' && !string_end(e, d->elen, stop))
+			element_error(d, stop, "unterminated string");
+		else
+			element_error(d, f.off, f.why);
+		return -1;
+	}
+	if (r == 2 && stop == 0 && d->elen >= JSON_ELEM_MAX) {
+		lr_error_at(d->blk->name, d->eline, d->ecol,
+			    "a string or number longer than %d bytes", JSON_ELEM_MAX);
+		d->failed = 1;
+		return -1;
+	}
+	d->wdone = r == 1;
+	d->tend = stop;
+	d->saved = e[stop];
+	e[stop] = '\0';
+	return 0;
+}
+
+/* Drops the tokenized bytes from the window, fills it from the input up
+ * to the limit of one token, and checks what came in. Returns 0, or -1
+ * after reporting. */
+static int window_refill(struct json_dec *d)
+{
+	size_t drop = d->tpos, k;
+
+	d->elem[d->tend] = d->saved;
+	advance(&d->eline, &d->ecol, d->elem, drop);
+	memmove(d->elem, d->elem + drop, d->elen - drop);
+	d->elen -= drop;
+	d->tpos = 0;
+	for (;;) {
+		if (d->avail == 0) {
+			ssize_t n = input_next(d);
+
+			if (n < 0) {
+				d->failed = 1;
+				return -1;
+			}
+			if (n == 0)
+				d->at_eof = 1;
+		}
+		k = d->avail < d->wstep ? d->avail : d->wstep;
+		if (k > JSON_ELEM_MAX - d->elen)
+			k = JSON_ELEM_MAX - d->elen;
+		memcpy(d->elem + d->elen, d->chunk, k);
+		d->elen += k;
+		d->chunk += k;
+		d->avail -= k;
+		d->elem[d->elen] = '\0';
+		if (window_scan(d, 0) < 0)
+			return -1;
+		if (d->wdone || d->tend > 0)
+			return 0;
+		d->elem[0] = d->saved; /* nothing to tokenize yet: more bytes */
+	}
+}
+
+/* The windowed element is tokenized to its end: the bytes read past it
+ * go back to the input, where they still are if the buffer chunk points
+ * into holds them (always so for pushbuf), else through pushbuf. */
+static void window_end(struct json_dec *d)
+{
+	size_t k = d->elen - d->tend;
+
+	d->elem[d->tend] = d->saved;
+	d->windowed = 0;
+	if (k == 0)
+		return;
+	if ((size_t)(d->chunk - d->chunk_start) >= k) {
+		d->chunk -= k;
+		d->avail += k;
+		return;
+	}
+	memcpy(d->pushbuf, d->elem + d->tend, k);
+	d->rchunk = d->chunk;
+	d->rchunk_start = d->chunk_start;
+	d->ravail = d->avail;
+	d->chunk = d->chunk_start = d->pushbuf;
+	d->avail = k;
+	d->pushed = 1;
 }
 
 #ifndef LR_JSON_GENERAL
@@ -706,8 +952,15 @@ static int validate(struct json_dec *d)
 	const struct lr_block *b = d->blk;
 	struct json_fault f;
 
+	d->tend = d->elen;
+	if (d->windowed) {
+		d->flat = 0;
+		scan_start(&d->scan, JSON_DEPTH_MAX - (d->top != TOP_VALUES));
+		return window_scan(d, 0);
+	}
 	/* An element of n bytes makes at most n cells. */
-	d->flat = !LR_JSON_GENERAL && b->ncells + d->elen <= JSON_CELLS_HIGH &&
+	d->flat = !LR_JSON_GENERAL && !(d->ks && lr_keysel_has_paths(d->ks)) &&
+		  b->ncells + d->elen <= JSON_CELLS_HIGH &&
 		  b->textlen + d->elen <= JSON_TEXT_HIGH && flat_shape(d->elem, d->elen);
 	if (d->flat || json_check(d->elem, d->elen, d->at_eof, d->o->allow_nan, &f))
 		return 0;
@@ -719,13 +972,12 @@ static int validate(struct json_dec *d)
 static int next_byte(struct json_dec *d)
 {
 	if (d->avail == 0) {
-		ssize_t n = lr_source_next(d->src, &d->chunk);
+		ssize_t n = input_next(d);
 
 		if (n < 0)
 			return -2;
 		if (n == 0)
 			return -1;
-		d->avail = (size_t)n;
 	}
 	d->avail--;
 	return *d->chunk++;
@@ -740,9 +992,8 @@ static void step(struct json_dec *d, int c)
 		d->col++;
 }
 
-/* Reports the string left open at the end of the element, at its
- * opening quote. */
-static void unterminated_string(struct json_dec *d)
+/* Where the string left open at the end of the element starts. */
+static size_t open_quote(const struct json_dec *d)
 {
 	size_t i, open = 0;
 	int in_str = 0, esc = 0;
@@ -762,8 +1013,26 @@ static void unterminated_string(struct json_dec *d)
 			open = i;
 		}
 	}
-	element_error(d, open, "unterminated string");
+	return open;
 }
+
+/* Reports an element the input ends inside: at its first fault if one
+ * comes before the end and is not inside a string left open, else at
+ * that string's opening quote or at the end. */
+static void open_at_end(struct json_dec *d)
+{
+	struct json_fault f;
+	size_t open = d->c_in_str ? open_quote(d) : d->elen;
+
+	d->elem[d->elen] = '\0';
+	if (!json_check(d->elem, d->elen, 1, d->o->allow_nan, &f) && f.off <= open)
+		element_error(d, f.off, f.why);
+	else if (d->c_in_str)
+		element_error(d, open, "unterminated string");
+	else
+		element_error(d, d->elen, "unexpected end of input");
+}
+
 
 /* The first byte at or after q, before end, that is a quote or a
  * bracket; end if none. Sixteen bytes at a time where SSE2 is there: the
@@ -796,8 +1065,9 @@ static const unsigned char *next_structural(const unsigned char *q, const unsign
 
 /*
  * Moves bytes of the current element from the chunk to d->elem until the
- * element ends (returns 1) or the chunk does (returns 0); -1 after
- * reporting. Only quotes, backslashes and brackets matter inside an
+ * element ends (returns 1) or the chunk does (returns 0), or until it
+ * proves longer than d->wmax (returns 2, d->elem full to there); -1
+ * after reporting. Only quotes, backslashes and brackets matter inside an
  * element: outside strings the scan jumps from one to the next, inside
  * them from quote or backslash to the next. A scalar ends before the
  * byte that ends it. The state lives in locals while the loop runs.
@@ -807,7 +1077,7 @@ static int cut(struct json_dec *d)
 	const unsigned char *p = d->chunk, *q = p, *end = p + d->avail;
 	int done = 0, extra = d->top != TOP_VALUES;
 	int in_str = d->c_in_str, esc = d->c_esc, depth = d->c_depth;
-	size_t n;
+	size_t n, room = d->wmax > d->elen ? d->wmax - d->elen : 0;
 
 	while (q < end) {
 		unsigned char ch;
@@ -852,11 +1122,10 @@ static int cut(struct json_dec *d)
 		else if (ch == '{' || ch == '[') {
 			if (++depth + extra > JSON_DEPTH_MAX) {
 				n = (size_t)(q - p);
-				if (d->elen + n <= JSON_ELEM_MAX) {
-					memcpy(d->elem + d->elen, p, n);
-					d->elen += n;
-				}
-				d->c_depth = depth;
+				if (n > room)
+					goto window;
+				memcpy(d->elem + d->elen, p, n);
+				d->elen += n;
 				element_error(d, d->elen - 1, "nesting deeper than 1000 levels");
 				return -1;
 			}
@@ -869,16 +1138,20 @@ static int cut(struct json_dec *d)
 	d->c_esc = esc;
 	d->c_depth = depth;
 	n = (size_t)(q - p);
-	if (n > JSON_ELEM_MAX - d->elen) {
-		lr_error_at(d->blk->name, d->eline, d->ecol, "element longer than %d bytes",
-			    JSON_ELEM_MAX);
-		return -1;
-	}
+	if (n > room)
+		goto window;
 	memcpy(d->elem + d->elen, p, n);
 	d->elen += n;
 	d->chunk = q;
 	d->avail -= n;
 	return done;
+window:
+	/* too long to take whole: the rest goes through the window */
+	memcpy(d->elem + d->elen, p, room);
+	d->elen += room;
+	d->chunk += room;
+	d->avail -= room;
+	return 2;
 }
 
 /* Cuts the next element out of the stream into d->elem and checks it.
@@ -908,7 +1181,7 @@ static int next_element(struct json_dec *d)
 		if (d->top == TOP_START) {
 			if (c == '[' && !d->ndjson) {
 				d->top = TOP_ARRAY_OPEN;
-				if (add_cell(d, LR_CELL_TEXT, "[", 1, d->line, d->col) < 0)
+				if (add_outer(d, "[") < 0)
 					return -1;
 				step(d, c);
 				continue;
@@ -919,7 +1192,7 @@ static int next_element(struct json_dec *d)
 			if (c == ']') {
 				step(d, c);
 				d->top = TOP_VALUES;
-				if (add_cell(d, LR_CELL_TEXT, "]", 1, d->line, d->col) < 0 ||
+				if (add_outer(d, "]") < 0 ||
 				    add_end(d) < 0)
 					return -1;
 				continue;
@@ -930,7 +1203,7 @@ static int next_element(struct json_dec *d)
 				lr_error_at(d->blk->name, d->line, d->col, "expected ',' or ']'");
 				return -1;
 			}
-			if (add_cell(d, LR_CELL_TEXT, ",", 1, d->line, d->col) < 0)
+			if (add_outer(d, ",") < 0)
 				return -1;
 			step(d, c);
 			d->top = TOP_AFTER_COMMA;
@@ -963,26 +1236,30 @@ static int next_element(struct json_dec *d)
 
 		if (r < 0)
 			return -1;
+		if (r == 2) {
+			if (!d->pushbuf && !(d->pushbuf = malloc(JSON_ELEM_MAX + LR_STREAM_PAD))) {
+				lr_error_sys("out of memory");
+				return -1;
+			}
+			d->windowed = 1;
+			d->wdone = 0;
+			break;
+		}
 		if (r > 0)
 			break;
 		if (d->avail == 0) {
-			ssize_t n = lr_source_next(d->src, &d->chunk);
+			ssize_t n = input_next(d);
 
 			if (n < 0)
 				return -1;
 			if (n == 0) {
 				d->at_eof = 1;
-				if (d->c_in_str) {
-					unterminated_string(d);
-					return -1;
-				}
-				if (!d->c_scalar) {
-					element_error(d, d->elen, "unexpected end of input");
+				if (d->c_in_str || !d->c_scalar) {
+					open_at_end(d);
 					return -1;
 				}
 				break;
 			}
-			d->avail = (size_t)n;
 		}
 	}
 	d->nelem++;
@@ -997,15 +1274,7 @@ static int next_element(struct json_dec *d)
 static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 			   const struct lr_options *o)
 {
-	struct json_dec *d;
-	size_t i;
-
-	for (i = 0; i < o->ncols; i++)
-		if (!o->cols[i].name) {
-			lr_error_usage("--columns on JSON input takes key names, not positions");
-			return NULL;
-		}
-	d = calloc(1, sizeof *d);
+	struct json_dec *d = calloc(1, sizeof *d);
 
 	if (!d || !(d->elem = calloc(1, JSON_ELEM_MAX + LR_BLOCK_PAD))) {
 		free(d);
@@ -1013,7 +1282,8 @@ static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 		return NULL;
 	}
 	d->blk = lr_block_new(JSON_CELLCAP, JSON_TEXTCAP, 0);
-	if (!d->blk) {
+	if (!d->blk || (o->cols && !(d->ks = lr_keysel_new(o)))) {
+		lr_block_free(d->blk);
 		free(d->elem);
 		free(d);
 		return NULL;
@@ -1022,6 +1292,14 @@ static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->src = src;
 	d->o = o;
 	d->ndjson = f == &lr_format_ndjson;
+	d->wmax = JSON_ELEM_MAX;
+	d->wstep = SIZE_MAX;
+	if (lr_path_forced("json-window")) {
+		/* every element of more than a byte through the window, a few
+		 * bytes at a time: the differential suite's setting */
+		d->wmax = 1;
+		d->wstep = 7;
+	}
 	d->line = d->col = 1;
 	d->top = TOP_START;
 	return d;
@@ -1055,7 +1333,7 @@ static int json_dec_read(void *vd, struct lr_block **out)
 				step(d, *d->chunk++);
 				d->avail--;
 			}
-			if (d->avail == 0 && lr_source_would_block(d->src))
+			if (input_waits(d))
 				break;
 		}
 		r = next_element(d);
@@ -1073,7 +1351,14 @@ static int json_dec_read(void *vd, struct lr_block **out)
 	}
 	if (d->failed)
 		return -1;
-	return b->ncells > 0 || !d->done ? 1 : 0;
+	if (b->ncells > 0 || !d->done)
+		return 1;
+	/* the whole input is out: did every --columns item match? */
+	if (d->ks && lr_keysel_finish(d->ks, b->name) < 0) {
+		d->failed = 1;
+		return -1;
+	}
+	return 0;
 }
 
 static void json_dec_close(void *vd)
@@ -1083,7 +1368,9 @@ static void json_dec_close(void *vd)
 	if (!d)
 		return;
 	lr_block_free(d->blk);
+	lr_keysel_free(d->ks);
 	free(d->elem);
+	free(d->pushbuf);
 	free(d);
 }
 

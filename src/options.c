@@ -283,7 +283,8 @@ static size_t to_index(const char *p, size_t n)
 	return v;
 }
 
-/* Parses --columns: indexes, ranges (a-b, a-, -b) and header names. */
+/* Parses --columns: indexes, ranges (a-b, a-, -b), the last N (-N:) and
+ * header names. */
 static int parse_columns(struct lr_options *o, char *arg)
 {
 	size_t n = 1, i;
@@ -310,6 +311,15 @@ static int parse_columns(struct lr_options *o, char *arg)
 		dash = memchr(p, '-', len);
 		if (all_digits(p, len)) {
 			c->lo = c->hi = to_index(p, len);
+		} else if (len > 2 && *p == '-' && p[len - 1] == ':' && all_digits(p + 1, len - 2)) {
+			c->last = to_index(p + 1, len - 2);
+			if (c->last == 0 || c->last == SIZE_MAX) {
+				lr_error_usage("invalid --columns item '%.*s': the last N columns "
+					       "need N of 1 or more",
+					       (int)len, p);
+				return -1;
+			}
+			continue;
 		} else if (dash && (dash == p || all_digits(p, (size_t)(dash - p))) &&
 			   (dash + 1 == q || all_digits(dash + 1, (size_t)(q - dash - 1))) &&
 			   len > 1) {
@@ -319,6 +329,7 @@ static int parse_columns(struct lr_options *o, char *arg)
 			/* a name taken as it is: digits, ':' or '*' in it */
 			*q = '\0';
 			c->name = p + 5;
+			c->literal = 1;
 			continue;
 		} else if (len > 0) {
 			char *colon = memchr(p, ':', len);
@@ -770,4 +781,19 @@ void lr_options_free(struct lr_options *o)
 	if (o->na_text)
 		free((void *)o->na);
 	free(o->na_text);
+}
+
+int lr_path_forced(const char *name)
+{
+	const char *p = getenv("LRELU_PATHS");
+	size_t n = strlen(name);
+
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && memcmp(p, name, n) == 0)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
 }

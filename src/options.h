@@ -15,12 +15,15 @@
 
 struct lr_format;
 
-/* One item of --columns: a 1-based inclusive range, or a header name. */
+/* One item of --columns: a 1-based inclusive range, the last few
+ * columns, or a header name (for JSON, a key or a key path). */
 struct lr_colspec {
 	size_t lo, hi; /* hi == (size_t)-1: to the last column */
+	size_t last;   /* -N: (Python's [-N:]): the last N columns; 0 if not */
 	const char *name;    /* a header name, or a glob (pre*) when glob */
 	const char *name_hi; /* name:name_hi, a range of names */
 	int glob;
+	int literal;   /* name:TEXT, taken as it is (no glob, range or path) */
 };
 
 enum lr_endian { LR_ENDIAN_LITTLE, LR_ENDIAN_BIG };
@@ -89,5 +92,9 @@ const char *lr_mode_name(enum lr_mode m);
 void lr_options_calc(const struct lr_options *o, struct lr_calc *c);
 
 void lr_options_free(struct lr_options *o);
+
+/* Does $LRELU_PATHS (a comma-separated list; HACKING.md names the
+ * entries) force the narrower or reference path called name? */
+int lr_path_forced(const char *name);
 
 #endif

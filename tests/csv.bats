@@ -311,6 +311,22 @@ load helper
 	expect_output $'a,pre0,pre1,pre2,b\n-0.01,-0.01,-0.01,-0.01,-0.01'
 }
 
+@test "-c -N: takes the last N columns of the first row" {
+	run lrelu -c -2: <<<$'a,b,c,d\n-1,-1,-1,-1'
+	expect_output $'a,b,c,d\n-1,-1,-0.01,-0.01'
+	run lrelu -c 1,-1: <<<$'-1,-1,-1\n-2,-2,-2'
+	expect_output $'-0.01,-1,-0.01\n-0.02,-2,-0.02'
+	run --separate-stderr lrelu -c -5: <<<$'a,b,c\n-1,-1,-1'
+	expect_status 2
+	expect_stderr_match "^lrelu: <stdin>: --columns: the last 5 columns are more than there are; the columns are a, b, c\$"
+	run --separate-stderr lrelu --no-header -c -1: <<<'-1,-1'
+	expect_status 2
+	expect_stderr_match 'counts from the end of the first row, which --no-header leaves unread'
+	run --separate-stderr lrelu -c -0: <<<'-1,-1'
+	expect_status 2
+	expect_stderr_match "invalid --columns item '-0:'"
+}
+
 @test "a lone minus sign is not a number, and reads nothing past itself" {
 	run --separate-stderr lrelu <<<$'a,b\n1,-'
 	expect_status 1

@@ -116,3 +116,46 @@ rows() {
 	compare "$SCRATCH/long.json" -s 0.5
 	[ "$(tail -n 1 "$SCRATCH/long.json.fast")" = 0 ]
 }
+
+# Issue 20: elements of any size. LRELU_PATHS=json-window reads every
+# element of more than one byte through the window a few bytes at a
+# time, as an element over the whole-element limit is read; verdicts,
+# messages and output must be those of the whole-element path.
+compare_window() { # file args...
+	local f=$1
+	shift
+	"$LRELU" "$@" "$f" >"$f.whole" 2>"$f.whole.err"
+	echo $? >>"$f.whole"
+	LRELU_PATHS=json-window "$LRELU" "$@" "$f" >"$f.win" 2>"$f.win.err"
+	echo $? >>"$f.win"
+	cmp -s "$f.whole" "$f.win" && cmp -s "$f.whole.err" "$f.win.err"
+}
+
+@test "the window and the whole element agree on random and mutated JSON and NDJSON" {
+	local seed bad=0 errors=0
+	for seed in $(seq 1 20); do
+		awk -v seed="$seed" -v n=20 -v mutate=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/a$seed.json"
+		compare_window "$SCRATCH/a$seed.json" -s 0.3 || { echo "seed $seed differs" >&2; bad=1; }
+		compare_window "$SCRATCH/a$seed.json" --pretty -m grad || { echo "seed $seed pretty differs" >&2; bad=1; }
+		awk -v seed="$seed" -v n=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/v$seed.json"
+		compare_window "$SCRATCH/v$seed.json" -c a,b -s 0.3 || { echo "seed $seed -c differs" >&2; bad=1; }
+		awk -v seed="$seed" -v n=30 -v mutate=1 -v ndjson=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/m$seed.ndjson"
+		compare_window "$SCRATCH/m$seed.ndjson" -s 0.3 || { echo "seed $seed ndjson differs" >&2; bad=1; }
+		[ "$(tail -n 1 "$SCRATCH/a$seed.json.whole")" = 1 ] && errors=$((errors + 1))
+	done
+	[ "$bad" -eq 0 ]
+	[ "$errors" -gt 3 ] # the mutations reach the error paths
+}
+
+@test "the window and the whole element agree on every text of the validity sample" {
+	local hex bad=0 n=0
+	while read -r hex _; do
+		[ "$hex" = "#" ] && continue
+		printf "$(printf '%s' "$hex" | sed 's/../\\x&/g')" >"$SCRATCH/t.json"
+		compare_window "$SCRATCH/t.json" -f json || { echo "json differs: $hex" >&2; bad=1; }
+		compare_window "$SCRATCH/t.json" -f ndjson || { echo "ndjson differs: $hex" >&2; bad=1; }
+		n=$((n + 1))
+	done <"$TESTS_DIR/fixtures/json_validity.txt"
+	[ "$n" -eq 400 ]
+	[ "$bad" -eq 0 ]
+}

@@ -61,6 +61,44 @@ load helper
 	expect_output '[{"a":-1,"b":-0.01},{"a":-2,"b":{"c":[-0.03]}}]'
 }
 
+# Issue 20, item 6: key paths and keys that match nothing.
+@test "--columns takes key paths from each element's root: w.b, layers[*].w, [N], globs" {
+	local doc='{"w":{"b":-1,"c":-2},"b":-3,"layers":[{"w":-4,"x":-5},{"w":[-6,-7]}]}'
+	run lrelu -s 0.5 -c w.b <<<"$doc"
+	expect_output '{"w":{"b":-0.5,"c":-2},"b":-3,"layers":[{"w":-4,"x":-5},{"w":[-6,-7]}]}'
+	run lrelu -s 0.5 -c 'layers[*].w' <<<"$doc"
+	expect_output '{"w":{"b":-1,"c":-2},"b":-3,"layers":[{"w":-2,"x":-5},{"w":[-3,-3.5]}]}'
+	run lrelu -s 0.5 -c 'layers[1].w[0],w.*' <<<"$doc"
+	expect_output '{"w":{"b":-0.5,"c":-1},"b":-3,"layers":[{"w":-4,"x":-5},{"w":[-3,-7]}]}'
+	# a plain name still matches at any depth; name: takes a key with a dot
+	run lrelu -s 0.5 -c b <<<"$doc"
+	expect_output '{"w":{"b":-0.5,"c":-2},"b":-1.5,"layers":[{"w":-4,"x":-5},{"w":[-6,-7]}]}'
+	run lrelu -s 0.5 -c name:a.b <<<'{"a.b":-1,"a":{"b":-1}}'
+	expect_output '{"a.b":-0.5,"a":{"b":-1}}'
+	# the elements of a top-level array are the roots
+	run lrelu -s 0.5 -c 'w.b' <<<'[{"w":{"b":-1}},{"w":{"b":-2,"c":-2}}]'
+	expect_output '[{"w":{"b":-0.5}},{"w":{"b":-1,"c":-2}}]'
+}
+
+@test "a --columns key that matches nothing is a usage error listing the keys" {
+	run --separate-stderr lrelu -o "$SCRATCH/out.json" -c wb,a "$ROOT/samples/layers.json"
+	expect_status 2
+	expect_stderr_match "layers.json: --columns: 'wb' matches no key; the keys are [^;]*\bname\b"
+	[ ! -e "$SCRATCH/out.json" ]
+	run --separate-stderr lrelu -c w.nope <<<'{"w":{"b":1}}'
+	expect_status 2
+	expect_stderr_match "^lrelu: <stdin>: --columns: 'w.nope' matches no key; the keys are w, b\$"
+	run --separate-stderr lrelu -c x <<<'[1,2]'
+	expect_status 2
+	expect_stderr_match "'x' matches no key; the input has no objects"
+	run --separate-stderr lrelu -c 'a[x]' <<<'{}'
+	expect_status 2
+	expect_stderr_match "a key path takes \[N\] or \[\*\] for array items"
+	run --separate-stderr lrelu -c 'a:b' <<<'{}'
+	expect_status 2
+	expect_stderr_match "a range of names is for CSV columns"
+}
+
 @test "--columns with positions is a usage error for JSON" {
 	run --separate-stderr lrelu -c 2 <<<'[1]'
 	expect_status 2
@@ -146,11 +184,34 @@ load helper
 	expect_stderr_match "^lrelu: <stdin>:1:4: expected ',' or '\\]'\$"
 }
 
-@test "an element over the size limit is a clear error" {
-	{ printf '["'; head -c 1100000 /dev/zero | tr '\0' x; printf '"]'; } >"$SCRATCH/big.json"
+@test "a string over the one-token limit is a clear error" {
+	{ printf '[-1,\n ["'; head -c 1100000 /dev/zero | tr '\0' x; printf '"]]'; } >"$SCRATCH/big.json"
 	run --separate-stderr lrelu "$SCRATCH/big.json"
 	expect_status 1
-	expect_stderr_match 'big.json:1:2: element longer than 1048576 bytes'
+	expect_stderr_match 'big.json:2:3: a string or number longer than 1048576 bytes$'
+}
+
+# Issue 20: large JSON elements.
+@test "an element of several megabytes is transformed, numbers split across reads included" {
+	# {"layer1":[...300,000 numbers...],"b":{"c":[...]}} against the same
+	# numbers as NDJSON, one per line, whose elements are small
+	awk 'BEGIN { srand(7); for (i = 0; i < 300000; i++) printf "%.6f\n", rand() * 20 - 10 }' >"$SCRATCH/nums"
+	{ printf '{"layer1":['; paste -sd, "$SCRATCH/nums"; printf '],"b":{"c":[1,-2]}}\n'; } >"$SCRATCH/w.json"
+	[ "$(wc -c <"$SCRATCH/w.json")" -gt 2000000 ]
+	lrelu -s 0.2 -f ndjson "$SCRATCH/nums" >"$SCRATCH/want"
+	run --separate-stderr bash -c "'$LRELU' -s 0.2 '$SCRATCH/w.json' >'$SCRATCH/got'"
+	expect_status 0
+	[ -z "$stderr" ]
+	grep -q ',"b":{"c":\[1,-0.4\]}}$' "$SCRATCH/got"
+	sed 's/^{"layer1":\[//; s/\],"b".*//' "$SCRATCH/got" | tr , '\n' | cmp - "$SCRATCH/want"
+}
+
+@test "a fault deep in a large element names its line and column" {
+	{ printf '[1,\n{"w":['; seq -s, 1 400000 | tr -d '\n'; printf ',\n  -1x]}]\n'; } >"$SCRATCH/bad.json"
+	run --separate-stderr lrelu -o "$SCRATCH/out.json" "$SCRATCH/bad.json"
+	expect_status 1
+	expect_stderr_match "bad.json:3:5: invalid JSON at 'x'\$"
+	[ ! -e "$SCRATCH/out.json" ]
 }
 
 @test "a large element with string escapes is checked and transformed" {
