@@ -18,6 +18,7 @@
 #include "decimal.h"
 #include "diag.h"
 #include "floatfmt.h"
+#include "objrows.h"
 
 #ifndef CONV_VALUES
 #define CONV_VALUES 16384 /* the widest row to binary */
@@ -49,6 +50,10 @@ struct lr_convert {
 	char **keys;
 	size_t nkeys;
 	int row_object;         /* the open row is an object */
+	/* JSON to CSV: objects become rows under a header of their keys
+	 * (objrows.c), decided by the first element: -1 until it is seen */
+	int keyed;
+	struct lr_objrows *objrows;
 };
 
 struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr_format *to,
@@ -67,6 +72,9 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 	cv->to_json = to->family == LR_FAMILY_JSON;
 	cv->ndjson = to == &lr_format_ndjson;
 	cv->objects = cv->to_json && from->family == LR_FAMILY_TABLE && !o->json_arrays;
+	cv->keyed = from->family == LR_FAMILY_JSON && to->family == LR_FAMILY_TABLE && !o->json_arrays
+			    ? -1
+			    : 0;
 	if (cv->to_binary) {
 		cv->out = lr_block_new(1, 16, 0);
 		cv->pending = malloc(CONV_VALUES * sizeof *cv->pending);
@@ -79,8 +87,11 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 		}
 		cv->out->valcap = CONV_OUT_VALUES;
 	} else {
-		/* a value is at most 64 bytes of text and four cells */
-		cv->out = lr_block_new(4 * CONV_IN_MAX + 8, 64 * CONV_IN_MAX + 64, 0);
+		/* a value is at most 64 bytes of text and four cells; a row of
+		 * an object's values, strings among them, may hold more */
+		size_t text = cv->keyed ? 4u << 20 : 64 * CONV_IN_MAX + 64;
+
+		cv->out = lr_block_new(4 * CONV_IN_MAX + 8, text, 0);
 		if (!cv->out) {
 			free(cv);
 			return NULL;
@@ -99,6 +110,7 @@ void lr_convert_close(struct lr_convert *cv)
 		lr_block_free(cv->out);
 	}
 	free(cv->pending);
+	lr_objrows_free(cv->objrows);
 	while (cv->nkeys)
 		free(cv->keys[--cv->nkeys]);
 	free(cv->keys);
@@ -508,6 +520,18 @@ int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr
 		const char *t = lr_cell_out(in, c);
 		size_t n = c->out_len;
 
+		if (cv->keyed && c->kind == LR_CELL_TEXT && c->term)
+			continue; /* the top-level array's punctuation */
+		if (cv->keyed < 0 && c->kind != LR_CELL_END && c->kind != LR_CELL_ROW) {
+			cv->keyed = c->kind == LR_CELL_TEXT && *t == '{';
+			if (cv->keyed && !(cv->objrows = lr_objrows_new(!cv->o->skip_header)))
+				return -1;
+		}
+		if (cv->keyed > 0) {
+			if (lr_objrows_cell(cv->objrows, in, c, cv->out) < 0)
+				return -1;
+			continue;
+		}
 		if (c->kind == LR_CELL_END || c->kind == LR_CELL_ROW) {
 			if (row_end(cv) < 0)
 				return -1;

@@ -44,8 +44,38 @@ hex() { od -An -tx1 -v | tr -d ' \n'; }
 }
 
 @test "JSON to CSV: the numbers of each element make a row" {
-	run lrelu -s 0.2 -t csv <<<'[{"w":[-1.5,2],"name":"x","b":-0.5},[1,2,3],7]'
-	expect_output $'-0.3,2,-0.1\n1,2,3\n7'
+	run lrelu -s 0.2 -t csv <<<'[[-1.5,{"w":2}],[1,2,3],7]'
+	expect_output $'-0.3,2\n1,2,3\n7'
+	# objects too, with --json-rows=arrays
+	run lrelu -s 0.2 -t csv --json-rows=arrays <<<'[{"w":[-1.5,2],"name":"x","b":-0.5},[1,2,3]]'
+	expect_output $'-0.3,2,-0.1\n1,2,3'
+}
+
+# Issue 20, item 7: names survive conversion both ways.
+@test "JSON objects to CSV: the first object's keys are the header, nested keys flattened" {
+	run lrelu -s 0.2 -t csv <<<'[{"a":-1,"s":"x, \"y\"","t":true,"n":null},{"n":2,"a":3,"s":"\u00e9","t":false}]'
+	expect_output $'a,s,t,n\n-0.2,"x, ""y""",true,\n3,\xc3\xa9,false,2'
+	run lrelu -s 0.2 -t tsv -f ndjson <<<$'{"w":{"b":-1,"c":[1,-2]},"id":"a"}\n{"w":{"b":-3,"c":[5,-6]},"id":"b"}'
+	expect_output $'w.b\tw.c.1\tw.c.2\tid\n-0.2\t1\t-0.4\ta\n-0.6\t5\t-1.2\tb'
+	# and back: CSV with a header gives the same objects
+	run bash -c "echo '[{\"a\":-1,\"b\":2},{\"a\":3,\"b\":-4}]' | '$LRELU' -m identity -t csv | '$LRELU' -m identity -t json"
+	expect_output '[{"a":-1,"b":2},{"a":3,"b":-4}]'
+}
+
+@test "JSON objects to CSV: other keys in a later object are an error naming them" {
+	run --separate-stderr lrelu -t csv -o "$SCRATCH/o.csv" <<<'[{"a":1},{"a":2,"b":3}]'
+	expect_status 1
+	expect_stderr_match "element 2 has the key 'b', which the first element has not"
+	[ ! -e "$SCRATCH/o.csv" ]
+	run --separate-stderr lrelu -t csv <<<'[{"a":1,"b":2},{"a":2}]'
+	expect_status 1
+	expect_stderr_match "element 2 has no key 'b', which the first element has"
+	run --separate-stderr lrelu -t csv <<<'[{"a":1},[2]]'
+	expect_status 1
+	expect_stderr_match "element 2 is not an object, but the first was"
+	run --separate-stderr lrelu -t csv <<<'{"a":1,"a":2}'
+	expect_status 1
+	expect_stderr_match "element 1 has the key 'a' twice"
 }
 
 @test "table to table: a number kept as it came is still quoted for the new separator" {
