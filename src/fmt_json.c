@@ -310,11 +310,15 @@ static int tokenize_flat(struct json_dec *d)
 
 /* Is the value that starts next inside top (NULL: the element's root)
  * selected by --columns? *child is its state on the key paths. */
-static int value_selected(struct json_dec *d, struct frame *top, lr_keystate *child)
+static inline __attribute__((always_inline)) int value_selected(struct json_dec *d,
+								 struct frame *top,
+								 lr_keystate *child)
 {
 	int sel = 0;
 
 	*child = 0;
+	if (!d->ks)
+		return 1; /* no --columns: every number */
 	if (!top) {
 		*child = d->ks ? lr_keysel_root(d->ks) : 0;
 		return !d->o->cols;
@@ -642,11 +646,6 @@ static void scan_start(struct json_scan *s, int maxdepth)
 	s->maxdepth = maxdepth;
 }
 
-static int scan_is_object(const struct json_scan *s)
-{
-	return s->kinds[(s->depth - 1) / 8] >> ((s->depth - 1) % 8) & 1;
-}
-
 /* Length of the string at e[i] when its closing quote is within n bytes,
  * else 0. */
 static size_t string_end(const char *e, size_t n, size_t i)
@@ -671,110 +670,138 @@ static size_t string_end(const char *e, size_t n, size_t i)
  * at_eof: no byte follows, so a number cut short is "unexpected end of
  * input".
  */
-static int json_scan(struct json_scan *s, const char *e, size_t i, size_t n, int more,
-		     int at_eof, int allow_nan, struct json_fault *f, size_t *stop)
+static inline __attribute__((always_inline)) int
+json_scan(struct json_scan *s, const char *e, size_t i, size_t n, int more, int at_eof,
+	  int allow_nan, struct json_fault *f, size_t *stop)
 {
+	/* the state in locals while the loop runs, stored at the end */
+	int st = s->st, depth = s->depth, r;
 	size_t len;
 
+#define IS_OBJECT() (s->kinds[(depth - 1) / 8] >> ((depth - 1) % 8) & 1)
+#define CLOSE() (depth--, st = depth ? COMMA_OR_CLOSE : DONE)
 	for (; i < n; i += len) {
 		char c = e[i];
 
 		len = 1;
 		if (is_ws((unsigned char)c))
 			continue;
-		*stop = i; /* where a fault's token starts */
-		switch (s->st) {
+		switch (st) {
 		case DONE:
-			return 1;
+			*stop = i;
+			r = 1;
+			goto out;
 		case COLON:
 			if (c != ':')
-				return unexpected(f, e, n, i);
-			s->st = VALUE;
+				goto unexpected;
+			st = VALUE;
 			continue;
 		case COMMA_OR_CLOSE:
 			if (c == ',') {
-				s->st = scan_is_object(s) ? KEY : VALUE;
+				st = IS_OBJECT() ? KEY : VALUE;
 				continue;
 			}
-			if (c != (scan_is_object(s) ? '}' : ']'))
-				return unexpected(f, e, n, i);
-			s->depth--;
-			s->st = s->depth ? COMMA_OR_CLOSE : DONE;
+			if (c != (IS_OBJECT() ? '}' : ']'))
+				goto unexpected;
+			CLOSE();
 			continue;
 		case KEY_OR_CLOSE:
 		case KEY:
-			if (c == '}' && s->st == KEY_OR_CLOSE) {
-				s->depth--;
-				s->st = s->depth ? COMMA_OR_CLOSE : DONE;
+			if (c == '}' && st == KEY_OR_CLOSE) {
+				CLOSE();
 				continue;
 			}
 			if (c != '"')
-				return unexpected(f, e, n, i);
+				goto unexpected;
 			if (more && !string_end(e, n, i))
 				goto need_more;
 			if (!(len = string_length(e, n, i, f)))
-				return 0;
-			s->st = COLON;
+				goto fail;
+			st = COLON;
 			continue;
 		case VALUE_OR_CLOSE:
 			if (c == ']') {
-				s->depth--;
-				s->st = s->depth ? COMMA_OR_CLOSE : DONE;
+				CLOSE();
 				continue;
 			}
 			/* fall through */
 		case VALUE:
 			break;
 		}
-		if (c == '{' || c == '[') {
-			if (s->depth >= s->maxdepth)
-				return fault(f, i, "nesting deeper than 1000 levels");
-			if (c == '{')
-				s->kinds[s->depth / 8] |= (unsigned char)(1u << (s->depth % 8));
-			else
-				s->kinds[s->depth / 8] &= (unsigned char)~(1u << (s->depth % 8));
-			s->depth++;
-			s->st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
-			continue;
-		}
-		/* the longest of the other tokens, -Infinity, is 9 bytes */
-		if (more && c != '"' && n - i < 10 && !(c == '-' || is_digit(c)))
-			goto need_more;
-		if (c == '"') {
+		if (c == '-' || is_digit(c)) {
+			if (more && (number_fault(e, n, i) >= n ||
+				     (c == '-' && n - i < 10 && e[i + 1] == 'I')))
+				goto need_more;
+			len = number_length(e + i);
+			if (!len && (len = python_constant(e + i, n - i)) != 0) {
+				if (!allow_nan)
+					goto nan;
+			} else if (!len) {
+				if (number_fault(e, n, i) >= n && at_eof)
+					goto end;
+				r = fault(f, i, "invalid number");
+				goto fail;
+			}
+		} else if (c == '"') {
 			if (more && !string_end(e, n, i))
 				goto need_more;
 			if (!(len = string_length(e, n, i, f)))
-				return 0;
+				goto fail;
+		} else if (c == '{' || c == '[') {
+			if (depth >= s->maxdepth) {
+				r = fault(f, i, "nesting deeper than 1000 levels");
+				goto fail;
+			}
+			if (c == '{')
+				s->kinds[depth / 8] |= (unsigned char)(1u << (depth % 8));
+			else
+				s->kinds[depth / 8] &= (unsigned char)~(1u << (depth % 8));
+			depth++;
+			st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+			continue;
+		} else if (more && n - i < 10) {
+			/* the longest of the other tokens, Infinity, is 8 bytes */
+			goto need_more;
 		} else if ((len = python_constant(e + i, n - i)) != 0) {
 			if (!allow_nan)
-				return fault(f, i, "NaN and Infinity are not JSON (Python's json writes "
-						   "them): read them with --allow-nan");
-		} else if (c == '-' || (c >= '0' && c <= '9')) {
-			if (more && number_fault(e, n, i) >= n)
-				goto need_more;
-			len = number_length(e + i);
-			if (!len) {
-				size_t k = number_fault(e, n, i);
-
-				return k >= n && at_eof ? unexpected(f, e, n, n)
-							: fault(f, i, "invalid number");
-			}
+				goto nan;
 		} else if (n - i >= 4 && (memcmp(e + i, "true", 4) == 0 || memcmp(e + i, "null", 4) == 0))
 			len = 4;
 		else if (n - i >= 5 && memcmp(e + i, "false", 5) == 0)
 			len = 5;
 		else
-			return unexpected(f, e, n, i);
-		s->st = s->depth ? COMMA_OR_CLOSE : DONE;
+			goto unexpected;
+		st = depth ? COMMA_OR_CLOSE : DONE;
 	}
-	if (s->st == DONE || more) {
+#undef IS_OBJECT
+#undef CLOSE
+	if (st == DONE || more) {
 		*stop = n;
-		return s->st == DONE ? 1 : 2;
+		r = st == DONE ? 1 : 2;
+		goto out;
 	}
-	return unexpected(f, e, n, n);
+end:
+	i = n;
+unexpected:
+	*stop = i;
+	r = unexpected(f, e, n, i);
+	goto out;
+nan:
+	*stop = i;
+	r = fault(f, i, "NaN and Infinity are not JSON (Python's json writes them): read them "
+			"with --allow-nan");
+	goto out;
+fail:
+	*stop = i;
+	r = 0;
+	goto out;
 need_more:
 	*stop = i;
-	return 2;
+	r = 2;
+out:
+	s->st = st;
+	s->depth = depth;
+	return r;
 }
 
 /* The verdict on one whole element e[0..n). */
