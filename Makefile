@@ -23,7 +23,7 @@ LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) -lm -pthread
 
 ALL_CFLAGS = $(WARN) $(DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
-CORE_SRC = src/diag.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/shortest.c src/stats.c src/calc.c src/block.c src/span.c
+CORE_SRC = src/diag.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/readfloat.c src/shortest.c src/stats.c src/calc.c src/block.c src/span.c
 SRC      = $(CORE_SRC) src/stream.c src/pgzip.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/keysel.c src/fmt_raw.c src/convert.c src/objrows.c src/progress.c src/range.c src/main.c
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
@@ -172,9 +172,11 @@ bench: lrelu tests/bench/shortest_bench
 plot: lrelu
 	LRELU=$(CURDIR)/lrelu sh samples/curves.sh
 
-# src/pow10.h, the table of powers of ten for shortest.c (committed).
+# src/pow10.h and src/pow5.h, the tables of powers of ten and five for
+# shortest.c and readfloat.c (committed).
 pow10:
 	python3 src/mkpow10.py > src/pow10.h.tmp && mv src/pow10.h.tmp src/pow10.h
+	python3 src/mkpow10.py read > src/pow5.h.tmp && mv src/pow5.h.tmp src/pow5.h
 
 install: lrelu
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \

@@ -16,6 +16,7 @@
 
 #include "diag.h"
 #include "floatfmt.h"
+#include "readfloat.h"
 
 static int is_blank(char c)
 {
@@ -86,41 +87,26 @@ static int exact(const struct lr_calc *c, const struct lr_small *a, const struct
 	return LR_CALC_NEW;
 }
 
-/*
- * The value of finite non-zero digits x->dig * 10^x->exp (sign aside)
- * correctly rounded to float64 (f32: to float32), where that takes one
- * operation (W. D. Clinger, "How to read floating point numbers
- * accurately", 1990): when the digits are an integer m exactly
- * representable in the type and 10^|exp| is too, m * 10^exp or
- * m / 10^-exp is one correctly rounded operation. Returns 0 for the
- * numbers that need strtod.
- */
-static int fast_value(const struct lr_dec *x, int f32, double *y)
+/* The value of the finite non-zero digits x->dig * 10^x->exp (sign
+ * aside) correctly rounded to float64 (f32: float32); strtod for what
+ * readfloat.c leaves. */
+static double decimal_value(const struct lr_dec *x, int f32)
 {
-	static const double p64[23] = {
-		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-	};
-	static const float p32[11] = { 1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f };
-	uint64_t m = 0;
-	int64_t e = x->exp;
+	char buf[LR_DEC_MAXDIG + 32];
+	uint64_t w = 0;
+	double y;
+	float f;
 
-	if (x->ndig > (f32 ? 8 : 16))
-		return 0;
-	for (int32_t i = 0; i < x->ndig; i++)
-		m = m * 10 + (uint64_t)(x->dig[i] - '0');
-	if (f32) {
-		float f = (float)m;   /* exact: m < 2^24 */
-
-		if (m > (1u << 24) || e < -10 || e > 10)
-			return 0;
-		*y = e < 0 ? f / p32[-e] : f * p32[e];
-		return 1;
+	if (x->ndig <= 19) {
+		for (int32_t i = 0; i < x->ndig; i++)
+			w = w * 10 + (uint64_t)(x->dig[i] - '0');
+		if (f32 ? lr_read32(w, x->exp, &f) : lr_read64(w, x->exp, &y))
+			return f32 ? (double)f : y;
 	}
-	if (m > ((uint64_t)1 << 53) || e < -22 || e > 22)
-		return 0;
-	*y = e < 0 ? (double)m / p64[-e] : (double)m * p64[e];
-	return 1;
+	/* The normalised digits, so the text strtod sees is bounded. */
+	memcpy(buf, x->dig, (size_t)x->ndig);
+	snprintf(buf + x->ndig, sizeof buf - (size_t)x->ndig, "e%lld", (long long)x->exp);
+	return f32 ? (double)strtof(buf, NULL) : strtod(buf, NULL);
 }
 
 /* Emulated binary arithmetic. */
@@ -128,7 +114,6 @@ static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, ch
 		  size_t *outlen)
 {
 	static _Thread_local struct lr_dec r;
-	char buf[LR_DEC_MAXDIG + 32];
 	const struct lr_notation *nt = c->k.mode == LR_MODE_GRAD ? &plain : &x->nt;
 	double y;
 	int e, nd;
@@ -139,12 +124,8 @@ static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, ch
 		y = INFINITY;
 	else if (x->ndig == 0)
 		y = 0;
-	else if (!fast_value(x, c->dtype == LR_DTYPE_F32, &y)) {
-		/* The normalised digits, so the text strtod sees is bounded. */
-		memcpy(buf, x->dig, (size_t)x->ndig);
-		snprintf(buf + x->ndig, sizeof buf - (size_t)x->ndig, "e%lld", (long long)x->exp);
-		y = c->dtype == LR_DTYPE_F32 ? (double)strtof(buf, NULL) : strtod(buf, NULL);
-	}
+	else
+		y = decimal_value(x, c->dtype == LR_DTYPE_F32);
 	if (x->neg)
 		y = -y;
 	if (c->dtype == LR_DTYPE_F32)
@@ -198,6 +179,42 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 			if (!neg && m)
 				return LR_CALC_COPY;
 			*outlen = lr_dec_mul_simple(neg, m, e, &c->dec[si], out);
+			return LR_CALC_NEW;
+		}
+	}
+	/* The exact gradient of the common shape: 1 or the slope's text. */
+	if (c->dtype == LR_DTYPE_EXACT && !c->precision && c->k.mode == LR_MODE_GRAD && c->slope_text) {
+		int neg, e;
+		uint64_t m;
+
+		if (lr_dec_parse_simple(in, n, &neg, &m, &e) == 0) {
+			if ((m && !neg) || (!m && c->k.zero_grad_one)) {
+				out[0] = '1';
+				*outlen = 1;
+			} else {
+				memcpy(out, c->slope_text[si], c->slope_len[si]);
+				*outlen = c->slope_len[si];
+			}
+			return LR_CALC_NEW;
+		}
+	}
+	/* --dtype on the common shape: read correctly rounded without the
+	 * general parser (what binary() does for it) */
+	if (c->dtype != LR_DTYPE_EXACT && !c->precision) {
+		int neg, e, f32 = c->dtype == LR_DTYPE_F32;
+		uint64_t m;
+		double y = 0;
+		float f = 0;
+
+		if (lr_dec_parse_simple(in, n, &neg, &m, &e) == 0 &&
+		    (m == 0 || (f32 ? lr_read32(m, e, &f) : lr_read64(m, e, &y)))) {
+			if (f32) {
+				f = lr_kernel_one32(&c->k, neg ? -f : f, c->k.slope32[si]);
+				*outlen = lr_print32(f, out);
+			} else {
+				y = lr_kernel_one64(&c->k, neg ? -y : y, c->k.slope64[si]);
+				*outlen = lr_print64(y, out);
+			}
 			return LR_CALC_NEW;
 		}
 	}

@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "floatfmt.h"
 #include "objrows.h"
+#include "readfloat.h"
 
 #ifndef CONV_VALUES
 #define CONV_VALUES 16384 /* the widest row to binary */
@@ -422,7 +423,19 @@ static double text_value(const struct lr_convert *cv, const char *t, size_t n)
 {
 	char buf[LR_DEC_MAXDIG + 64];
 	static struct lr_dec d;
+	int narrow = cv->to == &lr_format_f16 || cv->to == &lr_format_bf16;
+	int f32 = cv->to == &lr_format_f32 || (cv->to == &lr_format_npy && cv->o->dtype == LR_DTYPE_F32);
+	int neg, e;
+	uint64_t m;
+	double y = 0;
+	float f = 0;
 
+	/* the common shape, correctly rounded without strtod */
+	if (!narrow && lr_dec_parse_simple(t, n, &neg, &m, &e) == 0 &&
+	    (m == 0 || (f32 ? lr_read32(m, e, &f) : lr_read64(m, e, &y)))) {
+		y = f32 ? (double)f : y;
+		return neg ? -y : y;
+	}
 	if (lr_dec_parse(&d, t, n, 0) != LR_DEC_OK) {
 		/* trim blanks kept around CSV numbers */
 		while (n && (*t == ' ' || *t == '\t')) {
