@@ -84,41 +84,74 @@ DEFINE_ONE(lr_kernel_one32, float)
 DEFINE_SPAN(span64, double)
 DEFINE_SPAN(span32, float)
 
-/* Rows of nslopes values (inner == 1): the slope changes every value, so
- * a table lookup per value instead of a span per value. */
-#define DEFINE_ROWS(NAME, T, SLOPES)                                          \
-	static void NAME(const struct lr_kernel *k, T *v, size_t n, size_t c)  \
+/* v[0..n) with slope a[i] each: the per-channel loops of rows below,
+ * vectorized like the spans. */
+#define DEFINE_LANES(NAME, T)                                                 \
+	LR_CLONES static void NAME(const struct lr_kernel *k, T *v, size_t n,  \
+				   const T *a)                                 \
 	{                                                                     \
-		size_t i, ns = k->nslopes;                                    \
-		const T *a = k->SLOPES;                                       \
+		size_t i;                                                     \
 		switch (k->mode) {                                            \
 		case LR_MODE_IDENTITY:                                        \
-			return;                                               \
+			break;                                                \
 		case LR_MODE_GRAD:                                            \
-			for (i = 0; i < n; i++) {                             \
-				int one = k->zero_grad_one ? v[i] >= 0 : v[i] > 0; \
-				v[i] = one ? (T)1 : a[c];                     \
-				c = c + 1 == ns ? 0 : c + 1;                  \
-			}                                                     \
-			return;                                               \
+			if (k->zero_grad_one)                                 \
+				for (i = 0; i < n; i++)                       \
+					v[i] = v[i] >= 0 ? (T)1 : a[i];       \
+			else                                                  \
+				for (i = 0; i < n; i++)                       \
+					v[i] = v[i] > 0 ? (T)1 : a[i];        \
+			break;                                                \
 		case LR_MODE_INVERSE:                                         \
 			for (i = 0; i < n; i++) {                             \
-				T q = v[i] / a[c];                            \
+				T q = v[i] / a[i];                            \
 				v[i] = v[i] > 0 ? v[i] : q;                   \
-				c = c + 1 == ns ? 0 : c + 1;                  \
 			}                                                     \
-			return;                                               \
+			break;                                                \
 		default:                                                      \
 			for (i = 0; i < n; i++) {                             \
-				T m = v[i] * a[c];                            \
+				T m = v[i] * a[i];                            \
 				v[i] = v[i] > 0 ? v[i] : m;                   \
-				c = c + 1 == ns ? 0 : c + 1;                  \
 			}                                                     \
 		}                                                             \
 	}
 
-DEFINE_ROWS(rows64, double, slope64)
-DEFINE_ROWS(rows32, float, slope32)
+DEFINE_LANES(lanes64, double)
+DEFINE_LANES(lanes32, float)
+
+/* The slopes of rows of nslopes channels laid out as a repeating pattern
+ * of whole rows, at most this many values long. */
+#define ROWS_PATTERN 1024
+
+/* Rows of nslopes values (inner == 1), the first in channel c: the
+ * slopes repeat with the rows, so the values go in pieces of a pattern
+ * of whole rows, each slope in its lane. */
+#define DEFINE_ROWS(NAME, LANES, T, SLOPES)                                   \
+	static void NAME(const struct lr_kernel *k, T *v, size_t n, size_t c)  \
+	{                                                                     \
+		T pat[ROWS_PATTERN];                                          \
+		size_t i, ns = k->nslopes, len;                               \
+		if (ns > ROWS_PATTERN) {                                      \
+			/* one value at a time */                             \
+			for (i = 0; i < n; i++) {                             \
+				LANES(k, v + i, 1, k->SLOPES + c);            \
+				c = c + 1 == ns ? 0 : c + 1;                  \
+			}                                                     \
+			return;                                               \
+		}                                                             \
+		len = ROWS_PATTERN / ns * ns;                                 \
+		if (len > n)                                                  \
+			len = n;                                              \
+		for (i = 0; i < len; i++) {                                   \
+			pat[i] = k->SLOPES[c];                                \
+			c = c + 1 == ns ? 0 : c + 1;                          \
+		}                                                             \
+		for (i = 0; i < n; i += len)                                  \
+			LANES(k, v + i, n - i < len ? n - i : len, pat);      \
+	}
+
+DEFINE_ROWS(rows64, lanes64, double, slope64)
+DEFINE_ROWS(rows32, lanes32, float, slope32)
 
 /* Walks v in runs of one channel: value i has channel
  * ((first + i) / inner) % nslopes. */
