@@ -19,12 +19,17 @@ enum lr_dtype { LR_DTYPE_EXACT, LR_DTYPE_F64, LR_DTYPE_F32 };
 /* Most significant digits --precision accepts. */
 #define LR_PRECISION_MAX 100
 
+/* Room for a slope's text, as lr_dec_format writes it plainly. */
+#define LR_SLOPE_TEXT 80
+
 /* A result is at most this many bytes longer than its input text. */
 #define LR_CALC_SLACK 256
 
 struct lr_calc {
 	struct lr_kernel k;         /* mode, zero-grad and binary slopes */
 	const struct lr_small *dec; /* the k.nslopes slopes as exact decimals */
+	const char (*slope_text)[LR_SLOPE_TEXT]; /* and as text, slope_len[i] bytes each */
+	const size_t *slope_len;
 	enum lr_dtype dtype;
 	int precision;              /* significant digits, 0 for all */
 	unsigned parse_flags;       /* LR_DEC_JSON for JSON tokens */

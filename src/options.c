@@ -221,10 +221,14 @@ static int parse_slopes(struct lr_options *o, const char *arg)
 	free(o->slope_dec);
 	free(o->slope64);
 	free(o->slope32);
+	free(o->slope_text);
+	free(o->slope_len);
 	o->slope_dec = calloc(n, sizeof *o->slope_dec);
 	o->slope64 = calloc(n, sizeof *o->slope64);
 	o->slope32 = calloc(n, sizeof *o->slope32);
-	if (!o->slope_dec || !o->slope64 || !o->slope32) {
+	o->slope_text = calloc(n, sizeof *o->slope_text);
+	o->slope_len = calloc(n, sizeof *o->slope_len);
+	if (!o->slope_dec || !o->slope64 || !o->slope32 || !o->slope_text || !o->slope_len) {
 		lr_error_sys("out of memory");
 		return -1;
 	}
@@ -255,6 +259,13 @@ static int parse_slopes(struct lr_options *o, const char *arg)
 		 * then double to float. */
 		o->slope64[i] = strtod(buf, NULL);
 		o->slope32[i] = (float)o->slope64[i];
+		{
+			static const struct lr_notation plain = { 0, 'e', 0 };
+			static struct lr_dec d;
+
+			lr_dec_from_small(&d, &o->slope_dec[i]);
+			o->slope_len[i] = lr_dec_format(&d, &plain, o->slope_text[i]);
+		}
 	}
 	return 0;
 }
@@ -765,6 +776,8 @@ void lr_options_calc(const struct lr_options *o, struct lr_calc *c)
 	c->k.slope64 = o->slope64;
 	c->k.slope32 = o->slope32;
 	c->dec = o->slope_dec;
+	c->slope_text = o->slope_text;
+	c->slope_len = o->slope_len;
 	c->dtype = o->dtype;
 	c->precision = o->precision;
 	c->skip_invalid = o->skip_invalid;
@@ -777,6 +790,8 @@ void lr_options_free(struct lr_options *o)
 	free(o->slope_dec);
 	free(o->slope64);
 	free(o->slope32);
+	free(o->slope_text);
+	free(o->slope_len);
 	free(o->cols);
 	if (o->na_text)
 		free((void *)o->na);

@@ -44,6 +44,8 @@ struct lr_options {
 	struct lr_small *slope_dec;
 	double *slope64;
 	float *slope32;
+	char (*slope_text)[LR_SLOPE_TEXT]; /* each slope as exact grad writes it */
+	size_t *slope_len;
 	struct lr_colspec *cols; /* NULL: every column */
 	size_t ncols;
 	int delimiter;    /* 0: the format's own, or sniffed where no suffix says */
