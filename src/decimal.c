@@ -215,6 +215,46 @@ static int u64_digits(uint64_t v, char *out, int width)
 	return n;
 }
 
+/* The 8 digits of n < 10^8, zero-padded, as the little-endian word
+ * whose bytes are their ASCII, most significant first: the number
+ * split into halves, quarters and single digits in lanes of one word
+ * (multiplications by 10486 / 2^20 and 103 / 2^10 divide the lanes by
+ * 100 and 10 exactly in these ranges; the unit test checks every n). */
+static inline uint64_t eight_digits(uint32_t n)
+{
+	uint64_t x = n / 10000 | (uint64_t)(n % 10000) << 32;
+	uint64_t q = (x * 10486 >> 20) & 0x0000007F0000007Full;
+
+	x = q | (x - 100 * q) << 16;
+	q = (x * 103 >> 10) & 0x000F000F000F000Full;
+	x = q | (x - 10 * q) << 8;
+	return x | 0x3030303030303030ull;
+}
+
+/* The digits of 0 < v < 10^16 without leading or trailing zeros: at
+ * *dig (16 bytes of buf[32] readable from there), their count
+ * returned; *tz gets the trailing zeros dropped. */
+static inline int sixteen_digits(uint64_t v, char *buf, const char **dig, int *tz)
+{
+	uint64_t hi = eight_digits((uint32_t)(v / 100000000)), lo = eight_digits((uint32_t)(v % 100000000));
+	uint64_t zh = hi ^ 0x3030303030303030ull, zl = lo ^ 0x3030303030303030ull;
+	int lead = zh ? __builtin_ctzll(zh) >> 3 : 8 + (__builtin_ctzll(zl) >> 3);
+
+	memcpy(buf, &hi, 8);
+	memcpy(buf + 8, &lo, 8);
+	*tz = zl ? __builtin_clzll(zl) >> 3 : 8 + (__builtin_clzll(zh) >> 3);
+	*dig = buf + lead;
+	return 16 - lead - *tz;
+}
+
+int lr_dec_eight_digits_(uint32_t n, char *out)
+{
+	uint64_t w = eight_digits(n);
+
+	memcpy(out, &w, 8);
+	return 8;
+}
+
 static int u128_digits(u128 v, char *out)
 {
 	const uint64_t p19 = 10000000000000000000ull;
@@ -228,43 +268,11 @@ static int u128_digits(u128 v, char *out)
 	return n + u64_digits(lo, out + n, 19);
 }
 
-/* Non-zero if the 4 bytes at p are all ASCII digits; *val gets their
- * value. SWAR: one load and a few arithmetic steps instead of 4 loops. */
-static inline int four_digits(const unsigned char *p, uint32_t *val)
-{
-	uint32_t x;
-
-	memcpy(&x, p, 4);
-	if ((x & 0xF0F0F0F0u) != 0x30303030u || ((x + 0x06060606u) & 0xF0F0F0F0u) != 0x30303030u)
-		return 0;
-	x -= 0x30303030u;
-	/* Little-endian: the first digit is the lowest byte. */
-	x = (x * 10 + (x >> 8)) & 0x00FF00FFu;
-	*val = (x & 0xFF) * 100 + (x >> 16);
-	return 1;
-}
-
-/* Reads digits from p while they last, into *v; returns the end. */
-static inline __attribute__((always_inline)) const unsigned char *read_digits(const unsigned char *p, const unsigned char *end,
-					uint64_t *v)
-{
-	uint32_t four;
-
-	if (sizeof(uint32_t) == 4 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-		while (end - p >= 4 && four_digits(p, &four)) {
-			*v = *v * 10000 + four;
-			p += 4;
-		}
-	while (p < end && (unsigned)(*p - '0') < 10)
-		*v = *v * 10 + (unsigned)(*p++ - '0');
-	return p;
-}
-
 int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n, *first;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *first, *dot = end;
 	uint64_t v = 0;
-	int frac = 0, seen;
+	unsigned d;
 
 	*neg = 0;
 	if (p < end && (*p == '-' || *p == '+')) {
@@ -272,36 +280,34 @@ int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp
 		p++;
 	}
 	first = p;
-	while (p < end && *p == '0')
+	while (p < end && (d = (unsigned)*p - '0') < 10) {
+		v = v * 10 + d;
 		p++;
-	seen = p > first;
-	/* Integer digits: at most 19 significant ones fit. */
-	first = p;
-	p = read_digits(p, end, &v);
-	if (p - first > 19)
-		return -1;
-	seen |= p > first;
-	if (p < end && *p == '.') {
-		const unsigned char *f = ++p;
-		int nd = (int)(f - 1 - first);
-
-		if (v == 0) {
-			/* Zeros right after the point are not significant. */
-			while (p < end && *p == '0')
-				p++;
-			nd = 0;
-		}
-		first = p;
-		p = read_digits(p, end, &v);
-		if (nd + (p - first) > 19)
-			return -1;
-		frac = (int)(p - f);
-		seen |= p > f;
 	}
-	if (p != end || !seen)
+	if (p < end && *p == '.') {
+		dot = p++;
+		while (p < end && (d = (unsigned)*p - '0') < 10) {
+			v = v * 10 + d;
+			p++;
+		}
+	}
+	if (p != end || p - first == (dot < end))
 		return -1;
+	if (p - first - (dot < end) > 19) {
+		/* more than 19 digits: fine if the leading zeros make up for
+		 * them (v has wrapped otherwise) */
+		int sig = 0;
+
+		for (p = first, v = 0; p < end; p++)
+			if (*p != '.') {
+				v = v * 10 + (unsigned)(*p - '0');
+				sig += v != 0;
+			}
+		if (sig > 19)
+			return -1;
+	}
 	*m = v;
-	*exp = -frac;
+	*exp = dot < end ? -(int)(end - dot - 1) : 0;
 	return 0;
 }
 
@@ -426,7 +432,9 @@ size_t lr_dec_mul_pow10(const char *s, size_t n, const struct lr_small *a, char 
 
 size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out)
 {
-	char dig[48];
+	static const char zeros[32] = "00000000000000000000000000000000";
+	static const char head[32] = "0.000000000000000000000000000000";
+	char buf[64], *dig = buf;
 	uint64_t small;
 	int nd;
 	int64_t e = (int64_t)exp + a->exp, point;
@@ -438,7 +446,33 @@ size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
 		out[n++] = '0';
 		return n;
 	}
-	if (!__builtin_mul_overflow(m, a->m, &small)) {
+	if (!__builtin_mul_overflow(m, a->m, &small) && small < 10000000000000000ull) {
+		/* The common case: the digits in one go, and the layout in
+		 * moves of fixed size (out has room past the result). */
+		const char *d;
+		int tz;
+
+		nd = sixteen_digits(small, buf, &d, &tz);
+		e += tz;
+		point = nd + e;
+		if (e >= 0 && e <= LR_DEC_PLAIN_ZEROS) {
+			memcpy(out + n, d, 16);
+			memcpy(out + n + nd, zeros, 32);
+			return n + (size_t)(nd + e);
+		}
+		if (e < 0 && point > 0) {
+			memcpy(out + n, d, 16);
+			out[n + (size_t)point] = '.';
+			memcpy(out + n + (size_t)point + 1, d + point, 16);
+			return n + (size_t)nd + 1;
+		}
+		if (point <= 0 && -point <= LR_DEC_PLAIN_ZEROS) {
+			memcpy(out + n, head, 32);
+			memcpy(out + n + 2 - point, d, 16);
+			return n + 2 + (size_t)(nd - point);
+		}
+		memmove(buf, d, (size_t)nd);
+	} else if (!__builtin_mul_overflow(m, a->m, &small)) {
 		/* Trailing zeros go to the exponent before the digits are
 		 * written; for most slopes there are none. */
 		while (small % 10 == 0) {

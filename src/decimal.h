@@ -88,6 +88,10 @@ size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
  * needs 64 bytes. */
 size_t lr_dec_mul_pow10(const char *s, size_t n, const struct lr_small *a, char *out);
 
+/* For the unit test: the 8 digits of n < 10^8, zero-padded, to out;
+ * returns 8. */
+int lr_dec_eight_digits_(uint32_t n, char *out);
+
 /* Parses a slope-like number into *a: finite, at most 19 significant
  * digits. Returns LR_DEC_OK, LR_DEC_EINVAL or LR_DEC_ERANGE. */
 int lr_small_parse(struct lr_small *a, const char *s, size_t n);
