@@ -9,8 +9,8 @@
 #   VALUES=10000000  values in the generated CSV
 #   RSS_GB=0      if > 0, also stream this many GB of each format through
 #                 lrelu and report its peak RSS
-#   ONLY=         csv, json, ndjson, binary, gzip or print: time that
-#                 section alone
+#   ONLY=         matrix, csv, json, ndjson, binary, gzip or print: time
+#                 that section alone
 set -u
 cd "$(dirname "$0")/../.." || exit 3
 LRELU=${LRELU:-./lrelu}
@@ -199,6 +199,91 @@ if command -v pigz >/dev/null; then
 fi
 time_cmd "zcat | mawk | gzip -6" "zcat '$gz' | mawk -F, -v OFS=, 'NR > 1 { for (i = 1; i <= NF; i++) if (\$i < 0) \$i = \$i * 0.01 } { print }' | gzip -6"
 report "csv.gz to csv.gz (level 6), slope 0.01: $VALUES values, $(wc -c <"$gz") bytes compressed"
+fi
+
+# The workload matrix: every job a user runs, each as a ratio to `cat`
+# of the same input (issue 21's targets), and their geometric mean.
+# cat_of FILE: the median time of cat FILE > /dev/null, FAST_RUNS runs.
+cat_of() {
+	times=
+	i=0
+	while [ "$i" -lt "$FAST_RUNS" ]; do
+		times="$times $(run_once "cat '$1'")"
+		i=$((i + 1))
+	done
+	printf '%s\n' $times | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
+# job NAME BASE COMMAND [peer]: times COMMAND (RUNS runs; FAST_RUNS when
+# it is quick) and prints its median, the cat time BASE, their ratio and
+# the peak RSS; the ratio joins the geometric mean unless it is a peer's.
+job() {
+	times=
+	i=0
+	n=$RUNS
+	while [ "$i" -lt "$n" ]; do
+		t=$(run_once "$3") || return
+		times="$times $t"
+		i=$((i + 1))
+		# quick jobs get more runs, as cat does
+		[ "$i" -eq 1 ] && [ "$(echo "$t < 0.3" | bc -l)" -eq 1 ] && n=$FAST_RUNS
+	done
+	med=$(printf '%s\n' $times | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	rss=$(/usr/bin/time -f %M sh -c "exec $3" 2>&1 >/dev/null | tail -n 1)
+	awk -v n="$1" -v m="$med" -v b="$2" -v r="$rss" 'BEGIN {
+		printf "%-40s %9.3f %9.3f %8.2f %9.1f MiB\n", n, m, b, m / b, r / 1024 }'
+	[ "${4:-}" = peer ] || echo "$med $2" >>"$ratios"
+}
+
+if want matrix; then
+ratios=$(mktemp)
+f32=$DATA/values-$VALUES.f32
+npy=$DATA/values-$VALUES.npy
+gz=$DATA/values-$VALUES.csv.gz
+[ -s "$f32" ] || tail -n +2 "$csv" | "$LRELU" -m identity -f csv -t f32 -o "$f32"
+[ -s "$npy" ] || "$LRELU" -m identity -f f32 -t npy -o "$npy" "$f32"
+[ -s "$gz" ] || gzip -6 -c "$csv" >"$gz"
+L="'$LRELU'"
+c_csv=$(cat_of "$csv") c_json=$(cat_of "$json") c_nd=$(cat_of "$ndjson")
+c_f32=$(cat_of "$f32") c_npy=$(cat_of "$npy") c_gz=$(cat_of "$gz")
+echo
+echo "workload matrix: $VALUES values; ratio = lrelu / cat of the same input (medians)"
+printf '%-40s %9s %9s %8s %13s\n' job "lrelu s" "cat s" ratio "peak RSS"
+for s in 0.01 0.2 0.3 0.25 0.1234; do
+	job "CSV -s $s" "$c_csv" "$L -s $s '$csv'"
+done
+job "CSV -m prelu, a slope per column" "$c_csv" "$L -m prelu -s 0.1,0.2,0.3,0.25,0.01 '$csv'"
+job "cat | cat (a pipe's own cost)" "$c_csv" "cat '$csv' | cat" peer
+job "CSV -s 0.2 from a pipe" "$c_csv" "cat '$csv' | $L -s 0.2"
+job "CSV -s 0.01 from a pipe" "$c_csv" "cat '$csv' | $L -s 0.01"
+job "CSV -m grad" "$c_csv" "$L -m grad -s 0.2 '$csv'"
+job "CSV --dtype f32" "$c_csv" "$L --dtype f32 -s 0.2 '$csv'"
+job "CSV --dtype f64" "$c_csv" "$L --dtype f64 -s 0.2 '$csv'"
+job "CSV --precision 6" "$c_csv" "$L --precision 6 -s 0.2 '$csv'"
+job "CSV --with-input" "$c_csv" "$L --with-input -s 0.2 '$csv'"
+job "JSON array -s 0.01" "$c_json" "$L -s 0.01 '$json'"
+job "JSON array -s 0.2" "$c_json" "$L -s 0.2 '$json'"
+job "JSON array -s 0.2 from a pipe" "$c_json" "cat '$json' | $L -s 0.2"
+job "NDJSON -s 0.2" "$c_nd" "$L -s 0.2 '$ndjson'"
+job "NDJSON -s 0.2 from a pipe" "$c_nd" "cat '$ndjson' | $L -s 0.2 -f ndjson"
+job "float32 forward" "$c_f32" "$L -s 0.2 '$f32'"
+job "float32 grad" "$c_f32" "$L -m grad -s 0.2 '$f32'"
+job "float32 prelu, 5 channels" "$c_f32" "$L -m prelu -s 0.1,0.2,0.3,0.4,0.5 --channels 5 '$f32'"
+job "cat | cat (a pipe's own cost)" "$c_f32" "cat '$f32' | cat" peer
+job "float32 from a pipe" "$c_f32" "cat '$f32' | $L -s 0.2 -f f32"
+job ".npy forward" "$c_npy" "$L -s 0.2 '$npy'"
+job "float32 to CSV text" "$c_f32" "$L -s 0.2 -t csv '$f32'"
+job "CSV to .npy" "$c_csv" "$L -s 0.2 -t npy -o /dev/null '$csv'"
+job "csv.gz in, CSV out" "$c_gz" "$L -s 0.2 '$gz'"
+job "zcat (for the line above)" "$c_gz" "zcat '$gz'" peer
+gzo=$DATA/values-$VALUES.out.csv
+[ -s "$gzo" ] || "$LRELU" -s 0.2 "$csv" >"$gzo"
+job "csv.gz to csv.gz, level 6" "$c_gz" "$L -s 0.2 -z '$gz'"
+job "gzip -6 of the output (for the line above)" "$c_gz" "gzip -6 -c '$gzo'" peer
+echo "sizes: lrelu -z $("$LRELU" -s 0.2 -z "$gz" | wc -c) bytes, gzip -6 $(gzip -6 -c "$gzo" | wc -c) bytes"
+awk '{ s += log($1 / $2); n++ }
+	END { printf "geometric mean of the %d lrelu ratios: %.2f\n", n, exp(s / n) }' "$ratios"
+rm -f "$ratios"
 fi
 
 # Printing floats: the C library against shortest.c, per value.
