@@ -316,7 +316,12 @@ int lr_calc_is_missing(const struct lr_calc *c, const char *t, size_t n)
 
 int lr_calc_spans(const struct lr_calc *c)
 {
-	return c->dtype == LR_DTYPE_EXACT && !c->precision && !c->stats && c->k.nslopes == 1 &&
+	return !c->stats;
+}
+
+int lr_calc_spans_negatives_only(const struct lr_calc *c)
+{
+	return c->dtype == LR_DTYPE_EXACT && !c->precision && c->k.nslopes == 1 &&
 	       (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU) && !c->dec[0].neg;
 }
 

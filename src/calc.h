@@ -60,18 +60,22 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b);
 
 /*
  * Whether rows of numbers may be computed as SPAN cells (span.h) under
- * c: exact forward (or prelu with one slope) by a slope of 0 or more,
- * without --precision or --stats, so that a result depends on the
- * number's text alone and a positive number (or "0") is its own result.
- * A decoder makes SPAN cells only then, and lr_calc_block leaves them
- * as they are. A SPAN holds whole rows; any byte but a digit, '.' or
- * '-' separates fields, and every field is empty, or a number of at
- * most LR_SPAN_FIELD_MAX bytes: "0", digits with at most one point and
- * a non-zero digit, or '-' and digits with at most one point. Each
- * number becomes what lr_calc_text makes of it.
+ * c: any mode and dtype, without --stats, as a result depends on the
+ * number's text and its column alone. A decoder makes SPAN cells only
+ * then, and lr_calc_block leaves them as they are. A SPAN holds whole
+ * rows; any byte but a digit, '.' or '-' separates fields, and every
+ * field is empty, or a number of at most LR_SPAN_FIELD_MAX bytes: "0",
+ * digits with at most one point and a non-zero digit, or '-' and digits
+ * with at most one point. Each number becomes what lr_calc_text makes of
+ * it, in the channel of its column.
  */
 #define LR_SPAN_FIELD_MAX 128
 int lr_calc_spans(const struct lr_calc *c);
+
+/* Whether, further, a number of a SPAN without a '-' (or "0") is its own
+ * result: exact forward (or prelu) by one slope of 0 or more, without
+ * --precision. Then only the negative numbers need computing. */
+int lr_calc_spans_negatives_only(const struct lr_calc *c);
 
 /* Non-zero if s[0..n), space-trimmed, is a number in the CSV grammar. */
 int lr_calc_is_number(const char *s, size_t n);

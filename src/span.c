@@ -14,9 +14,10 @@
  * The carry out of one window goes into the next. With AVX-512, eight
  * windows go at a time, one in each 64-bit lane of the masks.
  *
- * The check lists where the negative numbers start; computing then
- * visits only those, copying the runs between them whole, since a
- * positive number is its own result.
+ * The check lists where the negative numbers start, where a positive
+ * number is its own result (exact forward by one slope of 0 or more),
+ * or else where every number starts; computing then visits only those,
+ * copying the runs between them whole.
  */
 #include "span.h"
 
@@ -183,10 +184,10 @@ static inline uint64_t count_bits(uint64_t x)
 	return (x * 0x0101010101010101u) >> 56;
 }
 
-/* The places a minus sign can be at in LR_SPAN_CHUNK bytes, and the
+/* The places a number can start at in LR_SPAN_CHUNK bytes, and the
  * room a flatten writes past them. */
 #define SPAN_NEG_SLACK 32
-#define SPAN_NEG_MAX ((LR_SPAN_CHUNK + 2) / 3 + SPAN_NEG_SLACK)
+#define SPAN_NEG_MAX ((LR_SPAN_CHUNK + 1) / 2 + SPAN_NEG_SLACK)
 
 /* Appends off + the index of each set bit of m at *pos, moving it on.
  * Writes eight entries whatever their number, so that most windows
@@ -248,7 +249,8 @@ struct span_state {
 	unsigned char cb, cd;                 /* the carries of rules B and D */
 	uint64_t nl;                          /* line ends so far */
 	const unsigned char *good;            /* the end of the rows found good */
-	uint16_t *neg;                        /* where the next minus sign's place goes */
+	uint16_t *neg;                        /* where the next place to visit goes */
+	int all;                              /* visit every number, not the negatives */
 };
 
 /* Checks the window at base (bytes p .. base) whose masks are m, where
@@ -295,7 +297,8 @@ span_window(struct span_state *st, const unsigned char *p, const unsigned char *
 	if (re)
 		st->good = base + 64 - __builtin_clzll(re);
 	st->nl += popcnt ? (uint64_t)__builtin_popcountll(lends) : count_bits(lends);
-	flatten(&st->neg, m->minus & upto, (uint16_t)(base - p));
+	/* the negatives, or every first byte of a non-empty field */
+	flatten(&st->neg, (st->all ? fs & ~sep : m->minus) & upto, (uint16_t)(base - p));
 	st->sep63 = sep >> 63;
 	st->dot63 = m->dot >> 63;
 	st->minus63 = m->minus >> 63;
@@ -325,7 +328,7 @@ span_check(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int 
 {
 	unsigned char delim = sc->delim;
 	const unsigned char *end = p + n, *base = p;
-	struct span_state st = { 1, 0, 0, (uint64_t)(prev_cr != 0), 0, 0, 0, 0, 0, p, neg };
+	struct span_state st = { 1, 0, 0, (uint64_t)(prev_cr != 0), 0, 0, 0, 0, 0, p, neg, sc->all };
 	struct lr_span_masks m;
 
 	*nneg = 0;
@@ -486,6 +489,90 @@ common_shape(const struct lr_span_scan *sc, const char *t, const uint16_t *neg, 
 	return i;
 }
 
+/* The length of the number at q, a SPAN's (its bytes are digits, '.'
+ * and a leading '-'). */
+static inline size_t span_number_length(const char *q)
+{
+	size_t n = (*q == '-') + number_run(q + (*q == '-'));
+
+	if (n >= 16)
+		while ((unsigned char)(q[n] - '.') < 12)
+			n++;
+	return n;
+}
+
+/*
+ * span_compute when every number is visited: start[0..nstart) are where
+ * the numbers of the checked rows p[0..*n) start. Each goes through the
+ * calculator in the channel of its column; a result other than a copy
+ * replaces it, and the runs between are copied whole. Where the slopes
+ * are per column (sc->columns), a row that is not blank must have as
+ * many fields as there are slopes: the rows end before the first that
+ * has not (*n is cut back to its start), which the field-by-field path
+ * then reports. Returns the length written, or SIZE_MAX if the
+ * calculator refused a number.
+ */
+static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned char *p, size_t *n,
+			       const uint16_t *start, size_t nstart, char *out)
+{
+	const char *t = (const char *)p, *run = t, *at = t, *end = t + *n, *row = t;
+	char *o = out, *o_row = out, res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
+	size_t i = 0, col = 0, nslopes = sc->calc->k.nslopes;
+	int filled = 0; /* the row has a byte other than its line end */
+
+	for (;;) {
+		const char *q = i < nstart ? t + start[i] : end;
+		size_t len, r;
+
+		if (sc->columns) {
+			/* the separators up to the number; at a line end the
+			 * row is checked, and written out so far */
+			for (; at < q; at++) {
+				if (*at != '\n' && *at != '\r') {
+					col += (unsigned char)*at == sc->delim;
+					filled = 1;
+					continue;
+				}
+				if (filled && col + 1 != nslopes) {
+					*n = (size_t)(row - t);
+					return (size_t)(o_row - out);
+				}
+				col = 0;
+				filled = 0;
+				copy_run(o, run, (size_t)(at + 1 - run));
+				o += at + 1 - run;
+				run = row = at + 1;
+				o_row = o;
+			}
+			filled = 1;
+		}
+		if (q == end)
+			break;
+		len = span_number_length(q);
+		at = q + len;
+		i++;
+		switch (lr_calc_text(sc->calc, col, q, len, res, &r)) {
+		case LR_CALC_COPY:
+			continue;
+		case LR_CALC_NEW:
+			break;
+		default:
+			return SIZE_MAX;
+		}
+		copy_run(o, run, (size_t)(q - run));
+		o += q - run;
+		if (r <= 64)
+			memcpy(o, res, 64);
+		else
+			memcpy(o, res, r);
+		o += r;
+		run = q + len;
+	}
+	copy_run(o, run, (size_t)(end - run));
+	o += end - run;
+	return (size_t)(o - out);
+}
+
 /*
  * Writes the results of the checked rows p[0..n) to out and returns
  * their length: each negative number replaced, the runs between them
@@ -498,7 +585,7 @@ common_shape(const struct lr_span_scan *sc, const char *t, const uint16_t *neg, 
  * Returns SIZE_MAX if the calculator refused a number.
  */
 static inline __attribute__((always_inline)) size_t
-span_compute(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
+span_compute(const struct lr_span_scan *sc, const unsigned char *p, size_t *np,
 	     const uint16_t *neg, size_t nneg, char *out,
 	     size_t (*common)(const struct lr_span_scan *, const char *, const uint16_t *, size_t,
 			      size_t, int, struct span_out *))
@@ -509,8 +596,10 @@ span_compute(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
 	/* k - dot + first - (first > dot) <= k + 14: no result of under
 	 * 16 bytes needs too many zeros */
 	int few = k + 14 <= LR_DEC_PLAIN_ZEROS;
-	size_t i = 0;
+	size_t i = 0, n = *np;
 
+	if (sc->all)
+		return span_compute_all(sc, p, np, neg, nneg, out);
 	for (;;) {
 		const char *q;
 		size_t r, len;
@@ -544,16 +633,27 @@ span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int p
 					  const unsigned char *, const unsigned char *, const unsigned char *))
 {
 	uint16_t neg[SPAN_NEG_MAX];
-	size_t good, r, nneg;
+	size_t good, r, nneg, checked;
+	uint64_t nl = 0;
 
 	if (n > LR_SPAN_CHUNK)
 		n = LR_SPAN_CHUNK;
-	good = span_check(sc, p, n, prev_cr, neg, &nneg, lines, classify, popcnt, flatten, blocks);
+	good = span_check(sc, p, n, prev_cr, neg, &nneg, &nl, classify, popcnt, flatten, blocks);
 	while (nneg && neg[nneg - 1] >= good)
 		nneg--;
-	r = span_compute(sc, p, good, neg, nneg, out, common);
+	checked = good;
+	r = span_compute(sc, p, &good, neg, nneg, out, common);
 	if (r == SIZE_MAX)
 		return SIZE_MAX;
+	if (good < checked) {
+		/* cut back to a row start: count the line ends again */
+		const unsigned char *q;
+
+		nl = 0;
+		for (q = p; q < p + good; q++)
+			nl += *q == '\r' || (*q == '\n' && !(q == p ? prev_cr : q[-1] == '\r'));
+	}
+	*lines += nl;
 	*outlen = r;
 	return good;
 }
@@ -804,7 +904,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,avx512vpopcntdq,g
 
 			st->good = base + 64 * last + 64 - __builtin_clzll(m);
 		}
-		_mm512_storeu_si512((void *)minus, MINUS);
+		_mm512_storeu_si512((void *)minus, st->all ? _mm512_andnot_si512(sep, fs) : MINUS);
 		for (j = 0; j < 8; j++)
 			flatten_vbmi2(&st->neg, minus[j], (uint16_t)(base + 64 * j - p));
 		sep_p = sep;
@@ -847,10 +947,12 @@ span_rows_avx512(const struct lr_span_scan *sc, const unsigned char *p, size_t n
 
 void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_calc *c)
 {
-	const struct lr_small *a = lr_calc_spans(c) ? &c->dec[0] : NULL;
+	const struct lr_small *a = lr_calc_spans_negatives_only(c) ? &c->dec[0] : NULL;
 
 	sc->delim = delim;
 	sc->calc = c;
+	sc->all = !a;
+	sc->columns = c->k.nslopes > 1;
 	sc->k = a && a->m == 1 && a->exp < 0 && a->exp >= -16 ? (unsigned)-a->exp : 0;
 	/* result byte j of a common shape with d integer digits: "-0."
 	 * and zeros (from head, 0-31), the d digits, then the digits

@@ -14,6 +14,8 @@
 struct lr_span_scan {
 	unsigned char delim;
 	unsigned k;                 /* the slope is 10^-k, 1 <= k <= 16; else 0 */
+	int all;                    /* every number is computed, not the negatives only */
+	int columns;                /* the channel is the column: several slopes */
 	const struct lr_calc *calc; /* what the rows are computed under */
 	unsigned char perm[17][32]; /* result bytes by integer digits (span.c) */
 	unsigned char classes[128]; /* each byte's classes, a bit each (span.c) */
@@ -25,10 +27,10 @@ struct lr_span_scan {
 /* Most bytes lr_span_rows takes in one call. */
 #define LR_SPAN_CHUNK 4096
 
-/* Bytes out must have for the rows of n input bytes: a negative number
- * and its separator take three bytes or more, and each result is at
- * most LR_CALC_SLACK bytes longer than its number. */
-#define LR_SPAN_ROOM(n) ((n) + ((n) + 2) / 3 * LR_CALC_SLACK + 64)
+/* Bytes out must have for the rows of n input bytes: a number and its
+ * separator take two bytes or more, and each result is at most
+ * LR_CALC_SLACK bytes longer than its number. */
+#define LR_SPAN_ROOM(n) ((n) + ((n) + 1) / 2 * LR_CALC_SLACK + 64)
 
 /* Prepares a scan of rows separated into fields by delim, which is not
  * a digit, '.' or '-', computed under c (lr_calc_spans(c) holds; c must

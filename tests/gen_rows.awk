@@ -4,7 +4,9 @@
 # and trailing zeros, a point first or last, 1 to 70 digits), empty
 # fields and lines, LF/CRLF/CR, and with probability odd per field a
 # field that must end the run: a number in another form, or not one.
-# Usage: awk -v seed=N -v rows=R -v odd=P [-v delim=D] -f gen_rows.awk
+# Usage: awk -v seed=N -v rows=R -v odd=P [-v delim=D] [-v width=W] -f gen_rows.awk
+# [-v ragged=R] (W: the fields of most rows, random from 1 to 10 if not
+# given; R: the share of rows of another width, 0.1 if not given)
 function digits(n,   s, i) {
 	s = ""
 	for (i = 0; i < n; i++) s = s int(rand() * 10)
@@ -46,10 +48,11 @@ BEGIN {
 	if (delim == "") delim = ","
 	if (rand() < 0.2) printf "\357\273\277"
 	if (rand() < 0.5) printf "a%sb%sc\n", delim, delim
-	width = 1 + int(rand() * 10)
+	if (width == "") width = 1 + int(rand() * 10)
+	if (ragged == "") ragged = 0.1
 	for (i = 0; i < rows; i++) {
 		if (rand() < 0.03) { printf "%s", eol(); continue }
-		n = rand() < 0.1 ? 1 + int(rand() * 12) : width
+		n = rand() < ragged ? 1 + int(rand() * 12) : width
 		line = ""
 		for (j = 0; j < n; j++) {
 			f = rand() < odd ? oddfield() : rand() < 0.04 ? "" : plain()
