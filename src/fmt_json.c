@@ -64,6 +64,9 @@ struct json_dec {
 	const struct lr_options *o;
 	struct lr_block *blk;
 	struct lr_keysel *ks;       /* --columns, or NULL */
+	struct lr_calc calc;        /* what rows of numbers are computed under */
+	int spans;                  /* rows of numbers become SPAN cells (flat_span) */
+	int negatives_only;         /* a positive number is its own result */
 	int ndjson;                 /* one value per line, no array streaming */
 	const unsigned char *chunk; /* unread input bytes */
 	size_t avail;
@@ -252,6 +255,76 @@ static int flat_reject(struct json_dec *d)
 	return -1;
 }
 
+/* Does a result's text say it is not finite (nan, inf, -inf)? */
+static inline int result_nonfinite(const char *t)
+{
+	return t[0] == 'n' || t[0] == 'i' || (t[0] == '-' && t[1] == 'i');
+}
+
+/*
+ * A row of numbers ("[1,-2.5,3]" with no space) computed whole, as one
+ * SPAN cell whose text is the row with each number replaced by its
+ * result, as the compact encoder would write the cells of the general
+ * loop: each number checked, then computed (a positive one is its own
+ * result where the calculator says so), the runs between copied. Returns
+ * 1 when done, 0 when the row is for the cells instead (a number not in
+ * JSON's grammar, a result that is not finite, a slope count that does
+ * not fit, or no room): nothing of it is kept then.
+ */
+static int flat_span(struct json_dec *d)
+{
+	struct lr_block *b = d->blk;
+	const char *e = d->elem, *run = e;
+	char *start = b->out + b->outlen, *o = start;
+	char res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
+	size_t n = d->elen, i = 1, channel = 0, len, r;
+	struct lr_cell *c;
+	int sci;
+
+	for (;;) {
+		len = number_length_sci(e + i, &sci);
+		if (!len || len > LR_SPAN_FIELD_MAX ||
+		    (size_t)(b->out + b->outcap - o) < (size_t)(e + i - run) + len + LR_CALC_SLACK + 64)
+			return 0;
+		if (!(d->negatives_only && !sci && e[i] >= '1' && e[i] <= '9')) {
+			int k = lr_calc_text(&d->calc, channel, e + i, len, res, &r);
+
+			if (k == LR_CALC_NEW) {
+				if (result_nonfinite(res))
+					return 0;
+				memcpy(o, run, (size_t)(e + i - run));
+				o += e + i - run;
+				memcpy(o, res, r);
+				o += r;
+				run = e + i + len;
+			} else if (k != LR_CALC_COPY)
+				return 0;
+		}
+		i += len;
+		if (e[i] == ']')
+			break;
+		if (e[i] != ',')
+			return 0;
+		i++;
+		channel++;
+	}
+	if (i != n - 1 || (d->o->nslopes > 1 && channel + 1 != d->o->nslopes) ||
+	    (size_t)(b->out + b->outcap - o) < (size_t)(e + n - run))
+		return 0;
+	memcpy(o, run, (size_t)(e + n - run));
+	o += e + n - run;
+	c = lr_block_add(b, LR_CELL_SPAN, "", 0);
+	if (!c)
+		return 0;
+	c->out_off = (uint32_t)(start - b->text);
+	c->out_len = (uint32_t)(o - start);
+	c->line = d->tline;
+	b->outlen += (size_t)(o - start);
+	d->tpos = n;
+	d->tcol += n;
+	return 1;
+}
+
 /*
  * The common element of a dataset, a row of numbers ("[1,-2.5,3]" with
  * no space), in one loop: the cells the general loop below would make,
@@ -341,7 +414,7 @@ static int tokenize(struct json_dec *d)
 	const char *e = d->elem;
 	size_t n = d->tend;
 
-	if (d->tpos == 0 && d->flat && tokenize_flat(d) < 0)
+	if (d->tpos == 0 && d->flat && !(d->spans && flat_span(d)) && tokenize_flat(d) < 0)
 		return -1;
 more:
 	while (d->tpos < n) {
@@ -1319,6 +1392,12 @@ static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->src = src;
 	d->o = o;
 	d->ndjson = f == &lr_format_ndjson;
+	lr_options_calc(o, &d->calc);
+	/* Rows of numbers written whole: the compact encoder of this family
+	 * would write their cells as they are. */
+	d->spans = !o->pretty && !o->with_input && !o->stats && !o->cols &&
+		   (!o->to || o->to->family == LR_FAMILY_JSON);
+	d->negatives_only = lr_calc_spans_negatives_only(&d->calc);
 	d->wmax = JSON_ELEM_MAX;
 	d->wstep = SIZE_MAX;
 	if (lr_path_forced("json-window")) {

@@ -85,7 +85,10 @@ rows() {
 	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	local bad=0
 	rows 30000 7 0 >"$SCRATCH/rows.json"
-	for args in "" "-m grad" "-t csv" "--with-input" "-c x" "--pretty" "--dtype f32 -t ndjson"; do
+	for args in "" "-m grad" "-t csv" "--with-input" "-c x" "--pretty" "--dtype f32 -t ndjson" \
+		"-s 0.2" "-s -0.5" "-s 0" "-s 123456789.5" "-s 0.1234" "-m grad --zero-grad one -s 0.3" \
+		"-m inverse -s 0.3" "--dtype f64 -s 0.1" "--dtype f32 -s 1e38" "--precision 3 -s 0.25" \
+		"--allow-nan --dtype f32 -s 1e38" "-m identity" "-t ndjson -s 0.2"; do
 		# shellcheck disable=SC2086
 		compare "$SCRATCH/rows.json" $args || { echo "differs: $args" >&2; bad=1; }
 	done
