@@ -69,7 +69,7 @@ int lr_dec_parse(struct lr_dec *d, const char *s, size_t n, unsigned flags);
 /* The common shape "[-+]digits[.digits]" with at most 19 significant
  * digits, read without the general parser: sets *neg, and *m and *exp
  * with value = m * 10^exp. Returns 0, or -1 for any other text (which
- * lr_dec_parse then judges). */
+ * lr_dec_parse then judges). s[n..n + 16) must be readable too. */
 int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp);
 
 /* Non-zero if s[0..n) is "[+]digits[.digits]" with a non-zero digit:

@@ -153,7 +153,8 @@ static void test_simple_parse(void)
 	uint64_t m;
 
 	for (i = 0; ok[i]; i++) {
-		int r = lr_dec_parse_simple(ok[i], strlen(ok[i]), &neg, &m, &e);
+		char in[96] = "";
+		int r = lr_dec_parse_simple(strcpy(in, ok[i]), strlen(ok[i]), &neg, &m, &e);
 		char buf[64];
 
 		snprintf(buf, sizeof buf, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, e);
@@ -167,9 +168,70 @@ static void test_simple_parse(void)
 			      "simple parse agrees with the general one", ok[i]);
 		}
 	}
-	for (i = 0; no[i]; i++)
-		check(lr_dec_parse_simple(no[i], strlen(no[i]), &neg, &m, &e) < 0,
+	for (i = 0; no[i]; i++) {
+		char in[96] = "";
+
+		check(lr_dec_parse_simple(strcpy(in, no[i]), strlen(no[i]), &neg, &m, &e) < 0,
 		      "simple parse leaves to the general parser", no[i]);
+	}
+}
+
+/* The simple parser on random text of digits, points, signs and other
+ * bytes, with random bytes after it (which it may read and must not
+ * heed): it takes exactly the plain shapes of up to 19 significant
+ * digits, with the general parser's value. */
+static void test_simple_parse_random(void)
+{
+	static const char alphabet[] = "0000123456789...-+e x";
+	uint64_t state = 0x2545F4914F6CDD1Du;
+	char in[64], first_bad[96] = "";
+	int i, bad = 0;
+
+	for (i = 0; i < 300000; i++) {
+		size_t n, k, digits = 0, points = 0, sig = 0, others = 0;
+		int neg, e, r, want;
+		uint64_t m;
+
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		n = (size_t)(state % 24);
+		for (k = 0; k < sizeof in; k++) {
+			state = state * 6364136223846793005u + 1442695040888963407u;
+			in[k] = k < n ? alphabet[(state >> 33) % (sizeof alphabet - 1)] : (char)(state >> 40);
+		}
+		if (n && (state >> 20) % 3 == 0)
+			in[0] = '-'; /* signs mostly first */
+		for (k = 0; k < n; k++) {
+			if (in[k] >= '0' && in[k] <= '9') {
+				digits++;
+				sig += sig || in[k] != '0';
+			} else if (in[k] == '.')
+				points++;
+			else if (k > 0 || (in[k] != '-' && in[k] != '+'))
+				others++;
+		}
+		want = digits && points <= 1 && !others && sig <= 19;
+		r = lr_dec_parse_simple(in, n, &neg, &m, &e);
+		if ((r == 0) != want) {
+			if (!bad++)
+				snprintf(first_bad, sizeof first_bad, "\"%.*s\": %s", (int)n, in,
+					 r == 0 ? "taken" : "refused");
+			continue;
+		}
+		if (r == 0) {
+			char buf[64];
+
+			snprintf(buf, sizeof buf, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, e);
+			lr_dec_parse(&x, in, n, 0);
+			lr_dec_parse(&y, buf, strlen(buf), 0);
+			if (!(x.ndig == y.ndig && x.exp == y.exp && x.neg == y.neg &&
+			      memcmp(x.dig, y.dig, (size_t)x.ndig) == 0) &&
+			    !bad++)
+				snprintf(first_bad, sizeof first_bad, "\"%.*s\": read as %s", (int)n, in, buf);
+		}
+	}
+	check(bad == 0, "the simple parser takes the plain shapes, with their values", first_bad);
 }
 
 static void test_plain_positive(void)
@@ -1115,6 +1177,7 @@ int main(void)
 {
 	test_parse();
 	test_simple_parse();
+	test_simple_parse_random();
 	test_plain_positive();
 	test_mul();
 	test_mul_simple_property();

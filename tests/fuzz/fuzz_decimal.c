@@ -23,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct lr_dec x, y, p;
 static char t1[LR_DEC_MAXDIG + LR_DEC_SLACK + 64], t2[sizeof t1];
+static char padded[4096 + 16];
 
 static int same(const struct lr_dec *a, const struct lr_dec *b)
 {
@@ -89,6 +90,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		num = nl + 1;
 		nnum = size - nslope - 1;
 	}
+	/* the number with the 16 readable bytes after it that the simple
+	 * parser may read */
+	if (nnum > sizeof padded - 16)
+		return 0;
+	memset(padded, 'x', sizeof padded);
+	memcpy(padded, num, nnum);
+	num = padded;
 	for (flags = 0; flags <= LR_DEC_JSON; flags++) {
 		if (lr_dec_parse(&x, num, nnum, (unsigned)flags) != LR_DEC_OK)
 			continue;
