@@ -19,19 +19,28 @@ PKG_CONFIG ?= pkg-config
 CJSON_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 ZLIB_LIBS    = $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
 CJSON_LIBS   = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
-LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) -lm -pthread
+# gzip output through libdeflate where it is installed (make deps does);
+# `make ZLIB_ONLY=1` builds with zlib alone.
+ifeq ($(ZLIB_ONLY),1)
+DEFLATE_DEFS =
+DEFLATE_LIBS =
+else
+DEFLATE_DEFS = $(shell $(PKG_CONFIG) --exists libdeflate 2>/dev/null && echo -DLR_HAVE_LIBDEFLATE=1)
+DEFLATE_LIBS = $(shell $(PKG_CONFIG) --libs libdeflate 2>/dev/null)
+endif
+LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) $(DEFLATE_LIBS) -lm -pthread
 
-ALL_CFLAGS = $(WARN) $(DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(WARN) $(DEFS) $(DEFLATE_DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 CORE_SRC = src/diag.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/readfloat.c src/shortest.c src/stats.c src/calc.c src/block.c src/span.c
 SRC      = $(CORE_SRC) src/stream.c src/pgzip.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/keysel.c src/fmt_raw.c src/convert.c src/objrows.c src/progress.c src/range.c src/main.c
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
 
-DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev pkg-config bats mandoc \
+DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev libdeflate-dev pkg-config bats mandoc \
               gnuplot-nox parallel zsh fish strace
 
-.PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-oracle check-asan check-valgrind bench plot \
+.PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-oracle check-asan check-valgrind check-zlib bench plot \
 	install uninstall clean
 
 all: lrelu
@@ -101,10 +110,19 @@ test: check
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-asan: deps
 	rm -rf build-asan && mkdir -p build-asan
-	$(CC) $(WARN) $(DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -o build-asan/lrelu $(SRC) $(LIBS)
+	$(CC) $(WARN) $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -o build-asan/lrelu $(SRC) $(LIBS)
 	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o build-asan/unit tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
 	./build-asan/unit
 	ASAN_OPTIONS=detect_leaks=1 LRELU=$(CURDIR)/build-asan/lrelu bats tests/
+
+# The build with zlib alone (make ZLIB_ONLY=1), in build-zlib/, through
+# the suites that write gzip.
+check-zlib: deps
+	rm -rf build-zlib && mkdir -p build-zlib
+	$(CC) $(WARN) $(DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o build-zlib/lrelu $(SRC) -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) -lm -pthread
+	! ldd build-zlib/lrelu | grep -q libdeflate
+	LRELU=$(CURDIR)/build-zlib/lrelu bats tests/gzip.bats tests/batch.bats
 
 check-valgrind: deps
 	@sh tests/deps.sh valgrind
@@ -137,7 +155,7 @@ fuzz: deps
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_pipeline.c $(SRC) $(HDR)
 	@mkdir -p build-fuzz
-	$(FUZZ_CC) $(WARN) -Wno-missing-prototypes $(DEFS) $(CJSON_CFLAGS) $(FUZZ_FLAGS) $(SMALL_BUFS) -Dmain=lrelu_main -Isrc \
+	$(FUZZ_CC) $(WARN) -Wno-missing-prototypes $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(FUZZ_FLAGS) $(SMALL_BUFS) -Dmain=lrelu_main -Isrc \
 		-DFUZZ_TARGET=$(patsubst $*:%,%,$(filter $*:%,$(FUZZ_PIPE))) \
 		-o $@ tests/fuzz/fuzz_pipeline.c $(SRC) $(LIBS)
 
@@ -194,4 +212,4 @@ uninstall:
 
 clean:
 	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-json-general tests/lrelu-eager
-	rm -rf build-asan build-fuzz
+	rm -rf build-asan build-fuzz build-zlib

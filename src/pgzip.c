@@ -1,12 +1,15 @@
 /*
- * pgzip.c - parallel gzip output (see pgzip.h).
+ * pgzip.c - gzip output in pieces, by one or several threads (see
+ * pgzip.h).
  *
  * A ring of 2 * nthreads slots carries chunks: the calling thread fills
  * a slot with input and hands it over (READY); a worker deflates it
  * (DONE); the calling thread writes DONE slots out strictly in order and
- * only then reuses them. Each worker keeps one raw-deflate z_stream and
- * resets it per chunk. Memory is bounded by the ring: about 2 * nthreads
- * * 300 KiB.
+ * only then reuses them. With libdeflate each chunk is a gzip member of
+ * its own, and one thread compresses in the calling thread itself; with
+ * zlib alone each worker keeps one raw-deflate z_stream and resets it
+ * per chunk. Memory is bounded by the ring: about 2 * nthreads * 600
+ * KiB.
  */
 #include "pgzip.h"
 
@@ -17,8 +20,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#if LR_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
+#if LR_HAVE_LIBDEFLATE
+/* Members of 256 KiB of input: 0.4% larger than one stream of 4 MiB
+ * pieces on the benchmark's CSV, and still 4.5% smaller than gzip -6. */
+#define CHUNK (256 * 1024)
+#else
 #define CHUNK (128 * 1024)
+#endif
 #define DICT (32 * 1024)
 
 enum { EMPTY, FILLING, READY, BUSY, DONE };
@@ -51,6 +63,10 @@ struct lr_pgz {
 	uLong crc;
 	uint64_t total;
 	int header_done;
+	int members;     /* each chunk a gzip member of its own (libdeflate) */
+#if LR_HAVE_LIBDEFLATE
+	struct libdeflate_compressor *inline_c; /* one thread: the caller's */
+#endif
 	lr_pgz_out out;
 	void *ctx;
 	const char *name;
@@ -61,6 +77,7 @@ static struct slot *at(struct lr_pgz *z, uint64_t seq)
 	return &z->slot[seq % (uint64_t)z->nslot];
 }
 
+#if !LR_HAVE_LIBDEFLATE
 /* One chunk: raw deflate primed with its dictionary. Runs unlocked. */
 static void deflate_slot(z_stream *zs, struct slot *s)
 {
@@ -85,14 +102,43 @@ static void deflate_slot(z_stream *zs, struct slot *s)
 	s->crc = crc32(0L, in, (uInt)s->len);
 }
 
+#endif
+
+#if LR_HAVE_LIBDEFLATE
+/* One chunk as a whole gzip member: header, deflate, CRC-32 and size.
+ * Runs unlocked. */
+static void member_slot(struct libdeflate_compressor *c, struct slot *s)
+{
+	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+	const unsigned char *in = s->dict + DICT;
+	uint32_t crc = (uint32_t)libdeflate_crc32(0, in, s->len);
+	size_t n;
+	int i;
+
+	memcpy(s->out, header, sizeof header);
+	n = c ? libdeflate_deflate_compress(c, in, s->len, s->out + 10, s->outcap - 18) : 0;
+	s->failed = n == 0;
+	for (i = 0; i < 4; i++) {
+		s->out[10 + n + (size_t)i] = (unsigned char)(crc >> (8 * i));
+		s->out[14 + n + (size_t)i] = (unsigned char)((uint32_t)s->len >> (8 * i));
+	}
+	s->outlen = n + 18;
+}
+#endif
+
 static void *worker(void *arg)
 {
 	struct lr_pgz *z = arg;
 	z_stream zs;
 	int ok;
+#if LR_HAVE_LIBDEFLATE
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(z->level);
 
+	ok = c != NULL;
+#else
 	memset(&zs, 0, sizeof zs);
 	ok = deflateInit2(&zs, z->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+#endif
 	pthread_mutex_lock(&z->mu);
 	for (;;) {
 		struct slot *s;
@@ -104,17 +150,27 @@ static void *worker(void *arg)
 		s = at(z, z->next++);
 		s->state = BUSY;
 		pthread_mutex_unlock(&z->mu);
+#if LR_HAVE_LIBDEFLATE
+		member_slot(c, s);
+#else
 		if (ok)
 			deflate_slot(&zs, s);
 		else
 			s->failed = 1;
+#endif
 		pthread_mutex_lock(&z->mu);
 		s->state = DONE;
 		pthread_cond_broadcast(&z->done);
 	}
 	pthread_mutex_unlock(&z->mu);
+#if LR_HAVE_LIBDEFLATE
+	libdeflate_free_compressor(c);
+	(void)zs;
+	(void)ok;
+#else
 	if (ok)
 		deflateEnd(&zs);
+#endif
 	return NULL;
 }
 
@@ -136,6 +192,9 @@ void lr_pgz_free(struct lr_pgz *z)
 	}
 	free(z->slot);
 	free(z->thr);
+#if LR_HAVE_LIBDEFLATE
+	libdeflate_free_compressor(z->inline_c);
+#endif
 	pthread_cond_destroy(&z->work);
 	pthread_cond_destroy(&z->done);
 	pthread_mutex_destroy(&z->mu);
@@ -162,6 +221,16 @@ struct lr_pgz *lr_pgz_open(int level, int nthreads, lr_pgz_out out, void *ctx,
 	z->ctx = ctx;
 	z->name = name;
 	z->crc = crc32(0L, Z_NULL, 0);
+	z->members = LR_HAVE_LIBDEFLATE;
+#if LR_HAVE_LIBDEFLATE
+	if (nthreads == 1) {
+		/* one thread: the caller compresses each chunk itself */
+		z->nthr = 0;
+		z->nslot = 1;
+		if (!(z->inline_c = libdeflate_alloc_compressor(level)))
+			goto nomem;
+	}
+#endif
 	z->thr = calloc((size_t)nthreads, sizeof *z->thr);
 	z->slot = calloc((size_t)z->nslot, sizeof *z->slot);
 	if (!z->thr || !z->slot)
@@ -169,13 +238,17 @@ struct lr_pgz *lr_pgz_open(int level, int nthreads, lr_pgz_out out, void *ctx,
 	for (i = 0; i < z->nslot; i++) {
 		struct slot *s = &z->slot[i];
 
+#if LR_HAVE_LIBDEFLATE
+		s->outcap = libdeflate_deflate_compress_bound(NULL, CHUNK) + 18;
+#else
 		s->outcap = deflateBound(NULL, CHUNK) + 64;
+#endif
 		s->dict = malloc(DICT + CHUNK);
 		s->out = malloc(s->outcap);
 		if (!s->dict || !s->out)
 			goto nomem;
 	}
-	for (i = 0; i < nthreads; i++) {
+	for (i = 0; i < z->nthr; i++) {
 		if (pthread_create(&z->thr[i], NULL, worker, z) != 0) {
 			lr_error_sys("%s: cannot start a compressing thread", name);
 			lr_pgz_free(z);
@@ -210,17 +283,18 @@ static int drain_one(struct lr_pgz *z, int wait)
 	}
 	pthread_mutex_unlock(&z->mu);
 	if (s->failed) {
-		lr_error_data("%s: zlib deflate failed", z->name);
+		lr_error_data("%s: deflate failed", z->name);
 		return -1;
 	}
-	if (!z->header_done) {
+	if (!z->header_done && !z->members) {
 		if (z->out(z->ctx, header, sizeof header) < 0)
 			return -1;
 		z->header_done = 1;
 	}
 	if (z->out(z->ctx, s->out, s->outlen) < 0)
 		return -1;
-	z->crc = crc32_combine(z->crc, s->crc, (z_off_t)s->len);
+	if (!z->members)
+		z->crc = crc32_combine(z->crc, s->crc, (z_off_t)s->len);
 	z->total += s->len;
 	s->state = EMPTY;
 	z->write++;
@@ -235,6 +309,19 @@ static int submit(struct lr_pgz *z, int last)
 	int r;
 
 	s->last = last;
+#if LR_HAVE_LIBDEFLATE
+	if (!z->nthr) {
+		/* one thread: compressed and written here, the slot reused */
+		member_slot(z->inline_c, s);
+		s->state = DONE;
+		z->fill++;
+		if (drain_one(z, 0) < 0)
+			return -1;
+		s->state = FILLING;
+		s->len = 0;
+		return 0;
+	}
+#endif
 	/* the last 32 KiB of input so far primes the next chunk */
 	if (s->len >= DICT) {
 		memcpy(z->tail, s->dict + DICT + s->len - DICT, DICT);
@@ -289,11 +376,14 @@ int lr_pgz_finish(struct lr_pgz *z)
 	unsigned char trailer[8];
 	int i;
 
-	if (submit(z, 1) < 0)
+	/* members: the last chunk unless it is empty, or the only one */
+	if ((!z->members || at(z, z->fill)->len || z->fill == 0) && submit(z, 1) < 0)
 		return -1;
 	while (z->write < z->fill)
 		if (drain_one(z, 1) < 0)
 			return -1;
+	if (z->members)
+		return 0;
 	for (i = 0; i < 4; i++) {
 		trailer[i] = (unsigned char)(z->crc >> (8 * i));
 		trailer[4 + i] = (unsigned char)(z->total >> (8 * i));
