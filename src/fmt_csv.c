@@ -952,6 +952,7 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
 		csv_free(&d->p);
+		free(d->ranges);
 		free(d);
 		return NULL;
 	}
