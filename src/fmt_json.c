@@ -25,6 +25,11 @@
 #define JSON_ELEM_MAX (1024 * 1024)       /* longest element, in bytes */
 #endif
 #define JSON_DEPTH_MAX 1000               /* deepest nesting, as cJSON's */
+/* -DLR_JSON_GENERAL=1: every element as cells by the general loop, the
+ * reference the whole-row and whole-element paths are tested against */
+#ifndef LR_JSON_GENERAL
+#define LR_JSON_GENERAL 0
+#endif
 #ifndef JSON_CELLS_HIGH
 #define JSON_CELLS_HIGH 8192
 #endif
@@ -326,6 +331,85 @@ static int flat_span(struct json_dec *d)
 }
 
 /*
+ * Any element json_check has passed, computed whole into one SPAN cell
+ * as the compact encoder would write its cells: white space outside
+ * strings dropped, strings and the other tokens copied, each number
+ * replaced by its result (one slope, so no channel to follow; a
+ * positive number is its own result where the calculator says so).
+ * Returns 1 when done, 0 when the element is for the cells instead (a
+ * result that is not finite, or no room): nothing of it is kept then.
+ */
+static int element_span(struct json_dec *d)
+{
+	struct lr_block *b = d->blk;
+	const char *e = d->elem, *run = e, *end = e + d->elen, *p = e;
+	char *start = b->out + b->outlen, *o = start, *limit = b->out + b->outcap;
+	char res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
+	struct lr_cell *c;
+	size_t len, r;
+	int sci;
+
+	while (p < end) {
+		char ch = *p;
+
+		if (ch == '"') {
+			/* checked already: only its end is needed */
+			for (p++; *p != '"'; p++)
+				p += *p == '\\';
+			p++;
+			continue;
+		}
+		if (is_ws((unsigned char)ch)) {
+			if ((size_t)(limit - o) < (size_t)(p - run))
+				return 0;
+			memcpy(o, run, (size_t)(p - run));
+			o += p - run;
+			while (p < end && is_ws((unsigned char)*p))
+				p++;
+			run = p;
+			continue;
+		}
+		if (ch != '-' && !is_digit(ch)) {
+			p++; /* punctuation, true, false, null */
+			continue;
+		}
+		len = number_length_sci(p, &sci);
+		if (!len || len > LR_SPAN_FIELD_MAX)
+			return 0;
+		if (!(d->negatives_only && !sci && ch >= '1' && ch <= '9')) {
+			int k = lr_calc_text(&d->calc, 0, p, len, res, &r);
+
+			if (k == LR_CALC_NEW) {
+				if (result_nonfinite(res) ||
+				    (size_t)(limit - o) < (size_t)(p - run) + r)
+					return 0;
+				memcpy(o, run, (size_t)(p - run));
+				o += p - run;
+				memcpy(o, res, r);
+				o += r;
+				run = p + len;
+			} else if (k != LR_CALC_COPY)
+				return 0;
+		}
+		p += len;
+	}
+	if ((size_t)(limit - o) < (size_t)(end - run))
+		return 0;
+	memcpy(o, run, (size_t)(end - run));
+	o += end - run;
+	c = lr_block_add(b, LR_CELL_SPAN, "", 0);
+	if (!c)
+		return 0;
+	c->out_off = (uint32_t)(start - b->text);
+	c->out_len = (uint32_t)(o - start);
+	c->line = d->tline;
+	b->outlen += (size_t)(o - start);
+	advance(&d->tline, &d->tcol, e, d->elen);
+	d->tpos = d->elen;
+	return 1;
+}
+
+/*
  * The common element of a dataset, a row of numbers ("[1,-2.5,3]" with
  * no space), in one loop: the cells the general loop below would make,
  * without its per-token bookkeeping, each number checked as it is read.
@@ -416,6 +500,10 @@ static int tokenize(struct json_dec *d)
 
 	if (d->tpos == 0 && d->flat && !(d->spans && flat_span(d)) && tokenize_flat(d) < 0)
 		return -1;
+	/* other elements whole where they fit (they have been checked) */
+	if (!LR_JSON_GENERAL && d->tpos == 0 && !d->flat && d->spans && !d->windowed &&
+	    d->o->nslopes == 1 && !d->o->allow_nan && element_span(d))
+		n = d->tend;
 more:
 	while (d->tpos < n) {
 		const char *p = e + d->tpos;
@@ -1037,10 +1125,6 @@ static void window_end(struct json_dec *d)
 	d->avail = k;
 	d->pushed = 1;
 }
-
-#ifndef LR_JSON_GENERAL
-#define LR_JSON_GENERAL 0
-#endif
 
 /* Checks the element. A row of numbers that fits the block whole is left
  * to tokenize_flat, which checks its numbers as it goes; anything else

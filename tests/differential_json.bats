@@ -25,6 +25,12 @@ compare() { # file args...
 		awk -v seed="$seed" -v n=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/v$seed.json"
 		compare "$SCRATCH/v$seed.json" -s 0.3 || { echo "seed $seed differs" >&2; bad=1; }
 		[ "$(tail -n 1 "$SCRATCH/v$seed.json.fast")" = 0 ] && ok=$((ok + 1))
+		# whole elements in every mode, and results that are not finite
+		for args in "-m grad -s 0.2" "-s -0.5" "--dtype f32 -s 1e38" "-m inverse -s 0.3" \
+			"--precision 2 -s 0.7" "-t ndjson -s 0.2"; do
+			# shellcheck disable=SC2086
+			compare "$SCRATCH/v$seed.json" $args || { echo "seed $seed, $args differs" >&2; bad=1; }
+		done
 	done
 	[ "$bad" -eq 0 ]
 	[ "$ok" -gt 5 ] # some documents are valid (the generator also writes bad numbers)
