@@ -55,6 +55,9 @@ struct lr_convert {
 	 * (objrows.c), decided by the first element: -1 until it is seen */
 	int keyed;
 	struct lr_objrows *objrows;
+	/* binary to CSV or TSV: the rows' text written whole, one SPAN
+	 * cell a block, fields separated by delim; 0 if not */
+	int delim;
 };
 
 struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr_format *to,
@@ -76,6 +79,14 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 	cv->keyed = from->family == LR_FAMILY_JSON && to->family == LR_FAMILY_TABLE && !o->json_arrays
 			    ? -1
 			    : 0;
+	if (from->family == LR_FAMILY_BINARY && to->family == LR_FAMILY_TABLE && !o->with_input) {
+		/* the encoder's separator (csv_enc_open); a number never
+		 * needs quoting unless it could hold it */
+		int d = o->delimiter && !o->to ? o->delimiter : to->delimiter;
+
+		if (!strchr("+-.", d) && !(d >= '0' && d <= '9') && !((d | 0x20) >= 'a' && (d | 0x20) <= 'z'))
+			cv->delim = d;
+	}
 	if (cv->to_binary) {
 		cv->out = lr_block_new(1, 16, 0);
 		cv->pending = malloc(CONV_VALUES * sizeof *cv->pending);
@@ -464,6 +475,44 @@ static double text_value(const struct lr_convert *cv, const char *t, size_t n)
 	return strtod(buf, NULL);
 }
 
+/* Binary values to CSV or TSV rows of width values, their text written
+ * straight into one SPAN cell: a separator before every value but a
+ * row's first, a line end after its last. */
+static int text_rows(struct lr_convert *cv, const struct lr_block *in, size_t width)
+{
+	struct lr_block *b = cv->out;
+	char *t = b->text;
+	size_t i, k = 0;
+	struct lr_cell *c;
+
+	/* a value's text is at most 41 bytes, with a separator and a line
+	 * end; the last may store LR_PRINT_ROOM bytes */
+	if (in->nvals * 43 + LR_PRINT_ROOM > b->textcap) {
+		lr_error_data("internal error: conversion block overflow");
+		return -1;
+	}
+	for (i = 0; i < in->nvals; i++) {
+		double v = in->vtype == LR_VALUES_F64 ? ((const double *)in->vals)[i]
+						      : ((const float *)in->vals)[i];
+
+		if (cv->in_row)
+			t[k++] = (char)cv->delim;
+		k += value_text(v, in->src_dtype, t + k);
+		cv->in_row++;
+		if ((in->first + i + 1) % width == 0) {
+			t[k++] = '\n';
+			cv->in_row = 0;
+			cv->rows++;
+		}
+	}
+	b->textlen = k;
+	if (!(c = lr_block_add(b, LR_CELL_SPAN, NULL, 0)))
+		return -1;
+	c->out_off = 0;
+	c->out_len = (uint32_t)k;
+	return 0;
+}
+
 int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr_block **out)
 {
 	size_t i;
@@ -482,6 +531,8 @@ int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr
 				width *= (size_t)in->dims[k];
 		} else if (in->ndim < 0 && cv->o->channels)
 			width = cv->o->channels;
+		if (cv->delim)
+			return text_rows(cv, in, width);
 		for (i = 0; i < in->nvals; i++) {
 			double v = in->vtype == LR_VALUES_F64 ? ((const double *)in->vals)[i]
 							      : ((const float *)in->vals)[i];
