@@ -58,7 +58,15 @@ void lr_stream_signals(void)
 
 static int detect_gzip(struct lr_source *s);
 
+static int detect_gzip(struct lr_source *s);
+
 struct lr_source *lr_source_open(const char *path)
+{
+	return lr_source_open_segments(path, NULL, 0);
+}
+
+struct lr_source *lr_source_open_segments(const char *path, const struct lr_segment *seg,
+					  size_t nseg)
 {
 	struct lr_source *s = calloc(1, sizeof *s);
 	struct stat st;
@@ -94,6 +102,21 @@ struct lr_source *lr_source_open(const char *path)
 		}
 		if (S_ISREG(st.st_mode))
 			s->size = st.st_size;
+	}
+	if (nseg) {
+		uint64_t total = 0;
+		size_t i;
+
+		if (!(s->seg = malloc(nseg * sizeof *seg))) {
+			lr_error_sys("out of memory");
+			lr_source_close(s);
+			return NULL;
+		}
+		memcpy(s->seg, seg, nseg * sizeof *seg);
+		s->nseg = nseg;
+		for (i = 0; i < nseg; i++)
+			total += seg[i].len;
+		s->size = (off_t)total; /* what the source presents */
 	}
 	if (detect_gzip(s) < 0) {
 		lr_source_close(s);
@@ -145,10 +168,53 @@ static ssize_t read_quiet(int fd, unsigned char *p, size_t n, uint64_t *count, s
 	return r;
 }
 
+/* As read_quiet, from the source's segments where it has them: each in
+ * turn, read with pread (or copied from its text). */
+static ssize_t read_src(struct lr_source *s, unsigned char *p, size_t n, uint64_t *count,
+			struct read_err *e)
+{
+	const struct lr_segment *g;
+	ssize_t r;
+
+	if (!s->nseg)
+		return read_quiet(s->fd, p, n, count, e);
+	while (s->segi < s->nseg && s->segpos == s->seg[s->segi].len) {
+		s->segi++;
+		s->segpos = 0;
+	}
+	if (s->segi == s->nseg)
+		return 0;
+	g = &s->seg[s->segi];
+	if (n > g->len - s->segpos)
+		n = (size_t)(g->len - s->segpos);
+	if (g->text) {
+		memcpy(p, g->text + s->segpos, n);
+		r = (ssize_t)n;
+	} else {
+		do
+			r = pread(s->fd, p, n, (off_t)(g->off + s->segpos));
+		while (r < 0 && errno == EINTR);
+		if (r < 0) {
+			e->kind = READ_SYS;
+			e->err = errno;
+			return -1;
+		}
+		if (r == 0) {
+			/* the file shrank under us */
+			e->kind = READ_SYS;
+			e->err = EIO;
+			return -1;
+		}
+	}
+	s->segpos += (uint64_t)r;
+	*count += (uint64_t)r;
+	return r;
+}
+
 static ssize_t read_fd(struct lr_source *s, unsigned char *p, size_t n)
 {
 	struct read_err e;
-	ssize_t r = read_quiet(s->fd, p, n, &s->consumed, &e);
+	ssize_t r = read_src(s, p, n, &s->consumed, &e);
 
 	if (r < 0)
 		report(s, &e);
@@ -168,7 +234,7 @@ static ssize_t inflate_quiet(struct lr_source *s, unsigned char *p, size_t n, ui
 		int r;
 
 		if (g->z.avail_in == 0 && !g->in_eof) {
-			ssize_t k = read_quiet(s->fd, g->in, LR_STREAM_BUFSIZE, count, e);
+			ssize_t k = read_src(s, g->in, LR_STREAM_BUFSIZE, count, e);
 
 			if (k < 0)
 				return -1;
@@ -207,7 +273,7 @@ corrupt:
 static ssize_t read_more(struct lr_source *s, unsigned char *p, size_t n, uint64_t *count,
 			 struct read_err *e)
 {
-	return s->gz ? inflate_quiet(s, p, n, count, e) : read_quiet(s->fd, p, n, count, e);
+	return s->gz ? inflate_quiet(s, p, n, count, e) : read_src(s, p, n, count, e);
 }
 
 /* Reads more input after the unread bytes, moving them to the front. */
@@ -621,7 +687,7 @@ ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 		if (s->eof)
 			return 0;
 		/* the second buffer of a file larger than one */
-		if (s->want_ahead && s->size > (off_t)LR_STREAM_BUFSIZE && s->consumed > 0) {
+		if (s->want_ahead && !s->nseg && s->size > (off_t)LR_STREAM_BUFSIZE && s->consumed > 0) {
 			s->want_ahead = 0; /* one try */
 			if (ahead_start(s) == 0)
 				return ahead_next(s, p);
@@ -688,6 +754,7 @@ void lr_source_close(struct lr_source *s)
 	}
 	if (s->owns_fd)
 		close(s->fd);
+	free(s->seg);
 	free(s->buf);
 	free(s);
 }

@@ -27,6 +27,13 @@ struct lr_gzout;
 struct lr_ahead;
 struct lr_ahead_work;
 
+/* One piece of what a source presents: bytes [off, off + len) of the
+ * file, or of text when it is set (which must outlive the source). */
+struct lr_segment {
+	uint64_t off, len;
+	const char *text;
+};
+
 struct lr_source {
 	const char *name; /* for messages: the path, or "<stdin>" */
 	int fd;
@@ -40,12 +47,24 @@ struct lr_source {
 	struct lr_ahead *ahead; /* set while a thread reads ahead (stream.c) */
 	int want_ahead;         /* lr_source_read_ahead was called; not yet tried */
 	const struct lr_ahead_work *work; /* its work on parts, or NULL */
+	/* --part: the pieces the source presents, in order, in place of the
+	 * whole file (nseg 0: the file as it is) */
+	struct lr_segment *seg;
+	size_t nseg, segi;
+	uint64_t segpos;
 };
 
 /* Opens path for reading ("-" is stdin). Input that starts with the gzip
  * magic is inflated on the way, every member of it; a truncated or
  * corrupt stream is a data error. Returns NULL after reporting. */
 struct lr_source *lr_source_open(const char *path);
+
+/* As lr_source_open, presenting only the segments seg[0..nseg) of the
+ * file one after another, as if they were all of it (a regular file,
+ * read with pread; it is not read ahead by a second thread). The
+ * segments are copied; text they point to must outlive the source. */
+struct lr_source *lr_source_open_segments(const char *path, const struct lr_segment *seg,
+					  size_t nseg);
 
 /* Makes up to want bytes of the unread input visible without consuming
  * them: *p points to them. Returns how many (fewer only at end of input),

@@ -63,7 +63,7 @@ EAGER=$ROOT/tests/lrelu-eager
 
 @test "rows of plain numbers (SPAN cells) agree with the libcsv-only path" {
 	[ -x "$REF" ] || skip "tests/lrelu-libcsv not built (make check builds it)"
-	local seed f odd ext delim more st bad=0 runs=0 spans=0
+	local seed f odd ext delim more st n bad=0 runs=0 spans=0
 	for seed in $(seq 1 24); do
 		odd=$(echo "0 0.0005 0.005 0.05" | cut -d' ' -f$((seed % 4 + 1)))
 		ext=csv delim=, more=
@@ -71,12 +71,18 @@ EAGER=$ROOT/tests/lrelu-eager
 		[ $((seed % 7)) -eq 0 ] && delim=';' more="-d ;"
 		f=$SCRATCH/n$seed.$ext
 		awk -v seed="$seed" -v rows=3000 -v odd="$odd" -v delim="$delim" -f "$TESTS_DIR/gen_rows.awk" >"$f"
-		for args in "-s 0.01" "-s 10" "-s 1" "-s 1e-30" "-s 1e25" "-m prelu -s 0.1" \
-			"--no-header -s 0.001" "-s 1e-16" "-s -0.01" "-s 0.5" "-s 0" "-s 0.01 -z" "-s 0.01 -t tsv" \
-			"-s 0.2" "-s 0.1234" "-s 2.5" "-s 123456789.123" "-m grad -s 0.2" \
-			"-m grad --zero-grad one -s 0.3" "-m prelu -s 0.1,0.2,0.3" "-m prelu -s 0.1,-0.2,0,2.5,0.01" \
-			"-m grad -s 0.1,0.2,0.3,0.4" "--dtype f32 -s 0.2" "--dtype f64 -s 0.1" \
-			"--precision 3 -s 0.25" "-m inverse -s 0.3" "-m identity" "-s -1.5"; do
+		# the slopes of the rows checked 64 bytes at a time (against
+		# every build); on every third file, every other mode and slope
+		# shape (against the reference and the read-ahead parts)
+		set -- "-s 0.01" "-s 10" "-s 1" "-s 1e-30" "-s 1e25" "-m prelu -s 0.1" \
+			"--no-header -s 0.001" "-s 1e-16" "-s -0.01" "-s 0.5" "-s 0" "-s 0.01 -z" "-s 0.01 -t tsv"
+		[ $((seed % 3)) -eq 0 ] && set -- "$@" "-s 0.2" "-s 0.1234" "-s 2.5" "-s 123456789.123" \
+			"-m grad -s 0.2" "-m grad --zero-grad one -s 0.3" "-m prelu -s 0.1,0.2,0.3" \
+			"-m prelu -s 0.1,-0.2,0,2.5,0.01" "-m grad -s 0.1,0.2,0.3,0.4" "--dtype f32 -s 0.2" \
+			"--dtype f64 -s 0.1" "--precision 3 -s 0.25" "-m inverse -s 0.3" "-m identity" "-s -1.5"
+		n=0
+		for args in "$@"; do
+			n=$((n + 1))
 			args="$args $more"
 			runs=$((runs + 1))
 			# shellcheck disable=SC2086
@@ -88,6 +94,7 @@ EAGER=$ROOT/tests/lrelu-eager
 			# the same rows checked 32 and 16 bytes a step, and byte by byte
 			for other in "$AVX2" "$SSE2" "$PORTABLE" "$EAGER"; do
 				[ -x "$other" ] || continue
+				[ "$n" -le 13 ] || [ "$other" = "$EAGER" ] || continue
 				# shellcheck disable=SC2086
 				st=0; "$other" --skip-invalid $args "$f" >"$f.other" 2>/dev/null || st=$?; echo $st >>"$f.other"
 				cmp -s "$f.fast" "$f.other" ||
