@@ -54,7 +54,7 @@ _lrelu() {
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--slope --mode= --dtype= --precision --zero-grad=
 			--columns --delimiter --header --no-header --skip-invalid --skip-rows --comment= --na= --pretty --allow-nan --json-rows= --endian= --channels --from= --to=
-			--output --in-place --keep-headers --gzip --level --threads --stats --stats=json
+			--output --in-place --keep-headers --part --byte-range --index --gzip --level --threads --stats --stats=json
 			--progress --no-progress --range --with-input --unbuffered --help --version
 			-s -m -c -d -f -t -o -i -z -j -h -V' -- "$cur")
 		[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null

@@ -114,6 +114,7 @@ struct csv_dec {
 			    * fields between them are not columns */
 	size_t row_cell;   /* the current row's first cell, SIZE_MAX if in an
 			    * earlier block */
+	uint64_t drop_rows;/* --part: first rows read for the header only */
 	/* --columns resolved to 1-based index ranges */
 	size_t (*ranges)[2];
 	size_t nranges;
@@ -507,9 +508,22 @@ static inline __attribute__((always_inline)) void add_field(struct csv_dec *d, c
 	} else
 		classify(d, c);
 	/* Only a quoted field, which libcsv handles, can hold a newline. */
-	if (!plain)
+	if (!plain) {
 		for (i = 0; i < n; i++)
 			d->line += t[i] == '\n';
+		if ((d->o->part_rest || d->o->part_more) && !d->o->part_exact &&
+		    (memchr(t, '\n', n) || memchr(t, '\r', n))) {
+			/* a part's first row may then start inside such a
+			 * field, which only a read from the start could tell */
+			lr_error_at(d->blk->name, 0, 0,
+				    "a quoted field holds a line break (line %llu of the part that "
+				    "starts at byte %llu): this file cannot be split into parts where "
+				    "they fall; write its index once (lrelu --index FILE > FILE.idx) "
+				    "and --part uses it",
+				    (unsigned long long)c->line, (unsigned long long)d->o->part_start);
+			d->failed = 1;
+		}
+	}
 }
 
 /* libcsv's field callback. */
@@ -613,6 +627,27 @@ static void finish_first_rows(struct csv_dec *d)
 	b->ncells -= d->second_cell - d->first_cell;
 }
 
+/* --part: a row that ended among the first rows, read only so that the
+ * header is judged as in the whole file (part.h), goes. With the
+ * judgement deferred to the second row, both first rows end here: a
+ * header stays as the header does (dropped, or kept to key JSON). */
+static void drop_preamble_row(struct csv_dec *d, int term)
+{
+	struct lr_block *b = d->blk;
+	size_t from = d->row_cell;
+
+	if (d->deferred && d->first != FIRST_HEADER)
+		from = d->first_cell; /* the first row was data too */
+	else if (d->deferred)
+		from = drops_header(d) ? d->first_cell : d->second_cell;
+	d->drop_rows -= d->deferred && d->drop_rows > 1 ? 2 : 1;
+	if (from < b->ncells)
+		b->ncells = from;
+	d->col = 0;
+	d->channel = 0;
+	d->dropping = term == '\r';
+}
+
 static void on_row(int term, void *ctx)
 {
 	struct csv_dec *d = ctx;
@@ -649,6 +684,8 @@ static void on_row(int term, void *ctx)
 			}
 			/* with the decision deferred, the row that ended is the second */
 			data_row = d->first == FIRST_DATA || d->deferred;
+			if (!data_row && d->drop_rows)
+				d->drop_rows--; /* the header of the preamble: as a header */
 			if (!data_row || d->deferred)
 				finish_first_rows(d);
 			else
@@ -672,6 +709,10 @@ static void on_row(int term, void *ctx)
 			lr_error_at(d->blk->name, d->line - (term == '\r' || term == '\n'), 0,
 				    "%u values in the row, but %zu slopes given", d->channel, nslopes);
 			d->failed = 1;
+			return;
+		}
+		if (data_row && d->drop_rows) {
+			drop_preamble_row(d, term);
 			return;
 		}
 	}
@@ -948,6 +989,7 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	lr_options_calc(o, &d->calc);
 	d->spans = span_options(f, o, &d->calc) && !o->unbuffered && !o->comment;
 	d->skip_left = o->skip_rows;
+	d->drop_rows = o->part_preamble_rows;
 	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
@@ -1186,7 +1228,7 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 			const unsigned char *quote;
 			size_t plain;
 
-			if (d->spans && !d->in_first_row && !d->dropping) {
+			if (d->spans && !d->in_first_row && !d->dropping && !d->drop_rows) {
 				size_t span = add_span(d, b, k);
 
 				if (span == SIZE_MAX)
@@ -1427,6 +1469,200 @@ static void csv_enc_close(void *ve)
 	free(ve);
 }
 
+/* Could the first row p[0..n) (whole: all of it) be pandas' integer
+ * column names, which the decoder judges only with the second row
+ * (pandas_names)? Yes where the separator is sniffed, as it is not
+ * known here. */
+static int maybe_pandas_names(const struct lr_part_ask *q, const unsigned char *p, size_t n,
+			      int whole)
+{
+	int delim = q->o->delimiter ? q->o->delimiter : q->f->delimiter;
+	unsigned long want = 0;
+	size_t i = 0, fields = 0;
+
+	if (!q->o->delimiter && q->f == &lr_format_csv && !suffix_says_csv(q->name))
+		return 1;
+	if (!whole)
+		return 0; /* a long first row is not such names */
+	for (;;) {
+		size_t j = i;
+		char num[24];
+
+		while (j < n && p[j] != delim)
+			j++;
+		if (!(fields == 0 && j == i)) {
+			int k = snprintf(num, sizeof num, "%lu", want++);
+
+			if ((size_t)k != j - i || memcmp(num, p + i, j - i) != 0)
+				return 0;
+		}
+		fields++;
+		if (j >= n)
+			break;
+		i = j + 1;
+	}
+	return fields >= 2;
+}
+
+/*
+ * Where the rows that decide the header end (*end), and where the first
+ * of them starts (*start), read from the file's start as the decoder
+ * reads it: past a byte-order mark, the --skip-rows lines, comment lines
+ * and blank lines, with quoted line breaks inside a row. That is the
+ * first row, or the first two when the first may be pandas' integer
+ * names, whose judgement waits for the second (pandas_names). *rows:
+ * how many rows that is (0 to 2).
+ */
+static int first_rows(const struct lr_part_ask *q, uint64_t *start, uint64_t *end, int *rows)
+{
+	const struct lr_options *o = q->o;
+	unsigned char buf[65536], row1[256];
+	uint64_t off = 0, skip = o->skip_rows;
+	size_t n1 = 0;
+	int quoted = 0, in_line = 0, raw = 0, prev_cr = 0, want = 1;
+
+	*start = *end = 0;
+	*rows = 0;
+	while (off < q->size) {
+		ssize_t n = lr_part_pread(q, buf, sizeof buf, off), i = 0;
+
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
+		if (off == 0 && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+			i = 3;
+		for (; i < n; i++) {
+			unsigned char c = buf[i];
+			uint64_t pos = off + (uint64_t)i;
+			int eol = !quoted && (c == '\n' || c == '\r');
+
+			if (prev_cr) {
+				prev_cr = 0;
+				if (c == '\n') {
+					/* the LF of a CRLF: the line ended at its CR */
+					if (*rows && *end == pos)
+						*end = pos + 1;
+					if (*rows == want)
+						return 0;
+					continue;
+				}
+				if (*rows == want)
+					return 0; /* a CR alone ended the last row wanted */
+			}
+			prev_cr = eol && c == '\r';
+			if (!in_line) {
+				if (eol)
+					continue; /* a blank line */
+				in_line = 1;
+				raw = skip || (o->comment && c == o->comment);
+				if (!raw && *rows == 0)
+					*start = pos;
+			}
+			if (!raw && c == '"')
+				quoted = !quoted;
+			if (!raw && *rows == 0 && !eol && n1 < sizeof row1)
+				row1[n1++] = c;
+			if (!eol)
+				continue;
+			in_line = 0;
+			if (raw) {
+				skip -= skip > 0;
+				continue;
+			}
+			*end = pos + 1;
+			if (++*rows == 1 && o->header < 0 &&
+			    maybe_pandas_names(q, row1, n1, n1 < sizeof row1))
+				want = 2;
+			if (*rows == want && !prev_cr)
+				return 0;
+		}
+		if (*rows == want && !prev_cr)
+			return 0;
+		off += (uint64_t)n;
+	}
+	if (in_line && !raw && *rows < want) {
+		/* a last row without a line end */
+		*end = q->size;
+		++*rows;
+	}
+	return 0;
+}
+
+/* CSV and TSV: a record is a row, which starts at a line start unless a
+ * quoted field holds a line break (which the decoder then refuses in a
+ * part, so that no part is silently wrong; with the file's index the
+ * boundaries are exact). The rows that decide the header are the first
+ * part's; the other parts read them first, for the same judgement. */
+static int csv_part(const struct lr_part_ask *q, struct lr_part *p)
+{
+	uint64_t start, end, from, to;
+	int rows;
+
+	if (first_rows(q, &start, &end, &rows) < 0)
+		return -1;
+	if (q->marks) {
+		/* the index: a boundary at every so many bytes, exactly */
+		size_t i = lr_part_mark_at(q, q->a), j = lr_part_mark_at(q, q->b);
+
+		from = i < q->nmarks ? q->marks[i].start : q->size;
+		to = j < q->nmarks && !q->last ? q->marks[j].start : q->size;
+	} else if (lr_part_line_start(q, q->a, &from) < 0 || lr_part_line_start(q, q->b, &to) < 0)
+		return -1;
+	if (q->first) {
+		lr_part_range(p, 0, to > end ? to : end);
+		return 0;
+	}
+	if (from < end)
+		from = end;
+	if (to < from)
+		to = from;
+	p->nseg = 0;
+	if (rows) {
+		p->seg[p->nseg].off = start;
+		p->seg[p->nseg++].len = end - start;
+		p->preamble_rows = (uint64_t)rows;
+	}
+	if (to > from) {
+		p->seg[p->nseg].off = from;
+		p->seg[p->nseg++].len = to - from;
+	}
+	return 0;
+}
+
+/* --index: the rows' starts, found by following quotes from the start
+ * (a line end inside a quoted field ends no row). */
+static int csv_index(const struct lr_part_ask *q, struct lr_part_index *x)
+{
+	unsigned char buf[65536];
+	uint64_t off = 0, pos;
+	int quoted = 0, cr = 0;
+
+	if (lr_part_index_mark(x, 0, 0) < 0)
+		return -1;
+	while (off < q->size) {
+		ssize_t n = lr_part_pread(q, buf, sizeof buf, off), i;
+
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++) {
+			pos = off + (uint64_t)i;
+			if (cr && buf[i] != '\n' && lr_part_index_mark(x, pos, pos) < 0)
+				return -1;
+			cr = 0;
+			if (buf[i] == '"')
+				quoted = !quoted;
+			else if (!quoted && buf[i] == '\r')
+				cr = 1;
+			else if (!quoted && buf[i] == '\n' && pos + 1 < q->size &&
+				 lr_part_index_mark(x, pos + 1, pos + 1) < 0)
+				return -1;
+		}
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
 #define TABLE_FORMAT(VAR, NAME, SUFFIX1, SUFFIX2, DELIM)                         \
 	const struct lr_format VAR = {                                         \
 		.name = NAME,                                                  \
@@ -1440,6 +1676,8 @@ static void csv_enc_close(void *ve)
 		.enc_write = csv_enc_write,                                    \
 		.enc_finish = csv_enc_finish,                                  \
 		.enc_close = csv_enc_close,                                    \
+		.part = csv_part,                                              \
+		.index = csv_index,                                            \
 	}
 
 TABLE_FORMAT(lr_format_csv, "csv", ".csv", NULL, ',');

@@ -1365,7 +1365,8 @@ static int next_element(struct json_dec *d)
 		if (d->top == TOP_START) {
 			if (c == '[' && !d->ndjson) {
 				d->top = TOP_ARRAY_OPEN;
-				if (add_outer(d, "[") < 0)
+				/* --part: a later part's array goes on the first's */
+				if (!d->o->part_rest && add_outer(d, "[") < 0)
 					return -1;
 				step(d, c);
 				continue;
@@ -1376,11 +1377,13 @@ static int next_element(struct json_dec *d)
 			if (c == ']') {
 				step(d, c);
 				d->top = TOP_VALUES;
-				if (add_outer(d, "]") < 0 ||
-				    add_end(d) < 0)
+				/* --part: the last part closes the array */
+				if (!d->o->part_more && (add_outer(d, "]") < 0 || add_end(d) < 0))
 					return -1;
 				continue;
 			}
+			if (d->top == TOP_ARRAY_OPEN && d->o->part_rest && add_outer(d, ",") < 0)
+				return -1; /* after the earlier parts' members */
 		}
 		if (d->top == TOP_AFTER_ELEM) {
 			if (c != ',') {
@@ -1761,7 +1764,156 @@ static int json_sniff(const unsigned char *p, size_t n)
 	return i < n && (p[i] == '[' || p[i] == '{');
 }
 
-#define JSON_FORMAT(VAR, NAME, SUFFIX1, SUFFIX2, SNIFF)                         \
+/* NDJSON: a record is a line (a raw line break is never inside a JSON
+ * string). */
+static int ndjson_part(const struct lr_part_ask *q, struct lr_part *p)
+{
+	uint64_t from, to;
+
+	if (lr_part_line_start(q, q->a, &from) < 0 || lr_part_line_start(q, q->b, &to) < 0)
+		return -1;
+	lr_part_range(p, from, to);
+	return 0;
+}
+
+/* Where the top-level array's closing ']' is: the last byte of the file
+ * but for white space. Returns 0, or -1 after reporting. */
+static int array_end(const struct lr_part_ask *q, uint64_t *at)
+{
+	unsigned char buf[512];
+	uint64_t off = q->size;
+
+	while (off > 0) {
+		size_t k = off < sizeof buf ? (size_t)off : sizeof buf;
+		ssize_t n = lr_part_pread(q, buf, k, off - k), i;
+
+		if (n < (ssize_t)k)
+			return -1;
+		for (i = n - 1; i >= 0; i--)
+			if (!is_ws(buf[i])) {
+				*at = off - k + (uint64_t)i;
+				return 0;
+			}
+		off -= k;
+	}
+	*at = 0;
+	return 0;
+}
+
+/*
+ * A JSON document: a record is a member of the top-level array, whose
+ * starts only a read from the start can tell, so --part needs the
+ * file's index (json_index). A later part reads "[" and its members
+ * ("]" too where it is not the last), and the decoder writes a comma for
+ * its first member where the "[" was (fmt_json.c's outer cells).
+ */
+static int json_part(const struct lr_part_ask *q, struct lr_part *p)
+{
+	size_t i, j;
+	uint64_t from, to, close;
+
+	if (!q->marks) {
+		lr_error_usage("%s: a JSON array can be split into parts only by its index: write "
+			       "it once (lrelu --index FILE > FILE.idx), or split NDJSON (one value "
+			       "per line, -f ndjson)",
+			       q->name);
+		return -1;
+	}
+	if (q->nmarks == 0) {
+		/* one value, or an empty array: one record, the first part's */
+		if (q->first)
+			lr_part_range(p, 0, q->size);
+		else
+			p->nseg = 0;
+		p->more = 0;
+		return 0;
+	}
+	if (array_end(q, &close) < 0)
+		return -1;
+	i = lr_part_mark_at(q, q->a);
+	j = lr_part_mark_at(q, q->b);
+	from = q->first ? 0 : i < q->nmarks && i < j ? q->marks[i].start : close;
+	to = q->last ? q->size : j < q->nmarks ? q->marks[j].prev_end : close;
+	if (to < from)
+		to = from;
+	p->nseg = 0;
+	if (!q->first) {
+		p->seg[p->nseg].text = "[";
+		p->seg[p->nseg++].len = 1;
+	}
+	if (to > from) {
+		p->seg[p->nseg].off = from;
+		p->seg[p->nseg++].len = to - from;
+	}
+	if (!q->last) {
+		p->seg[p->nseg].text = "]";
+		p->seg[p->nseg++].len = 1;
+	}
+	return 0;
+}
+
+/* --index: the members of the top-level array, found by following
+ * strings and brackets from the start; no marks for another value. */
+static int json_index(const struct lr_part_ask *q, struct lr_part_index *x)
+{
+	unsigned char buf[65536];
+	uint64_t off = 0, last = 0;
+	int depth = 0, in_str = 0, esc = 0, want = 0, seen = 0;
+
+	while (off < q->size) {
+		ssize_t n = lr_part_pread(q, buf, sizeof buf, off), i;
+
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
+		for (i = 0; i < n; i++) {
+			unsigned char c = buf[i];
+			uint64_t pos = off + (uint64_t)i;
+
+			if (in_str) {
+				if (esc)
+					esc = 0;
+				else if (c == '\\')
+					esc = 1;
+				else if (c == '"')
+					in_str = 0;
+				last = pos + 1;
+				continue;
+			}
+			if (is_ws(c))
+				continue;
+			if (!seen) {
+				seen = 1;
+				if (c != '[')
+					return 0; /* one value: one record */
+				depth = 1;
+				want = 1;
+				last = pos + 1;
+				continue;
+			}
+			if (depth == 1 && want && c != ']') {
+				if (lr_part_index_mark(x, pos, last) < 0)
+					return -1;
+				want = 0;
+			}
+			if (c == '"')
+				in_str = 1;
+			else if (c == '[' || c == '{')
+				depth++;
+			else if (c == ']' || c == '}') {
+				if (--depth == 0)
+					return 0;
+			} else if (c == ',' && depth == 1) {
+				want = 1;
+				continue;
+			}
+			last = pos + 1;
+		}
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+#define JSON_FORMAT(VAR, NAME, SUFFIX1, SUFFIX2, SNIFF, PART, INDEX)            \
 	const struct lr_format VAR = {                                         \
 		.name = NAME,                                                  \
 		.suffixes = { SUFFIX1, SUFFIX2 },                              \
@@ -1774,7 +1926,9 @@ static int json_sniff(const unsigned char *p, size_t n)
 		.enc_write = json_enc_write,                                   \
 		.enc_finish = json_enc_finish,                                 \
 		.enc_close = json_enc_close,                                   \
+		.part = PART,                                                  \
+		.index = INDEX,                                                \
 	}
 
-JSON_FORMAT(lr_format_json, "json", ".json", NULL, json_sniff);
-JSON_FORMAT(lr_format_ndjson, "ndjson", ".ndjson", ".jsonl", NULL);
+JSON_FORMAT(lr_format_json, "json", ".json", NULL, json_sniff, json_part, json_index);
+JSON_FORMAT(lr_format_ndjson, "ndjson", ".ndjson", ".jsonl", NULL, ndjson_part, NULL);

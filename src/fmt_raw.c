@@ -203,6 +203,7 @@ struct raw_dec {
 	int swap;              /* file byte order differs from the host's */
 	int npy;
 	struct npy_header nh;
+	uint64_t expect;       /* .npy: values the data must hold (the part's, with --part) */
 	uint64_t offset;       /* bytes of the input consumed */
 	uint64_t nvalues;      /* values decoded */
 	void *own_vals;        /* the block's value array when not in place */
@@ -312,6 +313,7 @@ static void *raw_dec_open(const struct lr_format *f, struct lr_source *src,
 			free(d);
 			return NULL;
 		}
+		d->expect = o->part_values >= 0 ? (uint64_t)o->part_values : d->nh.count;
 	} else {
 		d->dtype = format_dtype(f);
 		d->swap = (o->endian == LR_ENDIAN_BIG) != host_big_endian();
@@ -450,7 +452,7 @@ static int raw_dec_read(void *vd, struct lr_block **out)
 	b->vals = d->own_vals;
 	if (d->done)
 		return 0;
-	if (d->npy && d->nh.count == 0)
+	if (d->npy && d->expect == 0)
 		return empty_npy(d);
 	/* Native floats, aligned in the source's buffer: computed in place,
 	 * without a copy. */
@@ -478,7 +480,7 @@ static int raw_dec_read(void *vd, struct lr_block **out)
 			d->offset += k * d->width;
 			d->nvalues += k;
 			b->nvals = k;
-			if (d->npy && d->nvalues > d->nh.count) {
+			if (d->npy && d->nvalues > d->expect) {
 				lr_error_at(d->src->name, 0, 0,
 					    "the shape says %" PRIu64 " values, but the data holds more",
 					    d->nh.count);
@@ -555,14 +557,14 @@ static int raw_dec_read(void *vd, struct lr_block **out)
 				    d->offset, dtype_name(d->dtype), d->npart, d->offset - d->npart);
 			return -1;
 		}
-		if (d->npy && d->nvalues != d->nh.count) {
+		if (d->npy && d->nvalues != d->expect) {
 			lr_error_at(d->src->name, 0, 0,
 				    "the shape says %" PRIu64 " values, but the data holds %" PRIu64,
-				    d->nh.count, d->nvalues);
+				    d->nh.count, d->nvalues + (d->nh.count - d->expect));
 			return -1;
 		}
 	}
-	if (d->npy && d->nvalues > d->nh.count) {
+	if (d->npy && d->nvalues > d->expect) {
 		lr_error_at(d->src->name, 0, 0,
 			    "the shape says %" PRIu64 " values, but the data holds more",
 			    d->nh.count);
@@ -595,6 +597,7 @@ struct raw_enc {
 	int header_guess;   /* the header's shape must be fixed up at the end */
 	size_t header_len;
 	uint64_t row_width; /* rows of this width, from a conversion (0: flat) */
+	int no_header;      /* --part: a later part, whose .npy header the first writes */
 	struct lr_sink *data; /* where the values go: the sink, or the spool */
 	struct lr_sink *spool; /* an .npy's values waiting for its header */
 	unsigned char *tmp;
@@ -615,6 +618,7 @@ static void *raw_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	e->npy = f == &lr_format_npy;
 	e->dtype = format_dtype(f);
 	e->swap = !e->npy && (o->endian == LR_ENDIAN_BIG) != host_big_endian();
+	e->no_header = o->part_rest;
 	return e;
 }
 
@@ -710,7 +714,9 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 			/* A length known only at the end: the header is rewritten
 			 * then in a file, and into a pipe or through gzip the
 			 * values wait in a temporary file until it is written. */
-			if (e->header_guess && (e->sink->gz || lseek(e->sink->fd, 0, SEEK_CUR) < 0)) {
+			if (e->no_header)
+				e->header_guess = 0;
+			else if (e->header_guess && (e->sink->gz || lseek(e->sink->fd, 0, SEEK_CUR) < 0)) {
 				if (!(e->spool = e->data = lr_sink_spool()))
 					return -1;
 			} else if (write_npy_header(e, b, UINT64_MAX) < 0)
@@ -784,7 +790,7 @@ static int raw_enc_finish(void *ve)
 	struct lr_block shape;
 	size_t len = e->header_len;
 
-	if (e->npy && !e->started) {
+	if (e->npy && !e->started && !e->no_header) {
 		/* nothing came: an empty array */
 		struct lr_block none;
 
@@ -840,13 +846,99 @@ static void raw_enc_close(void *ve)
 	free(e);
 }
 
+/* Raw values: a record is a value, or a row of --channels values. */
+static int raw_part(const struct lr_part_ask *q, struct lr_part *p)
+{
+	uint64_t unit = dtype_width(format_dtype(q->f)) * (q->o->channels ? q->o->channels : 1);
+	uint64_t from = (q->a + unit - 1) / unit * unit, to = q->last ? q->size : (q->b + unit - 1) / unit * unit;
+
+	lr_part_range(p, from < q->size ? from : q->size, to < q->size ? to : q->size);
+	return 0;
+}
+
+/* .npy: a record is a slice along the first axis (C order); the header
+ * goes first in every part, for the decoder, and is written by the
+ * first part only, with the whole array's shape. */
+static int npy_part(const struct lr_part_ask *q, struct lr_part *p)
+{
+	unsigned char pre[12];
+	struct npy_header nh;
+	const char *why = NULL;
+	uint64_t hlen, data, row, end, from, to;
+	size_t pre_len;
+	char *h;
+	ssize_t n = lr_part_pread(q, pre, sizeof pre, 0);
+	int i;
+
+	if (n < 0)
+		return -1;
+	if (n < 10 || memcmp(pre, "\x93NUMPY", 6) != 0 || (pre[6] != 1 && n < 12)) {
+		lr_error_at(q->name, 0, 0, "not a .npy file (no \\x93NUMPY magic)");
+		return -1;
+	}
+	pre_len = pre[6] == 1 ? 10 : 12;
+	hlen = pre[8] | (uint64_t)pre[9] << 8;
+	if (pre_len == 12)
+		hlen |= (uint64_t)pre[10] << 16 | (uint64_t)pre[11] << 24;
+	if (hlen > NPY_HEADER_MAX || !(h = malloc(hlen + 1))) {
+		lr_error_at(q->name, 0, 0, ".npy header longer than %d bytes", NPY_HEADER_MAX);
+		return -1;
+	}
+	n = lr_part_pread(q, h, hlen, pre_len);
+	if (n >= 0) {
+		h[n] = '\0';
+		why = (uint64_t)n < hlen ? "the header is cut short" : npy_parse(h, &nh);
+	}
+	free(h);
+	if (n < 0)
+		return -1;
+	if (why) {
+		lr_error_at(q->name, 0, 0, "bad .npy header: %s", why);
+		return -1;
+	}
+	if (nh.fortran && nh.ndim > 1) {
+		lr_error_usage("%s: a Fortran-order .npy cannot be split along its first axis, "
+			       "which is not contiguous",
+			       q->name);
+		return -1;
+	}
+	data = pre_len + hlen;
+	row = dtype_width(nh.dtype);
+	for (i = 1; i < nh.ndim; i++)
+		row *= nh.dims[i];
+	if (row == 0)
+		row = 1;
+	end = data + nh.count * dtype_width(nh.dtype);
+	if (end > q->size)
+		end = q->size; /* the decoder says it is cut short */
+	from = q->a <= data ? data : data + (q->a - data + row - 1) / row * row;
+	to = q->last ? q->size : q->b <= data ? data : data + (q->b - data + row - 1) / row * row;
+	if (from > end)
+		from = end;
+	if (!q->last && to > end)
+		to = end;
+	if (q->first)
+		from = 0;
+	lr_part_range(p, from, to);
+	if (!q->first) {
+		/* the header first, for the decoder */
+		memmove(p->seg + 1, p->seg, p->nseg * sizeof *p->seg);
+		p->seg[0].off = 0;
+		p->seg[0].len = data;
+		p->seg[0].text = NULL;
+		p->nseg++;
+	}
+	p->values = (int64_t)(((to > data ? to : data) - (from > data ? from : data)) / dtype_width(nh.dtype));
+	return 0;
+}
+
 /* float32 by default; .npy by its magic. */
 static int npy_sniff(const unsigned char *p, size_t n)
 {
 	return n >= 6 && memcmp(p, "\x93NUMPY", 6) == 0;
 }
 
-#define RAW_FORMAT(VAR, NAME, SUFFIX, SNIFF)                                   \
+#define RAW_FORMAT(VAR, NAME, SUFFIX, SNIFF, PART)                             \
 	const struct lr_format VAR = {                                         \
 		.name = NAME,                                                  \
 		.suffixes = { SUFFIX },                                        \
@@ -859,10 +951,11 @@ static int npy_sniff(const unsigned char *p, size_t n)
 		.enc_write = raw_enc_write,                                    \
 		.enc_finish = raw_enc_finish,                                  \
 		.enc_close = raw_enc_close,                                    \
+		.part = PART,                                                  \
 	}
 
-RAW_FORMAT(lr_format_f32, "f32", ".f32", NULL);
-RAW_FORMAT(lr_format_f64, "f64", ".f64", NULL);
-RAW_FORMAT(lr_format_f16, "f16", ".f16", NULL);
-RAW_FORMAT(lr_format_bf16, "bf16", ".bf16", NULL);
-RAW_FORMAT(lr_format_npy, "npy", ".npy", npy_sniff);
+RAW_FORMAT(lr_format_f32, "f32", ".f32", NULL, raw_part);
+RAW_FORMAT(lr_format_f64, "f64", ".f64", NULL, raw_part);
+RAW_FORMAT(lr_format_f16, "f16", ".f16", NULL, raw_part);
+RAW_FORMAT(lr_format_bf16, "bf16", ".bf16", NULL, raw_part);
+RAW_FORMAT(lr_format_npy, "npy", ".npy", npy_sniff, npy_part);

@@ -10,6 +10,7 @@
 
 #include "block.h"
 #include "options.h"
+#include "part.h"
 #include "stream.h"
 
 /* Formats of one family share a cell layout, so any of them can be
@@ -41,6 +42,15 @@ struct lr_format {
 	int (*enc_write)(void *enc, const struct lr_block *b);
 	int (*enc_finish)(void *enc);
 	void (*enc_close)(void *enc);
+
+	/* --part: where the records that start in [q->a, q->b) lie (part.h);
+	 * 0, or -1 after reporting. NULL: the format cannot be split. */
+	int (*part)(const struct lr_part_ask *q, struct lr_part *p);
+
+	/* --index: reads the whole file q->fd (q->a, q->b unused) and writes
+	 * a mark for its records with lr_part_index_mark; 0, or -1 after
+	 * reporting. NULL: the format needs no index. */
+	int (*index)(const struct lr_part_ask *q, struct lr_part_index *x);
 };
 
 extern const struct lr_format lr_format_csv;

@@ -19,6 +19,7 @@
 #include "range.h"
 #include "stats.h"
 #include "options.h"
+#include "part.h"
 #include "stream.h"
 
 /* Where outputs go: all into one sink (stdout or one -o file), one file
@@ -203,6 +204,48 @@ static void warn_unused_options(const struct lr_options *o, const struct lr_form
 		lr_warn("--channels applies to raw binary input only; ignored for %s input", in->name);
 }
 
+/* --part or --byte-range: replaces *src by a source of the part's
+ * segments (part.h), and sets *po to o with what the decoders and
+ * encoders need to know of the part. Returns 0, or -1 after reporting. */
+static int open_part(struct lr_source **src, const char *path, const struct lr_format *in,
+		     const struct lr_format *out, const struct lr_options *o, struct lr_options *po)
+{
+	struct lr_part p;
+	struct lr_source *s;
+
+	/* what a part of the output can be without the whole input */
+	if ((out == &lr_format_npy && in != &lr_format_npy) ||
+	    (out == &lr_format_json && in != &lr_format_json)) {
+		lr_error_usage("%s: --part writes %s from %s input only as the whole run would: "
+			       "convert the parts' outputs afterwards, or write ndjson or csv",
+			       path, out->name, in->name);
+		return -1;
+	}
+	if (o->inplace) {
+		lr_error_usage("--in-place replaces whole files: not with --part or --byte-range");
+		return -1;
+	}
+	if (lr_part_plan(path, in, o, &p) < 0)
+		return -1;
+	s = lr_source_open_segments(path, p.seg, p.nseg);
+	if (!s)
+		return -1;
+	lr_source_close(*src);
+	*src = s;
+	*po = *o;
+	po->part_rest = p.rest;
+	po->part_more = p.more;
+	po->part_preamble_rows = p.preamble_rows;
+	po->part_values = p.values;
+	po->part_start = p.start;
+	po->part_exact = p.exact;
+	/* a later part's CSV header goes, as a later input's does */
+	po->skip_header = po->skip_header || p.rest;
+	if (p.rest)
+		po->skip_rows = 0; /* the first part's lines */
+	return 0;
+}
+
 /* Processes one input. Returns 0, or -1 after reporting. */
 static int run_one(const struct lr_options *o, const struct lr_calc *calc, const char *path,
 		   const struct plan *plan)
@@ -213,6 +256,7 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	void *dec = NULL, *enc = NULL;
 	struct lr_convert *cv = NULL;
 	struct lr_block *b, *w;
+	struct lr_options po;
 	uint64_t invalid = 0;
 	int r = -1;
 	if (!src)
@@ -246,6 +290,10 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		}
 	}
 	out = o->to ? o->to : in;
+	if ((o->part_n || o->byte_range) && open_part(&src, path, in, out, o, &po) < 0)
+		goto done;
+	if (o->part_n || o->byte_range)
+		o = &po;
 	warn_unused_options(o, in, out);
 	/* Text inputs keep their text only within their family. */
 	if (o->with_input && in->family != LR_FAMILY_BINARY && out->family != in->family) {
@@ -381,6 +429,24 @@ int main(int argc, char **argv)
 		e = lr_diag_take();
 		if (e > worst)
 			worst = e;
+		o.ninputs = 0;
+	}
+	if (o.index) {
+		/* --index: each input's index to the output, nothing else */
+		for (i = 0; i < o.ninputs && plan.shared; i++) {
+			const struct lr_format *f = o.from ? o.from : lr_format_by_path(o.inputs[i]);
+
+			if (!f)
+				lr_error_usage("%s: give -f FORMAT for --index: the name does not say",
+					       o.inputs[i]);
+			else
+				(void)lr_part_write_index(o.inputs[i], f, &o, plan.shared);
+			e = lr_diag_take();
+			if (e > worst)
+				worst = e;
+		}
+		if (!plan.shared)
+			lr_error_usage("--index writes one output: not -i or -o DIR/");
 		o.ninputs = 0;
 	}
 	/* Never in pipes or logs unless asked. */

@@ -39,7 +39,10 @@ enum {
 	OPT_NA,
 	OPT_SKIP_ROWS,
 	OPT_COMMENT,
-	OPT_JSON_ROWS
+	OPT_JSON_ROWS,
+	OPT_PART,
+	OPT_BYTE_RANGE,
+	OPT_INDEX
 };
 
 /* pandas' missing-value tokens (read_csv's na_values), but the empty
@@ -76,6 +79,9 @@ static const struct option longopts[] = {
 	{ "skip-rows", required_argument, NULL, OPT_SKIP_ROWS },
 	{ "comment", required_argument, NULL, OPT_COMMENT },
 	{ "json-rows", required_argument, NULL, OPT_JSON_ROWS },
+	{ "part", required_argument, NULL, OPT_PART },
+	{ "byte-range", required_argument, NULL, OPT_BYTE_RANGE },
+	{ "index", no_argument, NULL, OPT_INDEX },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "threads", required_argument, NULL, 'j' },
@@ -185,6 +191,11 @@ static void usage(FILE *fp)
 		"  -o, --output FILE         write FILE, replacing it only on success;\n"
 		"                            with DIR/, one file per input in DIR\n"
 		"  -i, --in-place            replace each input with its result\n"
+		"      --part K/N            only the records that start in the K-th of N\n"
+		"                            equal byte ranges of each (seekable) input\n"
+		"      --byte-range A:B      only the records that start in bytes A..B-1\n"
+		"      --index               write each input's record index (for --part on\n"
+		"                            JSON arrays and quoted CSV line breaks)\n"
 		"      --keep-headers        repeat the CSV header of every input when\n"
 		"                            concatenating (default: the first only)\n"
 		"      --stats[=json]        a summary of each input on standard error\n"
@@ -496,6 +507,7 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	o->level = 6;
 	o->threads = 1;
 	o->progress = -1;
+	o->part_values = -1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":s:m:c:d:f:t:o:j:zihV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -600,6 +612,46 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 				return LR_OPTIONS_ERROR;
 			}
 			o->skip_rows = (uint64_t)v;
+			break;
+		case OPT_PART: {
+			char *slash = strchr(optarg, '/');
+			size_t k = slash ? to_index(optarg, (size_t)(slash - optarg)) : 0;
+			size_t n = slash ? to_index(slash + 1, strlen(slash + 1)) : 0;
+
+			if (!slash || !all_digits(optarg, (size_t)(slash - optarg)) ||
+			    !all_digits(slash + 1, strlen(slash + 1)) || slash == optarg || !slash[1] ||
+			    k < 1 || n < 1 || k > n || n > 1000000) {
+				lr_error_usage("invalid --part '%s': expected K/N with 1 <= K <= N, as 3/8",
+					       optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			o->part_k = k;
+			o->part_n = n;
+			o->byte_range = 0;
+			break;
+		}
+		case OPT_BYTE_RANGE: {
+			char *colon = strchr(optarg, ':');
+			size_t la = colon ? (size_t)(colon - optarg) : 0, lb = colon ? strlen(colon + 1) : 0;
+
+			if (!colon || !la || !all_digits(optarg, la) || (lb && !all_digits(colon + 1, lb))) {
+				lr_error_usage("invalid --byte-range '%s': expected A:B (or A: to the end), "
+					       "byte offsets with A <= B",
+					       optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			o->range_a = to_index(optarg, la);
+			o->range_b = lb ? to_index(colon + 1, lb) : SIZE_MAX;
+			if (o->range_a > o->range_b) {
+				lr_error_usage("invalid --byte-range '%s': A is past B", optarg);
+				return LR_OPTIONS_ERROR;
+			}
+			o->byte_range = 1;
+			o->part_n = 0;
+			break;
+		}
+		case OPT_INDEX:
+			o->index = 1;
 			break;
 		case OPT_JSON_ROWS:
 			if (strcmp(optarg, "objects") != 0 && strcmp(optarg, "arrays") != 0) {

@@ -74,6 +74,19 @@ struct lr_options {
 	int level;        /* gzip level, 1-9 */
 	int threads;      /* threads compressing gzip output, 1-256 */
 	int one_thread;   /* -j 1: no thread but the main one, not even to read ahead */
+	/* --part K/N (part_n > 0) or --byte-range A:B (byte_range set; B
+	 * SIZE_MAX for "to the end"): the records of a file that start in
+	 * that byte range (part.h) */
+	uint64_t part_k, part_n, range_a, range_b;
+	int byte_range;
+	int index;        /* --index: write the record index of each input */
+	/* set by main for the input at hand under --part (part.h) */
+	int part_rest;    /* not the part holding the file's start */
+	int part_more;    /* not the part holding the file's end */
+	uint64_t part_preamble_rows; /* CSV: leading rows read for the header, not written */
+	int64_t part_values; /* .npy: values of the part (the shape is the whole's); -1 */
+	uint64_t part_start; /* the byte of the file the part's own records start at */
+	int part_exact;   /* the file's index placed the part's boundaries */
 	const char *output; /* NULL: standard output */
 	const struct lr_format *from, *to;
 	char **inputs;    /* at least one; "-" is standard input */

@@ -103,11 +103,12 @@ struct lr_source *lr_source_open_segments(const char *path, const struct lr_segm
 		if (S_ISREG(st.st_mode))
 			s->size = st.st_size;
 	}
-	if (nseg) {
+	if (seg) {
 		uint64_t total = 0;
 		size_t i;
 
-		if (!(s->seg = malloc(nseg * sizeof *seg))) {
+		s->segmented = 1;
+		if (!(s->seg = malloc((nseg ? nseg : 1) * sizeof *seg))) {
 			lr_error_sys("out of memory");
 			lr_source_close(s);
 			return NULL;
@@ -176,7 +177,7 @@ static ssize_t read_src(struct lr_source *s, unsigned char *p, size_t n, uint64_
 	const struct lr_segment *g;
 	ssize_t r;
 
-	if (!s->nseg)
+	if (!s->segmented)
 		return read_quiet(s->fd, p, n, count, e);
 	while (s->segi < s->nseg && s->segpos == s->seg[s->segi].len) {
 		s->segi++;
@@ -687,7 +688,8 @@ ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 		if (s->eof)
 			return 0;
 		/* the second buffer of a file larger than one */
-		if (s->want_ahead && !s->nseg && s->size > (off_t)LR_STREAM_BUFSIZE && s->consumed > 0) {
+		if (s->want_ahead && !s->segmented && s->size > (off_t)LR_STREAM_BUFSIZE &&
+		    s->consumed > 0) {
 			s->want_ahead = 0; /* one try */
 			if (ahead_start(s) == 0)
 				return ahead_next(s, p);

@@ -49,6 +49,7 @@ struct lr_source {
 	const struct lr_ahead_work *work; /* its work on parts, or NULL */
 	/* --part: the pieces the source presents, in order, in place of the
 	 * whole file (nseg 0: the file as it is) */
+	int segmented;
 	struct lr_segment *seg;
 	size_t nseg, segi;
 	uint64_t segpos;
