@@ -40,7 +40,7 @@ HDR      = $(wildcard src/*.h)
 DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev libdeflate-dev pkg-config bats mandoc \
               gnuplot-nox parallel zsh fish strace
 
-.PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-oracle check-asan check-valgrind check-zlib bench plot \
+.PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-oracle check-asan check-valgrind check-zlib check-cluster bench plot \
 	install uninstall clean
 
 all: lrelu
@@ -162,6 +162,15 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_pipeline.c $(SRC) $(HDR)
 build-fuzz/fuzz_decimal: tests/fuzz/fuzz_decimal.c src/decimal.c $(HDR)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_FLAGS) -Isrc -o $@ tests/fuzz/fuzz_decimal.c src/decimal.c
+
+# Optional: the README's scale-out recipes on real engines brought up on
+# loopback only (GNU parallel over two sshd, Dask, a one-node SLURM
+# cluster), each compared with a serial run; ROWS sets the file size.
+CLUSTER_PKGS = slurm-wlm munge openssh-server openssh-client python3-distributed python3-dask \
+               parallel bc util-linux
+check-cluster: lrelu
+	@sh tests/deps.sh $(CLUSTER_PKGS)
+	LRELU=$(CURDIR)/lrelu sh tests/cluster/run.sh
 
 # Optional: bit-for-bit comparison with PyTorch where python3-torch is installed.
 check-oracle: lrelu
