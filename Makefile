@@ -38,7 +38,7 @@ OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
 
 DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev libdeflate-dev pkg-config bats mandoc \
-              gnuplot-nox parallel zsh fish strace
+              gnuplot-nox parallel zsh fish strace tabix
 
 .PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-oracle check-asan check-valgrind check-zlib check-cluster bench plot \
 	install uninstall clean

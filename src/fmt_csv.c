@@ -115,6 +115,7 @@ struct csv_dec {
 	size_t row_cell;   /* the current row's first cell, SIZE_MAX if in an
 			    * earlier block */
 	uint64_t drop_rows;/* --part: first rows read for the header only */
+	int header_going;  /* the rest of a header too wide for a block, dropped */
 	/* --columns resolved to 1-based index ranges */
 	size_t (*ranges)[2];
 	size_t nranges;
@@ -477,6 +478,10 @@ static inline __attribute__((always_inline)) void add_field(struct csv_dec *d, c
 
 	if (d->failed)
 		return;
+	if (d->header_going) {
+		d->col++; /* judged on its first fields, and gone */
+		return;
+	}
 	/* Plain fields point into the source's padded buffer. */
 	c = plain ? lr_block_add_padded(d->blk, LR_CELL_TEXT, t, n)
 		  : lr_block_add(d->blk, LR_CELL_TEXT, t, n);
@@ -667,6 +672,16 @@ static void on_row(int term, void *ctx)
 	if (term == '\r' || (term == '\n' && !(d->prev_cr && d->col == 0)))
 		d->line++;
 	d->prev_cr = term == '\r';
+	if (d->header_going) {
+		/* the end of a dropped header wider than a block */
+		d->header_going = 0;
+		d->in_first_row = 0;
+		d->drop_rows -= d->drop_rows > 0;
+		d->col = 0;
+		d->channel = 0;
+		d->dropping = term == '\r';
+		return;
+	}
 	if (d->col > 0) {
 		int data_row = 1;
 
@@ -1276,6 +1291,13 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 			finish_first_rows(d);
 		if (d->failed)
 			return -1;
+		/* a header to drop (a later input's, a later part's) that is
+		 * wider than the block: what is here goes, and the rest */
+		if (d->first == FIRST_HEADER && !d->deferred && drops_header(d) && d->col > 0 &&
+		    d->first_cell < b->ncells) {
+			b->ncells = d->first_cell;
+			d->header_going = 1;
+		}
 	}
 	return b->ncells > 0 || !d->done ? 1 : 0;
 }
@@ -1678,6 +1700,8 @@ static int csv_index(const struct lr_part_ask *q, struct lr_part_index *x)
 		.enc_close = csv_enc_close,                                    \
 		.part = csv_part,                                              \
 		.index = csv_index,                                            \
+		.part_head = first_rows,                                       \
+		.lines = 1,                                                    \
 	}
 
 TABLE_FORMAT(lr_format_csv, "csv", ".csv", NULL, ',');

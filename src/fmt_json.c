@@ -1913,7 +1913,7 @@ static int json_index(const struct lr_part_ask *q, struct lr_part_index *x)
 	return 0;
 }
 
-#define JSON_FORMAT(VAR, NAME, SUFFIX1, SUFFIX2, SNIFF, PART, INDEX)            \
+#define JSON_FORMAT(VAR, NAME, SUFFIX1, SUFFIX2, SNIFF, PART, INDEX, LINES)     \
 	const struct lr_format VAR = {                                         \
 		.name = NAME,                                                  \
 		.suffixes = { SUFFIX1, SUFFIX2 },                              \
@@ -1928,7 +1928,8 @@ static int json_index(const struct lr_part_ask *q, struct lr_part_index *x)
 		.enc_close = json_enc_close,                                   \
 		.part = PART,                                                  \
 		.index = INDEX,                                                \
+		.lines = LINES,                                                \
 	}
 
-JSON_FORMAT(lr_format_json, "json", ".json", NULL, json_sniff, json_part, json_index);
-JSON_FORMAT(lr_format_ndjson, "ndjson", ".ndjson", ".jsonl", NULL, ndjson_part, NULL);
+JSON_FORMAT(lr_format_json, "json", ".json", NULL, json_sniff, json_part, json_index, 0);
+JSON_FORMAT(lr_format_ndjson, "ndjson", ".ndjson", ".jsonl", NULL, ndjson_part, NULL, 1);

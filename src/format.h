@@ -51,6 +51,15 @@ struct lr_format {
 	 * a mark for its records with lr_part_index_mark; 0, or -1 after
 	 * reporting. NULL: the format needs no index. */
 	int (*index)(const struct lr_part_ask *q, struct lr_part_index *x);
+
+	/* --part on BGZF: where the records a later part must read first
+	 * start and end in q's text (see the CSV header), and how many
+	 * they are; 0, or -1 after reporting. NULL: none. */
+	int (*part_head)(const struct lr_part_ask *q, uint64_t *start, uint64_t *end, int *rows);
+
+	/* Records are lines (so that BGZF blocks can be split): CSV, TSV,
+	 * NDJSON. */
+	int lines;
 };
 
 extern const struct lr_format lr_format_csv;

@@ -228,6 +228,12 @@ static int open_part(struct lr_source **src, const char *path, const struct lr_f
 	if (lr_part_plan(path, in, o, &p) < 0)
 		return -1;
 	s = lr_source_open_segments(path, p.seg, p.nseg);
+	if (s && p.window &&
+	    lr_source_window(s, p.prefix, p.prefix_len, p.skip_bytes, p.skip_line, p.limit) < 0) {
+		lr_source_close(s);
+		s = NULL;
+	}
+	free(p.prefix);
 	if (!s)
 		return -1;
 	lr_source_close(*src);

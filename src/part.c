@@ -16,6 +16,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include <zlib.h>
+
 #include "diag.h"
 #include "format.h"
 #include "options.h"
@@ -28,6 +30,15 @@ ssize_t lr_part_pread(const struct lr_part_ask *q, void *p, size_t n, uint64_t o
 {
 	size_t got = 0;
 
+	if (q->head) {
+		/* the decompressed start of a BGZF file */
+		if (off >= q->size)
+			return 0;
+		if (n > q->size - off)
+			n = (size_t)(q->size - off);
+		memcpy(p, q->head + off, n);
+		return (ssize_t)n;
+	}
 	while (got < n) {
 		ssize_t r = pread(q->fd, (char *)p + got, n - got, (off_t)(off + got));
 
@@ -261,6 +272,226 @@ void lr_part_range(struct lr_part *p, uint64_t from, uint64_t to)
 	}
 }
 
+/* ---- BGZF: gzip members of at most 64 KiB with their size inside ---- */
+
+#define BGZF_MAX 65536
+#define BGZF_HEAD_MAX (1024 * 1024) /* decompressed start read for the header rows */
+
+/* The block that starts at off: its length (*len) and the size of its
+ * data (*isize). 1 if a BGZF block header is there, 0 if not, -1 after
+ * reporting a read error. */
+static int bgzf_block(const struct lr_part_ask *q, uint64_t off, uint64_t *len, uint32_t *isize)
+{
+	unsigned char h[18], t[4];
+	ssize_t n = lr_part_pread(q, h, sizeof h, off);
+
+	if (n < 0)
+		return -1;
+	/* gzip, deflate, FEXTRA; XLEN 6; the 'BC' field of 2 bytes */
+	if (n < 18 || h[0] != 0x1f || h[1] != 0x8b || h[2] != 8 || !(h[3] & 4) || h[10] != 6 ||
+	    h[11] != 0 || h[12] != 'B' || h[13] != 'C' || h[14] != 2 || h[15] != 0)
+		return 0;
+	*len = (uint64_t)(h[16] | h[17] << 8) + 1;
+	if (*len < 26 || off + *len > q->size)
+		return 0;
+	if (lr_part_pread(q, t, 4, off + *len - 4) != 4)
+		return -1;
+	*isize = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+	return 1;
+}
+
+/* Is a block that the next one follows, or the file's end, at off? */
+static int bgzf_at(const struct lr_part_ask *q, uint64_t off)
+{
+	uint64_t len, len2;
+	uint32_t isize;
+	int r = bgzf_block(q, off, &len, &isize);
+
+	if (r <= 0)
+		return r;
+	return off + len == q->size ? 1 : bgzf_block(q, off + len, &len2, &isize);
+}
+
+/* The first block start at or after x (q->size if none). */
+static int bgzf_next(const struct lr_part_ask *q, uint64_t x, uint64_t *at)
+{
+	unsigned char buf[4096];
+	uint64_t off = x;
+
+	while (off < q->size) {
+		ssize_t n = lr_part_pread(q, buf, sizeof buf, off), i;
+
+		if (n <= 0)
+			break;
+		for (i = 0; i < n; i++)
+			if (buf[i] == 0x1f) {
+				int r = bgzf_at(q, off + (uint64_t)i);
+
+				if (r < 0)
+					return -1;
+				if (r) {
+					*at = off + (uint64_t)i;
+					return 0;
+				}
+			}
+		off += (uint64_t)n;
+	}
+	*at = q->size;
+	return 0;
+}
+
+/* Inflates the block at off into out (BGZF_MAX bytes); returns the
+ * bytes made, or -1 after reporting. */
+static ssize_t bgzf_inflate(const struct lr_part_ask *q, uint64_t off, uint64_t len,
+			    unsigned char *out)
+{
+	unsigned char in[BGZF_MAX];
+	z_stream z;
+	ssize_t n;
+	int r;
+
+	if (lr_part_pread(q, in, (size_t)len, off) != (ssize_t)len)
+		return -1;
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 15 + 16) != Z_OK) {
+		lr_error_sys("%s: zlib", q->name);
+		return -1;
+	}
+	z.next_in = in;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = BGZF_MAX;
+	r = inflate(&z, Z_FINISH);
+	n = (ssize_t)(BGZF_MAX - z.avail_out);
+	inflateEnd(&z);
+	if (r != Z_STREAM_END) {
+		lr_error_at(q->name, 0, 0, "corrupt BGZF block at byte %llu", (unsigned long long)off);
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * --part on a BGZF file (bgzip's blocks) of a line-based format: the
+ * part takes the blocks that start in its byte range, and of their
+ * data the lines that start there (a line that began in the block
+ * before is the earlier part's; one that goes on past the last block is
+ * read to its end). A later part first reads the header rows, from the
+ * file's decompressed start.
+ */
+static int bgzf_plan(struct lr_part_ask *q, struct lr_part *p)
+{
+	uint64_t bi, bj, off, len, prev = 0, head_len = 0, start = 0, end = 0, data = 0, at = UINT64_MAX;
+	uint32_t isize;
+	unsigned char *head = NULL;
+	int rows = 0, r;
+
+	if (!q->f->lines) {
+		lr_error_usage("%s: --part splits BGZF files of lines (CSV, TSV, NDJSON) only, not %s",
+			       q->name, q->f->name);
+		return -1;
+	}
+	if (q->marks) {
+		lr_error_usage("%s: an index is of a file's own bytes: a BGZF file is split at its "
+			       "blocks without one",
+			       q->name);
+		return -1;
+	}
+	if ((q->first ? (bi = 0, 0) : bgzf_next(q, q->a, &bi)) < 0 ||
+	    (q->last ? (bj = q->size, 0) : bgzf_next(q, q->b, &bj)) < 0)
+		return -1;
+	if (bj < bi)
+		bj = bi;
+	/* the data of the part's blocks, and what came before it */
+	for (off = bi; off < bj; off += len) {
+		if ((r = bgzf_block(q, off, &len, &isize)) <= 0) {
+			if (r == 0)
+				lr_error_at(q->name, 0, 0, "corrupt BGZF block at byte %llu",
+					    (unsigned long long)off);
+			return -1;
+		}
+		data += isize;
+	}
+	if (q->f->part_head || bi > 0) {
+		/* the decompressed start: the header rows, and where the
+		 * part's first block's data starts in it */
+		struct lr_part_ask h = *q;
+		uint64_t u = 0;
+
+		if (!(head = malloc(BGZF_HEAD_MAX + BGZF_MAX))) {
+			lr_error_sys("out of memory");
+			return -1;
+		}
+		for (off = 0; off < q->size && head_len < BGZF_HEAD_MAX; off += len) {
+			ssize_t k;
+
+			if ((r = bgzf_block(q, off, &len, &isize)) <= 0)
+				break;
+			if (off == bi)
+				at = u;
+			if ((k = bgzf_inflate(q, off, len, head + head_len)) < 0)
+				goto fail;
+			head_len += (uint64_t)k;
+			u += (uint64_t)k;
+		}
+		h.head = head;
+		h.size = head_len;
+		if (q->f->part_head && q->f->part_head(&h, &start, &end, &rows) < 0)
+			goto fail;
+	}
+	if (bi > 0) {
+		/* a line that began before the part's first block is not its */
+		unsigned char buf[BGZF_MAX];
+		uint64_t s0 = bi > BGZF_MAX ? bi - BGZF_MAX : 0, k;
+		ssize_t n = -1;
+
+		for (k = bi; k-- > s0;) {
+			if (bgzf_block(q, k, &len, &isize) == 1 && k + len == bi) {
+				prev = k;
+				n = bgzf_inflate(q, prev, len, buf);
+				break;
+			}
+		}
+		if (n < 0) {
+			if (n == -1 && k + 1 == s0)
+				lr_error_at(q->name, 0, 0, "corrupt BGZF block before byte %llu",
+					    (unsigned long long)bi);
+			goto fail;
+		}
+		p->skip_line = n > 0 && buf[n - 1] != '\n';
+	}
+	p->window = 1;
+	p->limit = q->last ? UINT64_MAX : data;
+	if (!q->first && at < end) {
+		/* the part's data starts among the header rows, which are the
+		 * first part's: its lines from their end */
+		p->skip_line = 0;
+		p->skip_bytes = end - at;
+	}
+	p->nseg = 0;
+	if (bi < q->size) {
+		p->seg[0].off = bi;
+		p->seg[0].len = q->size - bi;
+		p->nseg = 1;
+	}
+	if (q->first && end > p->limit)
+		p->limit = end; /* the header rows are the first part's */
+	if (!q->first && rows) {
+		if (!(p->prefix = malloc((size_t)(end - start))))
+			goto nomem;
+		memcpy(p->prefix, head + start, (size_t)(end - start));
+		p->prefix_len = (size_t)(end - start);
+		p->preamble_rows = (uint64_t)rows;
+	}
+	free(head);
+	return 0;
+nomem:
+	lr_error_sys("out of memory");
+fail:
+	free(head);
+	return -1;
+}
+
 int lr_part_plan(const char *path, const struct lr_format *f, const struct lr_options *o,
 		 struct lr_part *p)
 {
@@ -272,7 +503,7 @@ int lr_part_plan(const char *path, const struct lr_format *f, const struct lr_op
 	p->values = -1;
 	if (open_ask(path, f, o, &q, &st) < 0)
 		return -1;
-	if (is_gzip(&q)) {
+	if (is_gzip(&q) && bgzf_at(&q, 0) != 1) {
 		lr_error_usage("%s: a gzip file cannot be split into parts (it can only be read "
 			       "from its start): decompress it, or recompress it with bgzip",
 			       path);
@@ -298,7 +529,7 @@ int lr_part_plan(const char *path, const struct lr_format *f, const struct lr_op
 	/* the format may say otherwise (a JSON document of one value) */
 	p->rest = !q.first;
 	p->more = !q.last;
-	r = f->part(&q, p);
+	r = is_gzip(&q) ? bgzf_plan(&q, p) : f->part(&q, p);
 	p->exact = q.marks != NULL;
 	/* the last segment holds the part's own records (after what is
 	 * read for the header's sake) */

@@ -30,6 +30,17 @@ struct lr_part {
 	int64_t values;          /* .npy: values in the part; -1 if not .npy */
 	uint64_t start;          /* the byte of the file its own records start at */
 	int exact;               /* the file's index placed the boundaries */
+	/* BGZF input: the segments are the compressed blocks from the
+	 * part's first on; of what they inflate to, the part reads prefix
+	 * first (the header rows, decompressed; owned, free it), then drops
+	 * a first partial line (skip_line) and ends at the first line start
+	 * at or after limit bytes (lr_source_window) */
+	int window;
+	char *prefix;
+	size_t prefix_len;
+	int skip_line;
+	uint64_t skip_bytes; /* dropped before that */
+	uint64_t limit;
 };
 
 /* A part function's question: the open file, its size, and the byte
@@ -51,6 +62,9 @@ struct lr_part_ask {
 	int first, last;            /* the first part, which holds the file's
 				     * start (what comes before its records);
 				     * the last, which holds its end */
+	/* set when the reads are of the decompressed start of a BGZF file
+	 * held here (size is then its length), not of the file */
+	const unsigned char *head;
 	const struct lr_format *f;
 	const struct lr_options *o;
 };

@@ -274,7 +274,85 @@ corrupt:
 static ssize_t read_more(struct lr_source *s, unsigned char *p, size_t n, uint64_t *count,
 			 struct read_err *e)
 {
-	return s->gz ? inflate_quiet(s, p, n, count, e) : read_src(s, p, n, count, e);
+	struct lr_window *w = s->win;
+	ssize_t r;
+
+	if (!w)
+		return s->gz ? inflate_quiet(s, p, n, count, e) : read_src(s, p, n, count, e);
+	if (w->prefix_pos < w->prefix_len) {
+		size_t k = w->prefix_len - w->prefix_pos < n ? w->prefix_len - w->prefix_pos : n;
+
+		memcpy(p, w->prefix + w->prefix_pos, k);
+		w->prefix_pos += k;
+		return (ssize_t)k;
+	}
+	while (!w->ended) {
+		size_t at;
+
+		r = s->gz ? inflate_quiet(s, p, n, count, e) : read_src(s, p, n, count, e);
+		if (r <= 0)
+			return r;
+		if (w->skip_bytes) {
+			size_t k = w->skip_bytes < (uint64_t)r ? (size_t)w->skip_bytes : (size_t)r;
+
+			w->skip_bytes -= k;
+			w->delivered += k; /* the limit counts what is dropped too */
+			memmove(p, p + k, (size_t)r - k);
+			r -= (ssize_t)k;
+			if (r == 0)
+				continue;
+		}
+		if (w->skip_line) {
+			/* the end of a line that began before the window */
+			unsigned char *nl = memchr(p, '\n', (size_t)r);
+			size_t k = nl ? (size_t)(nl + 1 - p) : (size_t)r;
+
+			w->delivered += k;
+			w->last = p[k - 1];
+			if (!nl)
+				continue;
+			w->skip_line = 0;
+			memmove(p, nl + 1, (size_t)r - k);
+			r -= (ssize_t)k;
+			if (r == 0)
+				continue;
+		}
+		/* the first line start at or after the limit ends it */
+		at = w->limit > w->delivered ? (size_t)(w->limit - w->delivered) : 0;
+		if (w->limit != UINT64_MAX && at <= (size_t)r) {
+			unsigned char *nl;
+
+			if (at == 0 ? w->delivered == 0 || w->last == '\n' : p[at - 1] == '\n')
+				r = (ssize_t)at, w->ended = 1;
+			else if ((nl = memchr(p + at, '\n', (size_t)r - at)) != NULL)
+				r = nl + 1 - p, w->ended = 1;
+		}
+		if (r > 0)
+			w->last = p[r - 1];
+		w->delivered += (uint64_t)r;
+		if (r > 0)
+			return r;
+	}
+	return 0;
+}
+
+int lr_source_window(struct lr_source *s, const char *prefix, size_t prefix_len,
+		     uint64_t skip_bytes, int skip_line, uint64_t limit)
+{
+	struct lr_window *w = calloc(1, sizeof *w + prefix_len);
+
+	if (!w) {
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	memcpy(w + 1, prefix, prefix_len);
+	w->prefix = (const unsigned char *)(w + 1);
+	w->prefix_len = prefix_len;
+	w->skip_bytes = skip_bytes;
+	w->skip_line = skip_line;
+	w->limit = limit;
+	s->win = w;
+	return 0;
 }
 
 /* Reads more input after the unread bytes, moving them to the front. */
@@ -757,6 +835,7 @@ void lr_source_close(struct lr_source *s)
 	if (s->owns_fd)
 		close(s->fd);
 	free(s->seg);
+	free(s->win);
 	free(s->buf);
 	free(s);
 }

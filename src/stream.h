@@ -53,6 +53,20 @@ struct lr_source {
 	struct lr_segment *seg;
 	size_t nseg, segi;
 	uint64_t segpos;
+	struct lr_window *win; /* lr_source_window's, or NULL */
+};
+
+/* A window on what a source inflates (lr_source_window). */
+struct lr_window {
+	const unsigned char *prefix;  /* given out first, as it is */
+	size_t prefix_len, prefix_pos;
+	uint64_t skip_bytes; /* drop this many first */
+	int skip_line;      /* then up to the first line end */
+	uint64_t limit;     /* end at the first line start at or after this
+			     * many bytes (dropped ones too); UINT64_MAX: none */
+	uint64_t delivered; /* bytes of the source's own, dropped or given out */
+	unsigned char last; /* the last byte given out */
+	int ended;
 };
 
 /* Opens path for reading ("-" is stdin). Input that starts with the gzip
@@ -66,6 +80,17 @@ struct lr_source *lr_source_open(const char *path);
  * segments are copied; text they point to must outlive the source. */
 struct lr_source *lr_source_open_segments(const char *path, const struct lr_segment *seg,
 					  size_t nseg);
+
+/* Narrows what the source hands out to lines: prefix[0..prefix_len)
+ * first (copied), then its own bytes (inflated, where compressed) but
+ * for the first skip_bytes of them and, when skip_line is set, a first
+ * partial line after those, up to the first line
+ * start at or after limit of its own bytes, the dropped ones counted
+ * (UINT64_MAX: to the end). For
+ * --part on BGZF input, whose parts start and end at blocks. Call right
+ * after opening. Returns 0, or -1 after reporting. */
+int lr_source_window(struct lr_source *s, const char *prefix, size_t prefix_len,
+		     uint64_t skip_bytes, int skip_line, uint64_t limit);
 
 /* Makes up to want bytes of the unread input visible without consuming
  * them: *p points to them. Returns how many (fewer only at end of input),

@@ -139,3 +139,12 @@ load helper
 	run lrelu "$SCRATCH/n.csv" "$SCRATCH/n.csv"
 	expect_output $'-0.01\n-0.01'
 }
+
+@test "regression: a later input's header wider than a block is dropped whole" {
+	# 9000 names: the header's judgement comes when the first block fills
+	{ printf 'h%s,' $(seq 1 9000); echo last; printf -- '-1%.0s,' $(seq 1 9000); echo -1; } >"$SCRATCH/w.csv"
+	run lrelu -s 0.5 "$SCRATCH/w.csv" "$SCRATCH/w.csv"
+	expect_status 0
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c '^h1,')" -eq 1 ]
+}

@@ -169,3 +169,33 @@ same_as_serial() {
 	run --separate-stderr lrelu --index "$SCRATCH/t.csv.gz"
 	expect_status 2
 }
+
+@test "BGZF (bgzip) files in parts: only their own blocks, the serial bytes" {
+	command -v bgzip >/dev/null || skip "bgzip is not installed (make deps installs tabix)"
+	local runs=0 bad=0
+	# rows over many 64 KiB blocks, lines across block edges
+	awk 'BEGIN { srand(1); print "a,b,c"; for (i = 0; i < 60000; i++)
+		printf "%.6f,%.6f,%.6f\n", rand() * 20 - 10, rand() * 20 - 10, rand() * 20 - 10 }' >"$SCRATCH/r.csv"
+	bgzip -c "$SCRATCH/r.csv" >"$SCRATCH/r.csv.gz"
+	same_as_serial "$SCRATCH/r.csv.gz" -s 0.2 || bad=1
+	# a header and rows wider than a block
+	{ printf 'h%s,' $(seq 1 9000); echo last
+	  awk 'BEGIN { srand(3); for (i = 0; i < 30; i++) { for (j = 0; j < 9001; j++)
+		printf "%s%.2f", (j ? "," : ""), rand() * 20 - 10; print "" } }'; } >"$SCRATCH/wide.csv"
+	bgzip -c "$SCRATCH/wide.csv" >"$SCRATCH/wide.csv.gz"
+	same_as_serial "$SCRATCH/wide.csv.gz" -s 0.2 || bad=1
+	# pandas' names, judged with the second row; NDJSON; a file of one block
+	{ echo ',0,1'; awk 'BEGIN { for (i = 0; i < 20000; i++) printf "%d,%.3f,-%d.5\n", i, i / 7, i }'; } |
+		bgzip -c >"$SCRATCH/pd.csv.gz"
+	same_as_serial "$SCRATCH/pd.csv.gz" -s 0.2 || bad=1
+	tail -n +2 "$SCRATCH/r.csv" | awk '{ printf "{\"x\":[%s]}\n", $0 }' | bgzip -c >"$SCRATCH/r.ndjson.gz"
+	same_as_serial "$SCRATCH/r.ndjson.gz" -m grad || bad=1
+	printf 'a,b\n-1,2\n' | bgzip -c >"$SCRATCH/tiny.csv.gz"
+	same_as_serial "$SCRATCH/tiny.csv.gz" -s 0.5 || bad=1
+	[ "$bad" -eq 0 ] && [ "$runs" -eq 5 ]
+	# raw floats in BGZF are refused with a reason
+	head -c 4000 /dev/zero | bgzip -c >"$SCRATCH/z.f32.gz"
+	run --separate-stderr lrelu --part 1/2 "$SCRATCH/z.f32.gz"
+	expect_status 2
+	expect_stderr_match 'splits BGZF files of lines \(CSV, TSV, NDJSON\) only'
+}
