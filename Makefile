@@ -32,7 +32,7 @@ LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) $(DEFLATE_LIBS) -lm -pthread
 
 ALL_CFLAGS = $(WARN) $(DEFS) $(DEFLATE_DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
-CORE_SRC = src/diag.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/readfloat.c src/shortest.c src/stats.c src/calc.c src/block.c src/span.c
+CORE_SRC = src/diag.c src/paths.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/readfloat.c src/shortest.c src/stats.c src/calc.c src/block.c src/span.c
 SRC      = $(CORE_SRC) src/stream.c src/pgzip.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/keysel.c src/fmt_raw.c src/convert.c src/objrows.c src/part.c src/progress.c src/range.c src/main.c
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
@@ -50,33 +50,6 @@ lrelu: $(OBJ)
 
 src/%.o: src/%.c $(HDR)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-# The same program with every CSV byte through libcsv, for the
-# differential test of the quote-free fast path.
-tests/lrelu-libcsv: $(SRC) $(HDR)
-	$(CC) $(ALL_CFLAGS) -DLR_CSV_LIBCSV_ONLY=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
-
-# The same program taking the general JSON path for every element, for
-# the differential test of the path for rows of numbers.
-tests/lrelu-json-general: $(SRC) $(HDR)
-	$(CC) $(ALL_CFLAGS) -DLR_JSON_GENERAL=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
-
-# And with the portable splitting loop instead of the SSE2 one.
-tests/lrelu-portable: $(SRC) $(HDR)
-	$(CC) $(ALL_CFLAGS) -U__SSE2__ $(LDFLAGS) -o $@ $(SRC) $(LIBS)
-
-# And with SSE2 where the processor has AVX2 as well; and with AVX2
-# where it has AVX-512.
-tests/lrelu-sse2: $(SRC) $(HDR)
-	$(CC) $(ALL_CFLAGS) -DLR_NO_AVX2=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
-
-tests/lrelu-avx2: $(SRC) $(HDR)
-	$(CC) $(ALL_CFLAGS) -DLR_NO_AVX512=1 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
-
-# And with small buffers read ahead, the thread doing every part of each
-# (stream.c), for the differential test of the rows it computes.
-tests/lrelu-eager: $(SRC) $(HDR)
-	$(CC) $(ALL_CFLAGS) -DLR_AHEAD_EAGER=1 -DLR_STREAM_BUFSIZE=4096 $(LDFLAGS) -o $@ $(SRC) $(LIBS)
 
 tests/unit: tests/unit.c tests/shortest_ref.c $(CORE_SRC) $(HDR)
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
@@ -100,20 +73,21 @@ bats: lrelu
 # Everything: unit tests, then the command-line suites; the last line is
 # the summary over both.
 check: deps
-	$(MAKE) lrelu tests/unit tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-json-general tests/lrelu-eager
+	$(MAKE) lrelu tests/unit
 	LRELU=$(CURDIR)/lrelu sh tests/run.sh
 
 test: check
 
 # The whole suite again on a build with AddressSanitizer and UBSan (in
-# build-asan/), and under Valgrind.
+# build-asan/), and under Valgrind; the random suites take a sample of
+# their cases there (TEST_SAMPLE), where each run costs far more.
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-asan: deps
 	rm -rf build-asan && mkdir -p build-asan
 	$(CC) $(WARN) $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -o build-asan/lrelu $(SRC) $(LIBS)
 	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o build-asan/unit tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
 	./build-asan/unit
-	ASAN_OPTIONS=detect_leaks=1 LRELU=$(CURDIR)/build-asan/lrelu bats tests/
+	ASAN_OPTIONS=detect_leaks=1 TEST_SAMPLE=2 LRELU=$(CURDIR)/build-asan/lrelu bats --jobs 2 tests/
 
 # The build with zlib alone (make ZLIB_ONLY=1), in build-zlib/, through
 # the suites that write gzip.
@@ -128,8 +102,9 @@ check-valgrind: deps
 	@sh tests/deps.sh valgrind
 	$(MAKE) lrelu tests/unit
 	valgrind -q --error-exitcode=99 ./tests/unit
-	TORTURE_STRIDE=25 LRELU_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
-		LRELU=$(CURDIR)/lrelu bats tests/
+	TORTURE_STRIDE=25 TEST_SAMPLE=8 \
+		LRELU_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+		LRELU=$(CURDIR)/lrelu bats --jobs 2 tests/
 
 # libFuzzer harnesses (clang): the whole program on one input per decoder,
 # and decimal.c's arithmetic. `make fuzz FUZZ_SECONDS=N` runs each for N
@@ -150,7 +125,7 @@ FUZZ_BINS   = $(foreach p,$(FUZZ_PIPE),build-fuzz/fuzz_$(firstword $(subst :, ,$
 fuzz: deps
 	@sh tests/deps.sh clang libclang-rt-dev
 	rm -f $(FUZZ_BINS)
-	$(MAKE) $(FUZZ_BINS)
+	$(MAKE) -j2 $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_pipeline.c $(SRC) $(HDR)
@@ -159,9 +134,9 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_pipeline.c $(SRC) $(HDR)
 		-DFUZZ_TARGET=$(patsubst $*:%,%,$(filter $*:%,$(FUZZ_PIPE))) \
 		-o $@ tests/fuzz/fuzz_pipeline.c $(SRC) $(LIBS)
 
-build-fuzz/fuzz_decimal: tests/fuzz/fuzz_decimal.c src/decimal.c $(HDR)
+build-fuzz/fuzz_decimal: tests/fuzz/fuzz_decimal.c src/decimal.c src/paths.c $(HDR)
 	@mkdir -p build-fuzz
-	$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_FLAGS) -Isrc -o $@ tests/fuzz/fuzz_decimal.c src/decimal.c
+	$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_FLAGS) -Isrc -o $@ tests/fuzz/fuzz_decimal.c src/decimal.c src/paths.c src/diag.c
 
 # Optional: the README's scale-out recipes on real engines brought up on
 # loopback only (GNU parallel over two sshd, Dask, a one-node SLURM
@@ -220,5 +195,5 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
-	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench tests/lrelu-libcsv tests/lrelu-portable tests/lrelu-sse2 tests/lrelu-avx2 tests/lrelu-json-general tests/lrelu-eager
+	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench
 	rm -rf build-asan build-fuzz build-zlib

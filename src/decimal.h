@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "paths.h"
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -158,7 +160,7 @@ lr_dec_shift_(const char *s, size_t n, int k, char *out, int checked)
 		return 0;
 	valid = (1u << n) - 1;
 #ifdef __SSE2__
-	{
+	if (lr_simd()) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
 		__m128i below10 = _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1));
 
@@ -167,15 +169,16 @@ lr_dec_shift_(const char *s, size_t n, int k, char *out, int checked)
 			_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)), below10));
 		nzs = (unsigned)_mm_movemask_epi8(_mm_and_si128(
 			_mm_cmpgt_epi8(x, _mm_set1_epi8('0')), below10));
-	}
-#else
-	pts = nzs = digs = 0;
-	for (int i = 0; i < 16; i++) {
-		pts |= (unsigned)(s[i] == '.') << i;
-		digs |= (unsigned)(s[i] >= '0' && s[i] <= '9') << i;
-		nzs |= (unsigned)(s[i] > '0' && s[i] <= '9') << i;
-	}
+	} else
 #endif
+	{
+		pts = nzs = digs = 0;
+		for (int i = 0; i < 16; i++) {
+			pts |= (unsigned)(s[i] == '.') << i;
+			digs |= (unsigned)(s[i] >= '0' && s[i] <= '9') << i;
+			nzs |= (unsigned)(s[i] > '0' && s[i] <= '9') << i;
+		}
+	}
 	pts &= valid;
 	nzs &= valid;
 	/* digits and at most one point; and not a zero */

@@ -23,13 +23,12 @@
 #include "calc.h"
 #include "diag.h"
 #include "format.h"
+#include "paths.h"
 #include "span.h"
 
-/* Built with -DLR_CSV_LIBCSV_ONLY=1, every byte goes through libcsv: the
+/* With LRELU_PATHS=libcsv, every byte goes through libcsv: the
  * reference the quote-free fast path is tested against. */
-#ifndef LR_CSV_LIBCSV_ONLY
-#define LR_CSV_LIBCSV_ONLY 0
-#endif
+#define LR_CSV_LIBCSV_ONLY (lr_paths & LR_PATH_LIBCSV)
 
 #ifndef CSV_FEED
 #define CSV_FEED 4096                /* bytes handed to libcsv per call */
@@ -758,19 +757,20 @@ static void split_plain(struct csv_dec *d, const unsigned char *p, size_t n)
 		size_t left = (size_t)(end - base);
 
 #ifdef __SSE2__
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)base);
+	if (lr_simd()) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)base);
 
-		mask = (uint32_t)_mm_movemask_epi8(
-			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vdelim), _mm_cmpeq_epi8(x, vlf)),
-				     _mm_cmpeq_epi8(x, vcr)));
-#else
-		{
+			mask = (uint32_t)_mm_movemask_epi8(
+				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vdelim), _mm_cmpeq_epi8(x, vlf)),
+					     _mm_cmpeq_epi8(x, vcr)));
+	} else
+#endif
+	{
 			size_t i;
 
 			for (i = 0; i < 16 && i < left; i++)
 				mask |= (uint32_t)d->special[base[i]] << i;
-		}
-#endif
+	}
 		if (left < 16)
 			mask &= (1u << left) - 1;
 		while (mask) {

@@ -20,16 +20,16 @@
 #include "diag.h"
 #include "format.h"
 #include "keysel.h"
+#include "paths.h"
 
 #ifndef JSON_ELEM_MAX
 #define JSON_ELEM_MAX (1024 * 1024)       /* longest element, in bytes */
 #endif
 #define JSON_DEPTH_MAX 1000               /* deepest nesting, as cJSON's */
-/* -DLR_JSON_GENERAL=1: every element as cells by the general loop, the
- * reference the whole-row and whole-element paths are tested against */
-#ifndef LR_JSON_GENERAL
-#define LR_JSON_GENERAL 0
-#endif
+/* LRELU_PATHS=json-general: every element as cells by the general loop,
+ * the reference the whole-row and whole-element paths are tested
+ * against */
+#define LR_JSON_GENERAL (lr_paths & LR_PATH_JSON_GENERAL)
 #ifndef JSON_CELLS_HIGH
 #define JSON_CELLS_HIGH 8192
 #endif
@@ -648,16 +648,19 @@ static int flat_shape(const char *e, size_t n)
 	if (n < 3 || e[0] != '[' || e[n - 1] != ']')
 		return 0;
 #ifdef __SSE2__
-	for (; i + 16 <= n - 1; i += 16) {
-		const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(e + i));
-		__m128i ok = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('+' - 1)),
-					   _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+	if (lr_simd())
+	{
+		for (; i + 16 <= n - 1; i += 16) {
+			const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(e + i));
+			__m128i ok = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('+' - 1)),
+						   _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
 
-		ok = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('/')), ok);
-		ok = _mm_or_si128(ok, _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
-						     _mm_set1_epi8('e')));
-		if (_mm_movemask_epi8(ok) != 0xffff)
-			return 0;
+			ok = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('/')), ok);
+			ok = _mm_or_si128(ok, _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
+							     _mm_set1_epi8('e')));
+			if (_mm_movemask_epi8(ok) != 0xffff)
+				return 0;
+		}
 	}
 #endif
 	for (; i < n - 1; i++)
@@ -1128,7 +1131,7 @@ static void window_end(struct json_dec *d)
 
 /* Checks the element. A row of numbers that fits the block whole is left
  * to tokenize_flat, which checks its numbers as it goes; anything else
- * is judged by json_check. Built with -DLR_JSON_GENERAL=1, every element
+ * is judged by json_check. With LRELU_PATHS=json-general, every element
  * takes the general path, for the differential test of the flat one.
  * Returns 0, or -1 after reporting. */
 static int validate(struct json_dec *d)
@@ -1224,27 +1227,30 @@ static void open_at_end(struct json_dec *d)
 static const unsigned char *next_structural(const unsigned char *q, const unsigned char *end)
 {
 #ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), lb = _mm_set1_epi8('['), rb = _mm_set1_epi8(']');
-	const __m128i lc = _mm_set1_epi8('{'), rc = _mm_set1_epi8('}');
+	if (lr_simd()) {
+		const __m128i quote = _mm_set1_epi8('"'), lb = _mm_set1_epi8('['), rb = _mm_set1_epi8(']');
+		const __m128i lc = _mm_set1_epi8('{'), rc = _mm_set1_epi8('}');
 
-	for (; q < end; q += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, lb)),
-					 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, rb), _mm_cmpeq_epi8(x, lc)),
-						      _mm_cmpeq_epi8(x, rc)));
-		uint32_t mask = (uint32_t)_mm_movemask_epi8(m);
+		for (; q < end; q += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+			__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, lb)),
+						 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, rb), _mm_cmpeq_epi8(x, lc)),
+							      _mm_cmpeq_epi8(x, rc)));
+			uint32_t mask = (uint32_t)_mm_movemask_epi8(m);
 
-		if (mask) {
-			q += __builtin_ctz(mask);
-			return q < end ? q : end;
+			if (mask) {
+				q += __builtin_ctz(mask);
+				return q < end ? q : end;
+			}
 		}
-	}
-	return end;
-#else
-	while (q < end && *q != '"' && *q != '[' && *q != ']' && *q != '{' && *q != '}')
-		q++;
-	return q;
+		return end;
+	} else
 #endif
+	{
+		while (q < end && *q != '"' && *q != '[' && *q != ']' && *q != '{' && *q != '}')
+			q++;
+		return q;
+	}
 }
 
 /*
@@ -1487,7 +1493,7 @@ static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->negatives_only = lr_calc_spans_negatives_only(&d->calc);
 	d->wmax = JSON_ELEM_MAX;
 	d->wstep = SIZE_MAX;
-	if (lr_path_forced("json-window")) {
+	if (lr_paths & LR_PATH_JSON_WINDOW) {
 		/* every element of more than a byte through the window, a few
 		 * bytes at a time: the differential suite's setting */
 		d->wmax = 1;

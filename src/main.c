@@ -20,6 +20,7 @@
 #include "stats.h"
 #include "options.h"
 #include "part.h"
+#include "paths.h"
 #include "stream.h"
 
 /* Where outputs go: all into one sink (stdout or one -o file), one file
@@ -397,6 +398,8 @@ int main(int argc, char **argv)
 	size_t i;
 	int r;
 
+	if (lr_paths_init() < 0)
+		return LR_EXIT_USAGE;
 	r = lr_options_parse(&o, argc, argv);
 	if (r != LR_OPTIONS_RUN) {
 		lr_options_free(&o);

@@ -849,18 +849,3 @@ void lr_options_free(struct lr_options *o)
 		free((void *)o->na);
 	free(o->na_text);
 }
-
-int lr_path_forced(const char *name)
-{
-	const char *p = getenv("LRELU_PATHS");
-	size_t n = strlen(name);
-
-	while (p && *p) {
-		size_t len = strcspn(p, ",");
-
-		if (len == n && memcmp(p, name, n) == 0)
-			return 1;
-		p += len + (p[len] == ',');
-	}
-	return 0;
-}

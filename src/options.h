@@ -108,8 +108,4 @@ void lr_options_calc(const struct lr_options *o, struct lr_calc *c);
 
 void lr_options_free(struct lr_options *o);
 
-/* Does $LRELU_PATHS (a comma-separated list; HACKING.md names the
- * entries) force the narrower or reference path called name? */
-int lr_path_forced(const char *name);
-
 #endif

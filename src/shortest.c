@@ -30,6 +30,7 @@
 #include "floatfmt.h"
 
 #include "half.h"
+#include "paths.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -286,14 +287,17 @@ static inline void store16(char *p, uint64_t lo, uint64_t hi)
 {
 	const uint64_t ascii = 0x3030303030303030u;
 #if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	_mm_storeu_si128((__m128i *)(void *)p,
-			 _mm_set_epi64x((long long)(hi + ascii), (long long)(lo + ascii)));
-#else
-	for (int i = 0; i < 8; i++) {
-		p[i] = (char)((lo + ascii) >> 8 * i);
-		p[8 + i] = (char)((hi + ascii) >> 8 * i);
-	}
+	if (lr_simd()) {
+		_mm_storeu_si128((__m128i *)(void *)p,
+				 _mm_set_epi64x((long long)(hi + ascii), (long long)(lo + ascii)));
+	} else
 #endif
+	{
+		for (int i = 0; i < 8; i++) {
+			p[i] = (char)((lo + ascii) >> 8 * i);
+			p[8 + i] = (char)((hi + ascii) >> 8 * i);
+		}
+	}
 }
 
 static const uint64_t pow10u[18] = {
@@ -350,7 +354,7 @@ static inline __attribute__((always_inline)) int put17(uint64_t s, int k, char *
 	hi = s / 100000000u;
 	lo = s - hi * 100000000u;
 #if defined(__SSE2__)
-	{
+	if (lr_simd()) {
 		/* The sixteen digits of hi and lo in the bytes of one vector:
 		 * the four 4-digit groups in 32-bit lanes (/ 10^4 by a
 		 * multiply exact for any 32-bit lane), each split into two
@@ -373,8 +377,8 @@ static inline __attribute__((always_inline)) int put17(uint64_t s, int k, char *
 		dig[16] = (char)('0' + (_mm_extract_epi16(v, 7) >> 8));
 		v = _mm_or_si128(_mm_slli_si128(v, 1), _mm_cvtsi32_si128((int)h0));
 		_mm_storeu_si128((__m128i *)(void *)dig, _mm_add_epi8(v, _mm_set1_epi8('0')));
-	}
-#else
+	} else
+#endif
 	{
 		uint64_t th = digits8((uint32_t)hi), tl = digits8((uint32_t)lo);
 
@@ -382,7 +386,6 @@ static inline __attribute__((always_inline)) int put17(uint64_t s, int k, char *
 		store16(dig, h0 | th << 8, th >> 56 | tl << 8);
 		dig[16] = (char)('0' + (tl >> 56));
 	}
-#endif
 	*exp = k + z;
 	return 17 - z;
 }

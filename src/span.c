@@ -30,16 +30,11 @@
 #endif
 
 #include "decimal.h"
+#include "paths.h"
 /* x86-64 processors with AVX2 make the masks 32 bytes a step, those
- * with AVX-512BW 64 (-DLR_NO_AVX2=1: neither, -DLR_NO_AVX512=1: not
- * the latter, for testing the other steps). */
-#ifndef LR_NO_AVX2
-#define LR_NO_AVX2 0
-#endif
-#ifndef LR_NO_AVX512
-#define LR_NO_AVX512 0
-#endif
-#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__) && !LR_NO_AVX2
+ * with AVX-512BW 64 (LRELU_PATHS=sse2: neither, avx2: not the latter,
+ * portable: byte by byte, for testing the other steps). */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define SPAN_AVX2 1
 #else
@@ -49,6 +44,27 @@
 struct lr_span_masks {
 	uint64_t cr, lf, delim, dig, zero, dot, minus;
 };
+
+/* The masks byte by byte: the portable loop, and the reference. */
+static void span_classify_scalar(const unsigned char *p, unsigned char delim,
+				 struct lr_span_masks *m)
+{
+	int i;
+
+	memset(m, 0, sizeof *m);
+	for (i = 0; i < 64; i++) {
+		uint64_t bit = (uint64_t)1 << i;
+		unsigned char c = p[i];
+
+		m->cr |= c == '\r' ? bit : 0;
+		m->lf |= c == '\n' ? bit : 0;
+		m->delim |= c == delim ? bit : 0;
+		m->dig |= c >= '0' && c <= '9' ? bit : 0;
+		m->zero |= c == '0' ? bit : 0;
+		m->dot |= c == '.' ? bit : 0;
+		m->minus |= c == '-' ? bit : 0;
+	}
+}
 
 static void span_classify(const unsigned char *p, unsigned char delim, struct lr_span_masks *m)
 {
@@ -83,21 +99,7 @@ static void span_classify(const unsigned char *p, unsigned char delim, struct lr
 	m->dot = dot;
 	m->minus = minus;
 #else
-	int i;
-
-	memset(m, 0, sizeof *m);
-	for (i = 0; i < 64; i++) {
-		uint64_t bit = (uint64_t)1 << i;
-		unsigned char c = p[i];
-
-		m->cr |= c == '\r' ? bit : 0;
-		m->lf |= c == '\n' ? bit : 0;
-		m->delim |= c == delim ? bit : 0;
-		m->dig |= c >= '0' && c <= '9' ? bit : 0;
-		m->zero |= c == '0' ? bit : 0;
-		m->dot |= c == '.' ? bit : 0;
-		m->minus |= c == '-' ? bit : 0;
-	}
+	span_classify_scalar(p, delim, m);
 #endif
 }
 
@@ -359,15 +361,18 @@ static inline size_t number_run(const char *p)
 {
 	unsigned end;
 #ifdef __SSE2__
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	if (lr_simd()) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 
-	end = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8('.')),
-						       _mm_cmpgt_epi8(x, _mm_set1_epi8('9'))));
-#else
-	end = 0;
-	for (int i = 0; i < 16; i++)
-		end |= (unsigned)(p[i] < '.' || p[i] > '9') << i;
+		end = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8('.')),
+							       _mm_cmpgt_epi8(x, _mm_set1_epi8('9'))));
+	} else
 #endif
+	{
+		end = 0;
+		for (int i = 0; i < 16; i++)
+			end |= (unsigned)(p[i] < '.' || p[i] > '9') << i;
+	}
 	return (size_t)__builtin_ctz(end | 1u << 16);
 }
 
@@ -405,24 +410,27 @@ static inline __attribute__((always_inline)) void
 number_masks(const char *s, unsigned *num, unsigned *zs, unsigned *pts)
 {
 #ifdef __SSE2__
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('.'));
+	if (lr_simd()) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('.'));
 
-	*num = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(11)), d));
-	*zs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('0')));
-	*pts = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
-#else
-	unsigned a = 0, b = 0, c = 0;
-
-	for (int i = 0; i < 16; i++) {
-		a |= (unsigned)(s[i] >= '.' && s[i] <= '9') << i;
-		b |= (unsigned)(s[i] == '0') << i;
-		c |= (unsigned)(s[i] == '.') << i;
-	}
-	*num = a;
-	*zs = b;
-	*pts = c;
+		*num = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(11)), d));
+		*zs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('0')));
+		*pts = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+	} else
 #endif
+	{
+		unsigned a = 0, b = 0, c = 0;
+
+		for (int i = 0; i < 16; i++) {
+			a |= (unsigned)(s[i] >= '.' && s[i] <= '9') << i;
+			b |= (unsigned)(s[i] == '0') << i;
+			c |= (unsigned)(s[i] == '.') << i;
+		}
+		*num = a;
+		*zs = b;
+		*pts = c;
+	}
 }
 
 /* Where the results go, and the input not yet written. */
@@ -670,6 +678,13 @@ static size_t span_rows_base(const struct lr_span_scan *sc, const unsigned char 
 {
 	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify, 0, flatten_base,
 			 common_base, NULL);
+}
+
+static size_t span_rows_portable(const struct lr_span_scan *sc, const unsigned char *p, size_t n,
+				 int prev_cr, char *out, size_t *outlen, uint64_t *lines)
+{
+	return span_rows(sc, p, n, prev_cr, out, outlen, lines, span_classify_scalar, 0,
+			 flatten_base, common_base, NULL);
 }
 
 #if SPAN_AVX2
@@ -965,11 +980,12 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_
 		sc->classes[v] = (unsigned char)((v == '\r') | (v == '\n') << 1 | (v == delim) << 2 |
 						 (v >= '0' && v <= '9') << 3 | (v == '0') << 4 |
 						 (v == '.') << 5 | (v == '-') << 6);
-	sc->rows = span_rows_base;
+	sc->rows = lr_simd() ? span_rows_base : span_rows_portable;
 #if SPAN_AVX2
-	if (__builtin_cpu_supports("avx2"))
+	if (!(lr_paths & LR_PATH_SSE2) && __builtin_cpu_supports("avx2"))
 		sc->rows = span_rows_avx2;
-	if (!LR_NO_AVX512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	if (!(lr_paths & LR_PATH_AVX2) && __builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512bw") &&
 	    __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("avx512vbmi") &&
 	    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("bmi") &&
 	    __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx512vpopcntdq") &&

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE /* sched_getaffinity */
 #include "stream.h"
 
+#include "paths.h"
 #include "pgzip.h"
 
 #include <errno.h>
@@ -58,7 +59,12 @@ void lr_stream_signals(void)
 
 static int detect_gzip(struct lr_source *s);
 
-static int detect_gzip(struct lr_source *s);
+/* How much one read asks for: LR_STREAM_BUFSIZE, or a few KiB where the
+ * tests want buffer edges often (LRELU_PATHS=eager). */
+static size_t read_size(void)
+{
+	return lr_paths & LR_PATH_EAGER ? 4096 : LR_STREAM_BUFSIZE;
+}
 
 struct lr_source *lr_source_open(const char *path)
 {
@@ -235,7 +241,7 @@ static ssize_t inflate_quiet(struct lr_source *s, unsigned char *p, size_t n, ui
 		int r;
 
 		if (g->z.avail_in == 0 && !g->in_eof) {
-			ssize_t k = read_src(s, g->in, LR_STREAM_BUFSIZE, count, e);
+			ssize_t k = read_src(s, g->in, read_size(), count, e);
 
 			if (k < 0)
 				return -1;
@@ -366,7 +372,9 @@ static int fill(struct lr_source *s)
 		s->len -= s->pos;
 		s->pos = 0;
 	}
-	n = read_more(s, s->buf + s->len, LR_STREAM_BUFSIZE - s->len, &s->consumed, &e);
+	n = read_more(s, s->buf + s->len,
+		      LR_STREAM_BUFSIZE - s->len < read_size() ? LR_STREAM_BUFSIZE - s->len : read_size(),
+		      &s->consumed, &e);
 	if (n < 0) {
 		report(s, &e);
 		return -1;
@@ -384,7 +392,7 @@ static int fill(struct lr_source *s)
 static int detect_gzip(struct lr_source *s)
 {
 	struct lr_gzin *g;
-	ssize_t n = read_fd(s, s->buf, LR_STREAM_BUFSIZE);
+	ssize_t n = read_fd(s, s->buf, read_size());
 
 	if (n < 0)
 		return -1;
@@ -477,12 +485,11 @@ ssize_t lr_source_peek_some(struct lr_source *s, const unsigned char **p)
  * in time, after a slow start, say, brings the whole limit back. */
 #define AHEAD_SPIN 4096
 #define AHEAD_SPIN_MIN (AHEAD_SPIN / 16)
-/* Built with -DLR_AHEAD_EAGER=1, the thread does every part of each
- * buffer before handing it out: for tests, which then see each part's
- * results used wherever they can be. */
-#ifndef LR_AHEAD_EAGER
-#define LR_AHEAD_EAGER 0
-#endif
+/* With LRELU_PATHS=eager, the thread does every part of each buffer
+ * before handing it out, and reads in small pieces (read_size): for
+ * tests, which then see each part's results used wherever they can be,
+ * and buffer edges often. */
+#define LR_AHEAD_EAGER (lr_paths & LR_PATH_EAGER)
 #ifndef AHEAD_BUFSIZE
 #define AHEAD_BUFSIZE (2 * LR_STREAM_BUFSIZE)
 #endif
@@ -589,7 +596,7 @@ static void *ahead_main(void *arg)
 		pthread_mutex_unlock(&a->mu);
 		if (stop)
 			return NULL;
-		n = read_more(a->s, a->buf[i], AHEAD_BUFSIZE, &a->count, &e);
+		n = read_more(a->s, a->buf[i], 2 * read_size(), &a->count, &e);
 		if (n > 0)
 			/* the padding past the data is read, never used */
 			memset(a->buf[i] + n, 0, LR_STREAM_PAD);
@@ -766,7 +773,7 @@ ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 		if (s->eof)
 			return 0;
 		/* the second buffer of a file larger than one */
-		if (s->want_ahead && !s->segmented && s->size > (off_t)LR_STREAM_BUFSIZE &&
+		if (s->want_ahead && !s->segmented && s->size > (off_t)read_size() &&
 		    s->consumed > 0) {
 			s->want_ahead = 0; /* one try */
 			if (ahead_start(s) == 0)

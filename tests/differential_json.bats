@@ -1,12 +1,14 @@
 #!/usr/bin/env bats
 # The path for rows of numbers against the general JSON path alone
-# (tests/lrelu-json-general, built with -DLR_JSON_GENERAL=1): on random
+# (LRELU_PATHS=json-general): on random
 # JSON, valid and mutated, output, messages and status must be
 # byte-identical.
 
 load helper
 
-REF=$ROOT/tests/lrelu-json-general
+# The one binary on the general path (LRELU_PATHS, HACKING.md).
+json_general() { LRELU_PATHS=json-general "$LRELU" "$@"; }
+REF=json_general
 
 compare() { # file args...
 	local f=$1
@@ -19,9 +21,8 @@ compare() { # file args...
 }
 
 @test "the row path and the general path agree on random valid JSON" {
-	[ -x "$REF" ] || skip "tests/lrelu-json-general not built (make check builds it)"
 	local seed bad=0 ok=0
-	for seed in $(seq 1 30); do
+	for seed in $(seeds 1 30); do
 		awk -v seed="$seed" -v n=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/v$seed.json"
 		compare "$SCRATCH/v$seed.json" -s 0.3 || { echo "seed $seed differs" >&2; bad=1; }
 		[ "$(tail -n 1 "$SCRATCH/v$seed.json.fast")" = 0 ] && ok=$((ok + 1))
@@ -33,13 +34,12 @@ compare() { # file args...
 		done
 	done
 	[ "$bad" -eq 0 ]
-	[ "$ok" -gt 5 ] # some documents are valid (the generator also writes bad numbers)
+	[ "$ok" -gt $((5 / TEST_SAMPLE)) ] # some documents are valid (the generator also writes bad numbers)
 }
 
 @test "the row path and the general path agree element by element on mutated NDJSON" {
-	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	local seed line bad=0 errors=0 n=0
-	for seed in $(seq 1 5); do
+	for seed in $(seeds 1 5); do
 		awk -v seed="$seed" -v n=100 -v mutate=1 -v ndjson=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/m$seed.ndjson"
 		# one line at a time, so that every bad element is judged
 		while IFS= read -r line; do
@@ -51,13 +51,12 @@ compare() { # file args...
 	done
 	echo "$n elements, $errors rejected" >&2
 	[ "$bad" -eq 0 ]
-	[ "$errors" -gt 30 ]
+	[ "$errors" -gt $((30 / TEST_SAMPLE)) ]
 }
 
 @test "the row path and the general path agree on whole mutated arrays, pretty and not" {
-	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	local seed bad=0
-	for seed in $(seq 1 20); do
+	for seed in $(seeds 1 20); do
 		awk -v seed="$seed" -v n=20 -v mutate=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/a$seed.json"
 		compare "$SCRATCH/a$seed.json" || { echo "seed $seed differs" >&2; bad=1; }
 		compare "$SCRATCH/a$seed.json" --pretty -m grad || { echo "seed $seed pretty differs" >&2; bad=1; }
@@ -88,7 +87,6 @@ rows() {
 }
 
 @test "the row fast path and the general path agree, valid rows" {
-	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	local bad=0
 	rows 30000 7 0 >"$SCRATCH/rows.json"
 	for args in "" "-m grad" "-t csv" "--with-input" "-c x" "--pretty" "--dtype f32 -t ndjson" \
@@ -103,9 +101,8 @@ rows() {
 }
 
 @test "the row fast path and the general path agree on bad rows and slope counts" {
-	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	local seed bad=0 errors=0
-	for seed in $(seq 1 40); do
+	for seed in $(seeds 1 40); do
 		rows 50 "$seed" 0.05 >"$SCRATCH/bad.json"
 		compare "$SCRATCH/bad.json" || { echo "seed $seed differs" >&2; bad=1; }
 		[ "$(tail -n 1 "$SCRATCH/bad.json.fast")" = 1 ] && errors=$((errors + 1))
@@ -120,7 +117,6 @@ rows() {
 }
 
 @test "a row longer than a block leaves the fast path with the same output" {
-	[ -x "$REF" ] || skip "tests/lrelu-json-general not built"
 	seq -5000 7 50000 | paste -sd, | sed 's/^/[[/; s/$/],[1,-2]]/' >"$SCRATCH/long.json"
 	compare "$SCRATCH/long.json" -s 0.5
 	[ "$(tail -n 1 "$SCRATCH/long.json.fast")" = 0 ]
@@ -142,7 +138,7 @@ compare_window() { # file args...
 
 @test "the window and the whole element agree on random and mutated JSON and NDJSON" {
 	local seed bad=0 errors=0
-	for seed in $(seq 1 20); do
+	for seed in $(seeds 1 20); do
 		awk -v seed="$seed" -v n=20 -v mutate=1 -f "$TESTS_DIR/gen_json.awk" >"$SCRATCH/a$seed.json"
 		compare_window "$SCRATCH/a$seed.json" -s 0.3 || { echo "seed $seed differs" >&2; bad=1; }
 		compare_window "$SCRATCH/a$seed.json" --pretty -m grad || { echo "seed $seed pretty differs" >&2; bad=1; }
@@ -153,7 +149,7 @@ compare_window() { # file args...
 		[ "$(tail -n 1 "$SCRATCH/a$seed.json.whole")" = 1 ] && errors=$((errors + 1))
 	done
 	[ "$bad" -eq 0 ]
-	[ "$errors" -gt 3 ] # the mutations reach the error paths
+	[ "$errors" -gt $((3 / TEST_SAMPLE)) ] # the mutations reach the error paths
 }
 
 @test "the window and the whole element agree on every fourth text of the validity sample" {

@@ -10,6 +10,14 @@ TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$TESTS_DIR/.." && pwd)
 SAMPLES=$ROOT/samples
 LRELU=${LRELU:-$ROOT/lrelu}
+# TEST_SAMPLE=N: the random suites take every Nth case (make
+# check-valgrind and check-asan set it, where each run costs far more).
+TEST_SAMPLE=${TEST_SAMPLE:-1}
+
+# seeds FIRST LAST: the seeds from FIRST to LAST a random suite runs.
+seeds() {
+	seq "$1" "$TEST_SAMPLE" "$2"
+}
 
 lrelu() {
 	${LRELU_WRAP:-} "$LRELU" "$@"
