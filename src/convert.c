@@ -76,6 +76,9 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 	cv->to_json = to->family == LR_FAMILY_JSON;
 	cv->ndjson = to == &lr_format_ndjson;
 	cv->objects = cv->to_json && from->family == LR_FAMILY_TABLE && !o->json_arrays;
+	/* --part: a later part's rows go on the first's array, each after a
+	 * comma (the first record is always the first part's, part.h) */
+	cv->opened = o->part_rest;
 	cv->keyed = from->family == LR_FAMILY_JSON && to->family == LR_FAMILY_TABLE && !o->json_arrays
 			    ? -1
 			    : 0;
@@ -655,7 +658,9 @@ int lr_convert_finish(struct lr_convert *cv, struct lr_block **out)
 		if (cv->to_json && !cv->ndjson) {
 			if (!cv->opened && add_text(cv, LR_CELL_TEXT, "[", 1) < 0)
 				return -1;
-			if (add_text(cv, LR_CELL_TEXT, "]", 1) < 0 || end_line(cv) < 0)
+			/* --part: the last part closes the array */
+			if (!cv->o->part_more &&
+			    (add_text(cv, LR_CELL_TEXT, "]", 1) < 0 || end_line(cv) < 0))
 				return -1;
 		}
 	}

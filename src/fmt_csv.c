@@ -1591,8 +1591,8 @@ static int first_rows(const struct lr_part_ask *q, uint64_t *start, uint64_t *en
 				continue;
 			}
 			*end = pos + 1;
-			if (++*rows == 1 && o->header < 0 &&
-			    maybe_pandas_names(q, row1, n1, n1 < sizeof row1))
+			if (++*rows == 1 && (q->keep_first || (o->header < 0 &&
+						maybe_pandas_names(q, row1, n1, n1 < sizeof row1))))
 				want = 2;
 			if (*rows == want && !prev_cr)
 				return 0;

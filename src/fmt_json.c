@@ -1774,11 +1774,17 @@ static int json_sniff(const unsigned char *p, size_t n)
  * string). */
 static int ndjson_part(const struct lr_part_ask *q, struct lr_part *p)
 {
-	uint64_t from, to;
+	uint64_t from, to, first = 0;
 
-	if (lr_part_line_start(q, q->a, &from) < 0 || lr_part_line_start(q, q->b, &to) < 0)
+	if (lr_part_line_start(q, q->a, &from) < 0 || lr_part_line_start(q, q->b, &to) < 0 ||
+	    (q->keep_first && lr_part_line_start(q, 1, &first) < 0))
 		return -1;
-	lr_part_range(p, from, to);
+	/* the first line is the first part's when asked (part.h) */
+	if (!q->first && from < first)
+		from = first;
+	if (to < first)
+		to = first;
+	lr_part_range(p, q->first ? 0 : from, to > from || q->first ? to : from);
 	return 0;
 }
 

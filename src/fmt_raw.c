@@ -852,6 +852,13 @@ static int raw_part(const struct lr_part_ask *q, struct lr_part *p)
 	uint64_t unit = dtype_width(format_dtype(q->f)) * (q->o->channels ? q->o->channels : 1);
 	uint64_t from = (q->a + unit - 1) / unit * unit, to = q->last ? q->size : (q->b + unit - 1) / unit * unit;
 
+	if (q->keep_first && !q->first && from < unit)
+		from = unit; /* the first value (or row) is the first part's */
+	if (q->keep_first && to < unit)
+		to = unit;
+	if (to < from)
+		to = from;
+
 	lr_part_range(p, from < q->size ? from : q->size, to < q->size ? to : q->size);
 	return 0;
 }
@@ -913,10 +920,16 @@ static int npy_part(const struct lr_part_ask *q, struct lr_part *p)
 		end = q->size; /* the decoder says it is cut short */
 	from = q->a <= data ? data : data + (q->a - data + row - 1) / row * row;
 	to = q->last ? q->size : q->b <= data ? data : data + (q->b - data + row - 1) / row * row;
+	if (q->keep_first && !q->first && from < data + row)
+		from = data + row; /* the first row is the first part's */
+	if (q->keep_first && to < data + row)
+		to = data + row;
 	if (from > end)
 		from = end;
 	if (!q->last && to > end)
 		to = end;
+	if (to < from)
+		to = from;
 	if (q->first)
 		from = 0;
 	lr_part_range(p, from, to);

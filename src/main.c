@@ -215,11 +215,11 @@ static int open_part(struct lr_source **src, const char *path, const struct lr_f
 	struct lr_source *s;
 
 	/* what a part of the output can be without the whole input */
-	if ((out == &lr_format_npy && in != &lr_format_npy) ||
-	    (out == &lr_format_json && in != &lr_format_json)) {
-		lr_error_usage("%s: --part writes %s from %s input only as the whole run would: "
-			       "convert the parts' outputs afterwards, or write ndjson or csv",
-			       path, out->name, in->name);
+	if (out == &lr_format_npy && in != &lr_format_npy) {
+		lr_error_usage("%s: --part writes npy from %s input only as the whole run would, "
+			       "with the whole array's length in its header: write raw f32 or f64 "
+			       "parts and join them, or convert the joined output",
+			       path, in->name);
 		return -1;
 	}
 	if (o->inplace) {

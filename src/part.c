@@ -400,6 +400,18 @@ static int bgzf_plan(struct lr_part_ask *q, struct lr_part *p)
 	if ((q->first ? (bi = 0, 0) : bgzf_next(q, q->a, &bi)) < 0 ||
 	    (q->last ? (bj = q->size, 0) : bgzf_next(q, q->b, &bj)) < 0)
 		return -1;
+	if (q->keep_first) {
+		/* the first record (in the first block) is the first part's */
+		uint64_t len0;
+		uint32_t isize0;
+
+		if (bgzf_block(q, 0, &len0, &isize0) == 1) {
+			if (q->first && bj < len0)
+				bj = len0;
+			if (!q->first && bi < len0)
+				bi = len0;
+		}
+	}
 	if (bj < bi)
 		bj = bi;
 	/* the data of the part's blocks, and what came before it */
@@ -520,6 +532,7 @@ int lr_part_plan(const char *path, const struct lr_format *f, const struct lr_op
 		q.first = q.a == 0;
 		q.last = q.b == q.size;
 	}
+	q.keep_first = o->to == &lr_format_json && f != &lr_format_json;
 	if (!f->part) {
 		lr_error_usage("%s: %s input cannot be split into parts", path, f->name);
 		goto done;

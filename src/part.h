@@ -62,6 +62,10 @@ struct lr_part_ask {
 	int first, last;            /* the first part, which holds the file's
 				     * start (what comes before its records);
 				     * the last, which holds its end */
+	int keep_first;             /* the file's first record is the first
+				     * part's, wherever the range puts it (a
+				     * JSON array made from it: the later parts
+				     * write a comma before each record) */
 	/* set when the reads are of the decompressed start of a BGZF file
 	 * held here (size is then its length), not of the file */
 	const unsigned char *head;

@@ -61,8 +61,13 @@ same_as_serial() {
 	same_as_serial "$SAMPLES/activations.csv" -s 0.1 -c 3- || bad=1
 	same_as_serial "$SAMPLES/activations.csv" -s 0.1 -c 3- -t ndjson || bad=1
 	same_as_serial "$SAMPLES/features.csv" --with-input -m prelu -s 0.1,0.2,0.3,0.4 || bad=1
+	# into one JSON array: the first part opens it, the others go on it
+	same_as_serial "$SAMPLES/activations.csv" -s 0.1 -c 3- -t json || bad=1
+	same_as_serial "$SCRATCH/r1.csv" -s 0.2 -t json || bad=1
+	same_as_serial "$SCRATCH/header.csv" -s 0.5 -t json || bad=1
+	same_as_serial "$SCRATCH/data.csv" -s 0.5 -t json || bad=1
 	echo "$runs files and options, each in 1, 2, 3, 7 and 64 parts" >&2
-	[ "$bad" -eq 0 ] && [ "$runs" -ge 23 ]
+	[ "$bad" -eq 0 ] && [ "$runs" -ge 27 ]
 }
 
 @test "NDJSON, JSON (by its index), float32 and .npy in parts: the serial bytes" {
@@ -97,8 +102,12 @@ same_as_serial() {
 	same_as_serial "$SCRATCH/m.npy" -m prelu -s 0.1,0.2,0.3 -t csv || bad=1
 	same_as_serial "$SCRATCH/m.npy" -s 0.2 -t f64 || bad=1
 	same_as_serial "$SAMPLES/batch.npy" -m grad || bad=1
+	# into one JSON array from NDJSON, raw values and .npy rows
+	same_as_serial "$SCRATCH/a.ndjson" -s 0.3 -t json || bad=1
+	same_as_serial "$SCRATCH/v.f32" -s 0.2 -t json || bad=1
+	same_as_serial "$SCRATCH/m.npy" -s 0.2 -t json || bad=1
 	echo "$runs files and options, each in 1, 2, 3, 7 and 64 parts" >&2
-	[ "$bad" -eq 0 ] && [ "$runs" -eq 12 ]
+	[ "$bad" -eq 0 ] && [ "$runs" -eq 15 ]
 }
 
 @test "--byte-range takes the records that start in it; parts compress as gzip members" {
@@ -158,7 +167,7 @@ same_as_serial() {
 	expect_stderr_match 'a JSON array can be split into parts only by its index'
 	run --separate-stderr lrelu --part 1/2 -t npy "$SCRATCH/t.csv"
 	expect_status 2
-	expect_stderr_match '\-\-part writes npy from csv input only as the whole run would'
+	expect_stderr_match '\-\-part writes npy from csv input only as the whole run would, with the whole array.s length in its header'
 	for bad in 0/2 3/2 2 1/0 a/b; do
 		run --separate-stderr lrelu --part "$bad" "$SCRATCH/t.csv"
 		expect_status 2
