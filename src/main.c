@@ -187,24 +187,6 @@ done:
 	return r;
 }
 
-/* Options that only some formats read, given where none of the input's
- * or output's formats does: said once, as a warning. */
-static void warn_unused_options(const struct lr_options *o, const struct lr_format *in,
-				const struct lr_format *out)
-{
-	static int said_pretty, said_endian, said_channels;
-	int raw_in = in->family == LR_FAMILY_BINARY && in != &lr_format_npy;
-	int raw_out = out->family == LR_FAMILY_BINARY && out != &lr_format_npy;
-
-	if (o->pretty && out != &lr_format_json && !said_pretty++)
-		lr_warn("--pretty indents JSON output only; ignored for %s output", out->name);
-	if (o->endian == LR_ENDIAN_BIG && !raw_in && !raw_out && !said_endian++)
-		lr_warn("--endian applies to raw f32, f64, f16 and bf16 only; ignored for %s to %s",
-			in->name, out->name);
-	if (o->channels && !raw_in && !said_channels++)
-		lr_warn("--channels applies to raw binary input only; ignored for %s input", in->name);
-}
-
 /* --part or --byte-range: replaces *src by a source of the part's
  * segments (part.h), and sets *po to o with what the decoders and
  * encoders need to know of the part. Returns 0, or -1 after reporting. */
@@ -301,7 +283,7 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		goto done;
 	if (o->part_n || o->byte_range)
 		o = &po;
-	warn_unused_options(o, in, out);
+	lr_options_warn_ignored(o, in, out);
 	/* Text inputs keep their text only within their family. */
 	if (o->with_input && in->family != LR_FAMILY_BINARY && out->family != in->family) {
 		lr_error_usage("%s: --with-input from %s writes %s's family only", src->name,

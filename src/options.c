@@ -1,11 +1,14 @@
 /*
- * options.c - getopt_long parsing, value checks and the usage text. A
- * bad value is a usage error (exit 2) that says what was wrong.
+ * options.c - the options as a table: one row each gives getopt_long
+ * its entry, --help its line, the setter that checks the value, and
+ * the formats the option is for. A bad value is a usage error (exit 2)
+ * that says what was wrong.
  */
 #include "options.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,80 +20,11 @@
 
 #define LR_VERSION "0.1.0"
 
-enum {
-	OPT_DTYPE = 256,
-	OPT_PRECISION,
-	OPT_ZERO_GRAD,
-	OPT_HEADER,
-	OPT_NO_HEADER,
-	OPT_SKIP_INVALID,
-	OPT_PRETTY,
-	OPT_ENDIAN,
-	OPT_CHANNELS,
-	OPT_LEVEL,
-	OPT_KEEP_HEADERS,
-	OPT_STATS,
-	OPT_PROGRESS,
-	OPT_NO_PROGRESS,
-	OPT_RANGE,
-	OPT_WITH_INPUT,
-	OPT_UNBUFFERED,
-	OPT_ALLOW_NAN,
-	OPT_NA,
-	OPT_SKIP_ROWS,
-	OPT_COMMENT,
-	OPT_JSON_ROWS,
-	OPT_PART,
-	OPT_BYTE_RANGE,
-	OPT_INDEX
-};
-
 /* pandas' missing-value tokens (read_csv's na_values), but the empty
  * field, which passes through anyway. */
 static const char *const default_na[] = {
 	"#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
 	"<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-};
-
-static const struct option longopts[] = {
-	{ "slope", required_argument, NULL, 's' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "dtype", required_argument, NULL, OPT_DTYPE },
-	{ "precision", required_argument, NULL, OPT_PRECISION },
-	{ "zero-grad", required_argument, NULL, OPT_ZERO_GRAD },
-	{ "columns", required_argument, NULL, 'c' },
-	{ "delimiter", required_argument, NULL, 'd' },
-	{ "header", no_argument, NULL, OPT_HEADER },
-	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
-	{ "skip-invalid", no_argument, NULL, OPT_SKIP_INVALID },
-	{ "pretty", no_argument, NULL, OPT_PRETTY },
-	{ "endian", required_argument, NULL, OPT_ENDIAN },
-	{ "channels", required_argument, NULL, OPT_CHANNELS },
-	{ "gzip", no_argument, NULL, 'z' },
-	{ "in-place", no_argument, NULL, 'i' },
-	{ "keep-headers", no_argument, NULL, OPT_KEEP_HEADERS },
-	{ "stats", optional_argument, NULL, OPT_STATS },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "range", required_argument, NULL, OPT_RANGE },
-	{ "with-input", no_argument, NULL, OPT_WITH_INPUT },
-	{ "unbuffered", no_argument, NULL, OPT_UNBUFFERED },
-	{ "allow-nan", no_argument, NULL, OPT_ALLOW_NAN },
-	{ "na", required_argument, NULL, OPT_NA },
-	{ "skip-rows", required_argument, NULL, OPT_SKIP_ROWS },
-	{ "comment", required_argument, NULL, OPT_COMMENT },
-	{ "json-rows", required_argument, NULL, OPT_JSON_ROWS },
-	{ "part", required_argument, NULL, OPT_PART },
-	{ "byte-range", required_argument, NULL, OPT_BYTE_RANGE },
-	{ "index", no_argument, NULL, OPT_INDEX },
-	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-	{ "level", required_argument, NULL, OPT_LEVEL },
-	{ "threads", required_argument, NULL, 'j' },
-	{ "from", required_argument, NULL, 'f' },
-	{ "to", required_argument, NULL, 't' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
 };
 
 /* The edit distance between a and b (insertions, deletions,
@@ -120,105 +54,6 @@ static int edit_distance(const char *a, const char *b)
 			d[i][j] = best;
 		}
 	return d[n][m] < 9 ? d[n][m] : 9;
-}
-
-/* The long option nearest to what was typed (arg, "--name" or
- * "--name=value"), if one is near enough to be what was meant: within
- * a third of its length. NULL otherwise. */
-static const char *nearest_option(const char *arg)
-{
-	char name[40];
-	const char *best = NULL;
-	size_t i, n;
-	int best_d = 9;
-
-	if (strncmp(arg, "--", 2) != 0)
-		return NULL;
-	n = strcspn(arg + 2, "=");
-	if (n == 0 || n >= sizeof name)
-		return NULL;
-	memcpy(name, arg + 2, n);
-	name[n] = '\0';
-	for (i = 0; longopts[i].name; i++) {
-		int d = edit_distance(name, longopts[i].name);
-
-		if (d < best_d) {
-			best_d = d;
-			best = longopts[i].name;
-		}
-	}
-	return best && best_d * 3 <= (int)strlen(best) ? best : NULL;
-}
-
-static void usage(FILE *fp)
-{
-	fprintf(fp,
-		"Usage: lrelu [OPTIONS] [FILE...]\n"
-		"Stream numbers through the Leaky ReLU activation.\n"
-		"Reads FILEs (standard input when none or '-') and writes standard output.\n"
-		"\n"
-		"  -s, --slope A[,A...]      negative slope, or one per channel (default 0.01;\n"
-		"                            0.25 for prelu)\n"
-		"  -m, --mode MODE           forward|grad|prelu|inverse|identity (default forward)\n"
-		"      --range A:B:N         write N evenly spaced x from A to B and a column\n"
-		"                            per mode (-m forward,grad) for plotting\n"
-		"      --with-input          write each input number beside its result\n"
-		"      --unbuffered          write out each record as soon as it is done\n"
-		"      --dtype TYPE          exact|f64|f32 arithmetic on text (default exact)\n"
-		"      --precision N         round computed values to N significant digits\n"
-		"      --zero-grad WHICH     gradient at 0: slope|one (default slope)\n"
-		"  -c, --columns LIST        CSV columns to transform: 1,3-5,7-,name;\n"
-		"                            JSON: keys whose values are transformed\n"
-		"  -d, --delimiter CHAR      CSV field separator: a character, tab, or space\n"
-		"                            (runs of spaces); default ',' for .csv, tab\n"
-		"                            for .tsv, else sniffed from the first lines\n"
-		"      --header              the first row is a header\n"
-		"      --no-header           the first row is data\n"
-		"      --skip-invalid        pass non-numbers through instead of failing\n"
-		"      --skip-rows N         CSV: pass the first N lines through, then the table\n"
-		"      --comment=CHAR        CSV: pass lines starting with CHAR through\n"
-		"      --na=LIST             CSV missing-value tokens, passed through and\n"
-		"                            counted (default pandas' NA,N/A,null,None,...;\n"
-		"                            --na='' for none)\n"
-		"      --pretty              indent JSON output\n"
-		"      --allow-nan           JSON: read and write Python's NaN and Infinity\n"
-		"      --json-rows=KIND      CSV with a header to JSON: objects|arrays\n"
-		"                            (default objects, keyed by the header)\n"
-		"      --endian ORDER        raw binary byte order: little|big (default little)\n"
-		"      --channels C          raw binary: rows of C values, one slope each\n"
-		"  -f, --from FORMAT         input format: %s\n"
-		"  -t, --to FORMAT           output format (default: the input's)\n"
-		"  -o, --output FILE         write FILE, replacing it only on success;\n"
-		"                            with DIR/, one file per input in DIR\n"
-		"  -i, --in-place            replace each input with its result\n"
-		"      --part K/N            only the records that start in the K-th of N\n"
-		"                            equal byte ranges of each (seekable) input\n"
-		"      --byte-range A:B      only the records that start in bytes A..B-1\n"
-		"      --index               write each input's record index (for --part on\n"
-		"                            JSON arrays and quoted CSV line breaks)\n"
-		"      --keep-headers        repeat the CSV header of every input when\n"
-		"                            concatenating (default: the first only)\n"
-		"      --stats[=json]        a summary of each input on standard error\n"
-		"      --progress            a progress bar on standard error (default: when\n"
-		"                            it is a terminal and the input size is known)\n"
-		"      --no-progress         no progress bar\n"
-		"  -z, --gzip                compress the output (also when FILE ends in .gz)\n"
-		"      --level N             gzip level 1..9 (default 6)\n"
-		"  -j, --threads N           compress gzip output with N threads (1..256,\n"
-		"                            default 1); 0: one per processor; -j 1 also\n"
-		"                            keeps a large CSV file to one thread\n"
-		"  -h, --help                show this help and exit\n"
-		"  -V, --version             show the version and exit\n"
-		"\n"
-		"Exit status: 0 success, 1 bad input data, 2 usage error, 3 I/O error.\n"
-		"\n"
-		"Examples:\n"
-		"  lrelu -s 0.2 data.csv > out.csv          # slope 0.2, in exact decimals\n"
-		"  lrelu -m grad -c 2- data.csv             # the gradient of columns 2 on\n"
-		"  lrelu -s 0.1 -o out.npy x.npy            # .npy as PyTorch computes it\n"
-		"  lrelu -t json -o out.json data.csv.gz    # gzip'd CSV to JSON\n"
-		"  lrelu --range=-5:5:101 -m forward,grad   # a curve to plot\n",
-		lr_format_names());
 }
 
 /* Parses a comma-separated slope list into o. */
@@ -386,9 +221,9 @@ const char *lr_mode_name(enum lr_mode m)
 }
 
 /* Parses -m: one mode, or several separated by commas (for --range). */
-static int parse_modes(struct lr_options *o, char *arg)
+static int parse_modes(struct lr_options *o, const char *arg)
 {
-	char *p = arg, *q;
+	const char *p = arg, *q;
 
 	o->nmodes = 0;
 	for (;;) {
@@ -488,290 +323,495 @@ static int parse_int(const char *arg, long lo, long hi, long *out)
 	return 0;
 }
 
-int lr_options_parse(struct lr_options *o, int argc, char **argv)
+/* ---- the options, a row each ---- */
+
+/* What a row's setter is given: the option's value (NULL for none). */
+typedef int (*opt_set)(struct lr_options *o, const char *arg);
+
+/* The formats an option is for; where none of them is in play, it is
+ * ignored with a warning (lr_options_warn_ignored). */
+enum applies { ALL, JSON_OUT, RAW_EITHER, RAW_IN };
+
+/*
+ * One option: its long name, its short letter or 0, whether it takes
+ * a value (getopt_long's has_arg) and how --help shows it, what it
+ * does (set: a setter; or field: an int of struct lr_options that it
+ * sets to value), the formats it is for, and its --help text (lines
+ * separated by '\n'; "%s" is the list of formats) and, if it applies
+ * to some formats only, what the warning that it is ignored says of it.
+ */
+struct opt {
+	const char *name;
+	int letter;
+	int has_arg;
+	const char *metavar;
+	opt_set set;
+	size_t field; /* offsetof(struct lr_options, ...) + 1, or 0 */
+	int value;
+	enum applies applies;
+	const char *help;
+	const char *ignored;
+};
+
+#define FLAG(f, v) NULL, offsetof(struct lr_options, f) + 1, v
+
+static int set_slope(struct lr_options *o, const char *a)
 {
-	static char *stdin_only[] = { "-" };
-	const char *slope_arg = NULL;
+	o->slope_arg = a; /* read once the mode is known */
+	return 0;
+}
+
+static int set_mode(struct lr_options *o, const char *a)
+{
+	return parse_modes(o, a);
+}
+
+/* One of the words in names[0..n) sets *to to its index. */
+static int choose(const char *opt, const char *a, const char *const *names, int n, int *to,
+		  const char *expected)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(a, names[i]) == 0) {
+			*to = i;
+			return 0;
+		}
+	lr_error_usage("invalid --%s '%s': expected %s", opt, a, expected);
+	return -1;
+}
+
+static int set_dtype(struct lr_options *o, const char *a)
+{
+	static const char *const names[] = { "exact", "f64", "f32" };
+	int i;
+
+	if (choose("dtype", a, names, 3, &i, "exact, f64 or f32") < 0)
+		return -1;
+	o->dtype = i == 0 ? LR_DTYPE_EXACT : i == 1 ? LR_DTYPE_F64 : LR_DTYPE_F32;
+	return 0;
+}
+
+static int set_zero_grad(struct lr_options *o, const char *a)
+{
+	static const char *const names[] = { "slope", "one" };
+
+	return choose("zero-grad", a, names, 2, &o->zero_grad_one, "slope or one");
+}
+
+static int set_endian(struct lr_options *o, const char *a)
+{
+	static const char *const names[] = { "little", "big" };
+	int i;
+
+	if (choose("endian", a, names, 2, &i, "little or big") < 0)
+		return -1;
+	o->endian = i ? LR_ENDIAN_BIG : LR_ENDIAN_LITTLE;
+	return 0;
+}
+
+static int set_json_rows(struct lr_options *o, const char *a)
+{
+	static const char *const names[] = { "objects", "arrays" };
+
+	return choose("json-rows", a, names, 2, &o->json_arrays, "objects or arrays");
+}
+
+static int set_stats(struct lr_options *o, const char *a)
+{
+	static const char *const names[] = { "text", "json" };
+	int i = 0;
+
+	if (a && choose("stats", a, names, 2, &i, "text or json") < 0)
+		return -1;
+	o->stats = 1 + i;
+	return 0;
+}
+
+/* A whole number from lo to hi into *v, or a usage error naming opt
+ * and what was expected. */
+static int number(const char *opt, const char *a, long lo, long hi, const char *expected, long *v)
+{
+	if (parse_int(a, lo, hi, v) == 0)
+		return 0;
+	lr_error_usage("invalid --%s '%s': expected %s", opt, a, expected);
+	return -1;
+}
+
+static int set_precision(struct lr_options *o, const char *a)
+{
+	char expected[64];
 	long v;
-	int ch, inverse = 0;
-	size_t i;
 
-	memset(o, 0, sizeof *o);
-	o->mode = LR_MODE_FORWARD;
-	o->modes[0] = LR_MODE_FORWARD;
-	o->nmodes = 1;
-	o->dtype = LR_DTYPE_EXACT;
-	o->header = -1;
-	o->na = default_na;
-	o->nna = sizeof default_na / sizeof default_na[0];
-	o->level = 6;
-	o->threads = 1;
-	o->progress = -1;
-	o->part_values = -1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":s:m:c:d:f:t:o:j:zihV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			slope_arg = optarg;
-			break;
-		case 'm':
-			if (parse_modes(o, optarg) < 0)
-				return LR_OPTIONS_ERROR;
-			break;
-		case OPT_DTYPE:
-			if (strcmp(optarg, "exact") == 0)
-				o->dtype = LR_DTYPE_EXACT;
-			else if (strcmp(optarg, "f64") == 0)
-				o->dtype = LR_DTYPE_F64;
-			else if (strcmp(optarg, "f32") == 0)
-				o->dtype = LR_DTYPE_F32;
-			else {
-				lr_error_usage("invalid --dtype '%s': expected exact, f64 or f32",
-					       optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			break;
-		case OPT_PRECISION:
-			if (parse_int(optarg, 1, LR_PRECISION_MAX, &v) < 0) {
-				lr_error_usage("invalid --precision '%s': expected a whole number "
-					       "from 1 to %d",
-					       optarg, LR_PRECISION_MAX);
-				return LR_OPTIONS_ERROR;
-			}
-			o->precision = (int)v;
-			break;
-		case OPT_ZERO_GRAD:
-			if (strcmp(optarg, "slope") == 0)
-				o->zero_grad_one = 0;
-			else if (strcmp(optarg, "one") == 0)
-				o->zero_grad_one = 1;
-			else {
-				lr_error_usage("invalid --zero-grad '%s': expected slope or one",
-					       optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			break;
-		case 'c':
-			if (parse_columns(o, optarg) < 0)
-				return LR_OPTIONS_ERROR;
-			break;
-		case 'd':
-			if (strcmp(optarg, "\\t") == 0 || strcmp(optarg, "tab") == 0)
-				o->delimiter = '\t';
-			else if (strcmp(optarg, "space") == 0) {
-				o->delimiter = ' ';
-				o->space_runs = 1;
-			}
-			else if (strlen(optarg) == 1 && !strchr("\"\r\n0123456789.+-eE", optarg[0]))
-				o->delimiter = (unsigned char)optarg[0];
-			else {
-				lr_error_usage("invalid --delimiter '%s': expected one character that "
-					       "cannot be part of a number (or 'tab')",
-					       optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			break;
-		case OPT_HEADER:
-			o->header = 1;
-			break;
-		case OPT_NO_HEADER:
-			o->header = 0;
-			break;
-		case OPT_SKIP_INVALID:
-			o->skip_invalid = 1;
-			break;
-		case OPT_PRETTY:
-			o->pretty = 1;
-			break;
-		case OPT_ENDIAN:
-			if (strcmp(optarg, "little") == 0)
-				o->endian = LR_ENDIAN_LITTLE;
-			else if (strcmp(optarg, "big") == 0)
-				o->endian = LR_ENDIAN_BIG;
-			else {
-				lr_error_usage("invalid --endian '%s': expected little or big", optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			break;
-		case 'z':
-			o->gzip = 1;
-			break;
-		case 'i':
-			o->inplace = 1;
-			break;
-		case OPT_KEEP_HEADERS:
-			o->keep_headers = 1;
-			break;
-		case OPT_PROGRESS:
-			o->progress = 1;
-			break;
-		case OPT_SKIP_ROWS:
-			if (parse_int(optarg, 0, 1L << 40, &v) < 0) {
-				lr_error_usage("invalid --skip-rows '%s': expected a whole number",
-					       optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			o->skip_rows = (uint64_t)v;
-			break;
-		case OPT_PART: {
-			char *slash = strchr(optarg, '/');
-			size_t k = slash ? to_index(optarg, (size_t)(slash - optarg)) : 0;
-			size_t n = slash ? to_index(slash + 1, strlen(slash + 1)) : 0;
+	snprintf(expected, sizeof expected, "a whole number from 1 to %d", LR_PRECISION_MAX);
+	if (number("precision", a, 1, LR_PRECISION_MAX, expected, &v) < 0)
+		return -1;
+	o->precision = (int)v;
+	return 0;
+}
 
-			if (!slash || !all_digits(optarg, (size_t)(slash - optarg)) ||
-			    !all_digits(slash + 1, strlen(slash + 1)) || slash == optarg || !slash[1] ||
-			    k < 1 || n < 1 || k > n || n > 1000000) {
-				lr_error_usage("invalid --part '%s': expected K/N with 1 <= K <= N, as 3/8",
-					       optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			o->part_k = k;
-			o->part_n = n;
-			o->byte_range = 0;
-			break;
-		}
-		case OPT_BYTE_RANGE: {
-			char *colon = strchr(optarg, ':');
-			size_t la = colon ? (size_t)(colon - optarg) : 0, lb = colon ? strlen(colon + 1) : 0;
+static int set_skip_rows(struct lr_options *o, const char *a)
+{
+	long v;
 
-			if (!colon || !la || !all_digits(optarg, la) || (lb && !all_digits(colon + 1, lb))) {
-				lr_error_usage("invalid --byte-range '%s': expected A:B (or A: to the end), "
-					       "byte offsets with A <= B",
-					       optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			o->range_a = to_index(optarg, la);
-			o->range_b = lb ? to_index(colon + 1, lb) : SIZE_MAX;
-			if (o->range_a > o->range_b) {
-				lr_error_usage("invalid --byte-range '%s': A is past B", optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			o->byte_range = 1;
-			o->part_n = 0;
-			break;
-		}
-		case OPT_INDEX:
-			o->index = 1;
-			break;
-		case OPT_JSON_ROWS:
-			if (strcmp(optarg, "objects") != 0 && strcmp(optarg, "arrays") != 0) {
-				lr_error_usage("invalid --json-rows '%s': expected objects or arrays",
-					       optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			o->json_arrays = optarg[0] == 'a';
-			break;
-		case OPT_COMMENT:
-			if (strlen(optarg) != 1 || strchr("\"\r\n", optarg[0])) {
-				lr_error_usage("invalid --comment '%s': expected one character, such "
-					       "as '#'",
-					       optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			o->comment = (unsigned char)optarg[0];
-			break;
-		case OPT_NA:
-			if (parse_na(o, optarg) < 0)
-				return LR_OPTIONS_ERROR;
-			break;
-		case OPT_ALLOW_NAN:
-			o->allow_nan = 1;
-			break;
-		case OPT_UNBUFFERED:
-			o->unbuffered = 1;
-			break;
-		case OPT_WITH_INPUT:
-			o->with_input = 1;
-			break;
-		case OPT_RANGE:
-			if (parse_range(o, optarg) < 0)
-				return LR_OPTIONS_ERROR;
-			break;
-		case OPT_NO_PROGRESS:
-			o->progress = 0;
-			break;
-		case OPT_STATS:
-			if (!optarg || strcmp(optarg, "text") == 0)
-				o->stats = 1;
-			else if (strcmp(optarg, "json") == 0)
-				o->stats = 2;
-			else {
-				lr_error_usage("invalid --stats '%s': expected text or json", optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			break;
-		case 'j':
-			if (parse_int(optarg, 0, 256, &v) < 0) {
-				lr_error_usage("invalid --threads '%s': expected 0 to 256", optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			o->threads = (int)v;
-			o->one_thread = v == 1;
-			if (o->threads == 0) {
-				long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (number("skip-rows", a, 0, 1L << 40, "a whole number", &v) < 0)
+		return -1;
+	o->skip_rows = (uint64_t)v;
+	return 0;
+}
 
-				o->threads = n < 1 ? 1 : n > 256 ? 256 : (int)n;
-			}
-			break;
-		case OPT_LEVEL:
-			if (parse_int(optarg, 1, 9, &v) < 0) {
-				lr_error_usage("invalid --level '%s': expected 1 to 9", optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			o->level = (int)v;
-			break;
-		case OPT_CHANNELS:
-			if (parse_int(optarg, 1, 1L << 30, &v) < 0) {
-				lr_error_usage("invalid --channels '%s': expected a whole number from 1",
-					       optarg);
-				return LR_OPTIONS_ERROR;
-			}
-			o->channels = (size_t)v;
-			break;
-		case 'f':
-		case 't': {
-			const struct lr_format *f = lr_format_by_name(optarg);
+static int set_channels(struct lr_options *o, const char *a)
+{
+	long v;
 
-			if (!f) {
-				lr_error_usage("invalid --%s '%s': expected %s", ch == 'f' ? "from" : "to",
-					       optarg, lr_format_names());
-				return LR_OPTIONS_ERROR;
-			}
-			if (ch == 'f')
-				o->from = f;
-			else
-				o->to = f;
-			break;
-		}
-		case 'o':
-			if (!*optarg) {
-				lr_error_usage("invalid --output '': expected a file name");
-				return LR_OPTIONS_ERROR;
-			}
-			o->output = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return fflush(stdout) == 0 && !ferror(stdout) ? LR_OPTIONS_DONE
-								      : LR_OPTIONS_ERROR;
-		case 'V':
-			printf("lrelu %s\n", LR_VERSION);
-			return LR_OPTIONS_DONE;
-		case ':':
-			lr_error_usage("option '%s' needs a value", argv[optind - 1]);
-			return LR_OPTIONS_ERROR;
-		default:
-			if (optopt)
-				lr_error_usage("unknown option '-%c'", optopt);
-			else if (nearest_option(argv[optind - 1]))
-				lr_error_usage("unknown option '%s': did you mean '--%s'?", argv[optind - 1],
-					       nearest_option(argv[optind - 1]));
-			else
-				lr_error_usage("unknown option '%s'", argv[optind - 1]);
-			return LR_OPTIONS_ERROR;
+	if (number("channels", a, 1, 1L << 30, "a whole number from 1", &v) < 0)
+		return -1;
+	o->channels = (size_t)v;
+	return 0;
+}
+
+static int set_level(struct lr_options *o, const char *a)
+{
+	long v;
+
+	if (number("level", a, 1, 9, "1 to 9", &v) < 0)
+		return -1;
+	o->level = (int)v;
+	return 0;
+}
+
+static int set_threads(struct lr_options *o, const char *a)
+{
+	long v;
+
+	if (number("threads", a, 0, 256, "0 to 256", &v) < 0)
+		return -1;
+	o->threads = (int)v;
+	o->one_thread = v == 1;
+	if (o->threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		o->threads = n < 1 ? 1 : n > 256 ? 256 : (int)n;
+	}
+	return 0;
+}
+
+static int set_columns(struct lr_options *o, const char *a)
+{
+	return parse_columns(o, (char *)(uintptr_t)a);
+}
+
+static int set_delimiter(struct lr_options *o, const char *a)
+{
+	if (strcmp(a, "\\t") == 0 || strcmp(a, "tab") == 0)
+		o->delimiter = '\t';
+	else if (strcmp(a, "space") == 0) {
+		o->delimiter = ' ';
+		o->space_runs = 1;
+	} else if (strlen(a) == 1 && !strchr("\"\r\n0123456789.+-eE", a[0]))
+		o->delimiter = (unsigned char)a[0];
+	else {
+		lr_error_usage("invalid --delimiter '%s': expected one character that cannot be "
+			       "part of a number (or 'tab')",
+			       a);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_comment(struct lr_options *o, const char *a)
+{
+	if (strlen(a) != 1 || strchr("\"\r\n", a[0])) {
+		lr_error_usage("invalid --comment '%s': expected one character, such as '#'", a);
+		return -1;
+	}
+	o->comment = (unsigned char)a[0];
+	return 0;
+}
+
+static int set_na(struct lr_options *o, const char *a)
+{
+	return parse_na(o, a);
+}
+
+static int set_range(struct lr_options *o, const char *a)
+{
+	return parse_range(o, a);
+}
+
+static int set_format(const char *opt, const char *a, const struct lr_format **f)
+{
+	if (!(*f = lr_format_by_name(a))) {
+		lr_error_usage("invalid --%s '%s': expected %s", opt, a, lr_format_names());
+		return -1;
+	}
+	return 0;
+}
+
+static int set_from(struct lr_options *o, const char *a)
+{
+	return set_format("from", a, &o->from);
+}
+
+static int set_to(struct lr_options *o, const char *a)
+{
+	return set_format("to", a, &o->to);
+}
+
+static int set_output(struct lr_options *o, const char *a)
+{
+	if (!*a) {
+		lr_error_usage("invalid --output '': expected a file name");
+		return -1;
+	}
+	o->output = a;
+	return 0;
+}
+
+static int set_part(struct lr_options *o, const char *a)
+{
+	const char *slash = strchr(a, '/');
+	size_t k = slash ? to_index(a, (size_t)(slash - a)) : 0;
+	size_t n = slash ? to_index(slash + 1, strlen(slash + 1)) : 0;
+
+	if (!slash || !all_digits(a, (size_t)(slash - a)) || !all_digits(slash + 1, strlen(slash + 1)) ||
+	    slash == a || !slash[1] || k < 1 || n < 1 || k > n || n > 1000000) {
+		lr_error_usage("invalid --part '%s': expected K/N with 1 <= K <= N, as 3/8", a);
+		return -1;
+	}
+	o->part_k = k;
+	o->part_n = n;
+	o->byte_range = 0;
+	return 0;
+}
+
+static int set_byte_range(struct lr_options *o, const char *a)
+{
+	const char *colon = strchr(a, ':');
+	size_t la = colon ? (size_t)(colon - a) : 0, lb = colon ? strlen(colon + 1) : 0;
+
+	if (!colon || !la || !all_digits(a, la) || (lb && !all_digits(colon + 1, lb))) {
+		lr_error_usage("invalid --byte-range '%s': expected A:B (or A: to the end), byte "
+			       "offsets with A <= B",
+			       a);
+		return -1;
+	}
+	o->range_a = to_index(a, la);
+	o->range_b = lb ? to_index(colon + 1, lb) : SIZE_MAX;
+	if (o->range_a > o->range_b) {
+		lr_error_usage("invalid --byte-range '%s': A is past B", a);
+		return -1;
+	}
+	o->byte_range = 1;
+	o->part_n = 0;
+	return 0;
+}
+
+/* The rows, in the order --help lists them. */
+static const struct opt opts[] = {
+	{ "slope", 's', required_argument, " A[,A...]", set_slope, 0, 0, ALL,
+	  "negative slope, or one per channel (default 0.01;\n0.25 for prelu)", NULL },
+	{ "mode", 'm', required_argument, " MODE", set_mode, 0, 0, ALL,
+	  "forward|grad|prelu|inverse|identity (default forward)", NULL },
+	{ "range", 0, required_argument, " A:B:N", set_range, 0, 0, ALL,
+	  "write N evenly spaced x from A to B and a column\nper mode (-m forward,grad) for plotting",
+	  NULL },
+	{ "with-input", 0, no_argument, "", FLAG(with_input, 1), ALL,
+	  "write each input number beside its result", NULL },
+	{ "unbuffered", 0, no_argument, "", FLAG(unbuffered, 1), ALL,
+	  "write out each record as soon as it is done", NULL },
+	{ "dtype", 0, required_argument, " TYPE", set_dtype, 0, 0, ALL,
+	  "exact|f64|f32 arithmetic on text (default exact)", NULL },
+	{ "precision", 0, required_argument, " N", set_precision, 0, 0, ALL,
+	  "round computed values to N significant digits", NULL },
+	{ "zero-grad", 0, required_argument, " WHICH", set_zero_grad, 0, 0, ALL,
+	  "gradient at 0: slope|one (default slope)", NULL },
+	{ "columns", 'c', required_argument, " LIST", set_columns, 0, 0, ALL,
+	  "CSV columns to transform: 1,3-5,7-,-2:,name;\nJSON: keys whose values are transformed",
+	  NULL },
+	{ "delimiter", 'd', required_argument, " CHAR", set_delimiter, 0, 0, ALL,
+	  "CSV field separator: a character, tab, or space\n(runs of spaces); default ',' for .csv, "
+	  "tab\nfor .tsv, else sniffed from the first lines",
+	  NULL },
+	{ "header", 0, no_argument, "", FLAG(header, 1), ALL, "the first row is a header", NULL },
+	{ "no-header", 0, no_argument, "", FLAG(header, 0), ALL, "the first row is data", NULL },
+	{ "skip-invalid", 0, no_argument, "", FLAG(skip_invalid, 1), ALL,
+	  "pass non-numbers through instead of failing", NULL },
+	{ "skip-rows", 0, required_argument, " N", set_skip_rows, 0, 0, ALL,
+	  "CSV: pass the first N lines through, then the table", NULL },
+	{ "comment", 0, required_argument, "=CHAR", set_comment, 0, 0, ALL,
+	  "CSV: pass lines starting with CHAR through", NULL },
+	{ "na", 0, required_argument, "=LIST", set_na, 0, 0, ALL,
+	  "CSV missing-value tokens, passed through and\ncounted (default pandas' NA,N/A,null,None,...;"
+	  "\n--na='' for none)",
+	  NULL },
+	{ "pretty", 0, no_argument, "", FLAG(pretty, 1), JSON_OUT, "indent JSON output",
+	  "indents JSON output only" },
+	{ "allow-nan", 0, no_argument, "", FLAG(allow_nan, 1), ALL,
+	  "JSON: read and write Python's NaN and Infinity", NULL },
+	{ "json-rows", 0, required_argument, "=KIND", set_json_rows, 0, 0, ALL,
+	  "CSV with a header to JSON: objects|arrays\n(default objects, keyed by the header)", NULL },
+	{ "endian", 0, required_argument, " ORDER", set_endian, 0, 0, RAW_EITHER,
+	  "raw binary byte order: little|big (default little)",
+	  "applies to raw f32, f64, f16 and bf16 only" },
+	{ "channels", 0, required_argument, " C", set_channels, 0, 0, RAW_IN,
+	  "raw binary: rows of C values, one slope each",
+	  "applies to raw binary input only" },
+	{ "from", 'f', required_argument, " FORMAT", set_from, 0, 0, ALL, "input format: %s", NULL },
+	{ "to", 't', required_argument, " FORMAT", set_to, 0, 0, ALL,
+	  "output format (default: the input's)", NULL },
+	{ "output", 'o', required_argument, " FILE", set_output, 0, 0, ALL,
+	  "write FILE, replacing it only on success;\nwith DIR/, one file per input in DIR", NULL },
+	{ "in-place", 'i', no_argument, "", FLAG(inplace, 1), ALL,
+	  "replace each input with its result", NULL },
+	{ "part", 0, required_argument, " K/N", set_part, 0, 0, ALL,
+	  "only the records that start in the K-th of N\nequal byte ranges of each (seekable) input",
+	  NULL },
+	{ "byte-range", 0, required_argument, " A:B", set_byte_range, 0, 0, ALL,
+	  "only the records that start in bytes A..B-1", NULL },
+	{ "index", 0, no_argument, "", FLAG(index, 1), ALL,
+	  "write each input's record index (for --part on\nJSON arrays and quoted CSV line breaks)",
+	  NULL },
+	{ "keep-headers", 0, no_argument, "", FLAG(keep_headers, 1), ALL,
+	  "repeat the CSV header of every input when\nconcatenating (default: the first only)", NULL },
+	{ "stats", 0, optional_argument, "[=json]", set_stats, 0, 0, ALL,
+	  "a summary of each input on standard error", NULL },
+	{ "progress", 0, no_argument, "", FLAG(progress, 1), ALL,
+	  "a progress bar on standard error (default: when\nit is a terminal and the input size is "
+	  "known)",
+	  NULL },
+	{ "no-progress", 0, no_argument, "", FLAG(progress, 0), ALL, "no progress bar", NULL },
+	{ "gzip", 'z', no_argument, "", FLAG(gzip, 1), ALL,
+	  "compress the output (also when FILE ends in .gz)", NULL },
+	{ "level", 0, required_argument, " N", set_level, 0, 0, ALL, "gzip level 1..9 (default 6)",
+	  NULL },
+	{ "threads", 'j', required_argument, " N", set_threads, 0, 0, ALL,
+	  "compress gzip output with N threads (1..256,\ndefault 1); 0: one per processor; -j 1 also"
+	  "\nkeeps a large CSV file to one thread",
+	  NULL },
+	{ "help", 'h', no_argument, "", NULL, 0, 0, ALL, "show this help and exit", NULL },
+	{ "version", 'V', no_argument, "", NULL, 0, 0, ALL, "show the version and exit", NULL },
+};
+static const size_t nopts = sizeof opts / sizeof opts[0];
+_Static_assert(sizeof opts / sizeof opts[0] <= 64, "lr_options.given has a bit per row");
+
+
+/* The long option nearest to what was typed (arg, "--name" or
+ * "--name=value"), if one is near enough to be what was meant: within
+ * a third of its length. NULL otherwise. */
+static const char *nearest_option(const char *arg)
+{
+	char name[40];
+	const char *best = NULL;
+	size_t i, n;
+	int best_d = 9;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return NULL;
+	n = strcspn(arg + 2, "=");
+	if (n == 0 || n >= sizeof name)
+		return NULL;
+	memcpy(name, arg + 2, n);
+	name[n] = '\0';
+	for (i = 0; i < nopts; i++) {
+		int d = edit_distance(name, opts[i].name);
+
+		if (d < best_d) {
+			best_d = d;
+			best = opts[i].name;
 		}
 	}
-	if (parse_slopes(o, slope_arg ? slope_arg : o->mode == LR_MODE_PRELU ? "0.25" : "0.01") < 0)
+	return best && best_d * 3 <= (int)strlen(best) ? best : NULL;
+}
+
+/* getopt_long's key for row i: its letter, or a number past the bytes. */
+static int opt_key(size_t i)
+{
+	return opts[i].letter ? opts[i].letter : 256 + (int)i;
+}
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "Usage: lrelu [OPTIONS] [FILE...]\n"
+		    "Stream numbers through the Leaky ReLU activation.\n"
+		    "Reads FILEs (standard input when none or '-') and writes standard output.\n\n");
+	for (i = 0; i < nopts; i++) {
+		const struct opt *r = &opts[i];
+		const char *h = r->help;
+		char lead[64];
+		int n;
+
+		if (r->letter)
+			n = snprintf(lead, sizeof lead, "  -%c, --%s%s", r->letter, r->name, r->metavar);
+		else
+			n = snprintf(lead, sizeof lead, "      --%s%s", r->name, r->metavar);
+		fprintf(fp, "%s%*s", lead, n < 28 ? 28 - n : 1, "");
+		/* the help's lines, the later ones under the first */
+		for (;;) {
+			size_t len = strcspn(h, "\n");
+
+			const char *pct = strstr(h, "%s");
+
+			if (pct && pct < h + len) /* the list of formats */
+				fprintf(fp, "%.*s%s%.*s\n", (int)(pct - h), h, lr_format_names(),
+					(int)(h + len - pct - 2), pct + 2);
+			else
+				fprintf(fp, "%.*s\n", (int)len, h);
+			if (!h[len])
+				break;
+			h += len + 1;
+			fprintf(fp, "%28s", "");
+		}
+	}
+	fprintf(fp, "\n"
+		    "Exit status: 0 success, 1 bad input data, 2 usage error, 3 I/O error.\n"
+		    "\n"
+		    "Examples:\n"
+		    "  lrelu -s 0.2 data.csv > out.csv          # slope 0.2, in exact decimals\n"
+		    "  lrelu -m grad -c 2- data.csv             # the gradient of columns 2 on\n"
+		    "  lrelu -s 0.1 -o out.npy x.npy            # .npy as PyTorch computes it\n"
+		    "  lrelu -t json -o out.json data.csv.gz    # gzip'd CSV to JSON\n"
+		    "  lrelu --range=-5:5:101 -m forward,grad   # a curve to plot\n");
+}
+
+void lr_options_warn_ignored(const struct lr_options *o, const struct lr_format *in,
+			     const struct lr_format *out)
+{
+	static uint64_t said;
+	int raw_in = in->family == LR_FAMILY_BINARY && in != &lr_format_npy;
+	int raw_out = out->family == LR_FAMILY_BINARY && out != &lr_format_npy;
+	size_t i;
+
+	for (i = 0; i < nopts; i++) {
+		const struct opt *r = &opts[i];
+		int ignored = r->applies == JSON_OUT ? out != &lr_format_json
+			      : r->applies == RAW_EITHER ? !raw_in && !raw_out
+			      : r->applies == RAW_IN	 ? !raw_in
+							 : 0;
+
+		if (!ignored || !(o->given & (uint64_t)1 << i) || (said & (uint64_t)1 << i))
+			continue;
+		said |= (uint64_t)1 << i;
+		if (r->applies == RAW_EITHER)
+			lr_warn("--%s %s; ignored for %s to %s", r->name, r->ignored, in->name, out->name);
+		else if (r->applies == JSON_OUT)
+			lr_warn("--%s %s; ignored for %s output", r->name, r->ignored, out->name);
+		else
+			lr_warn("--%s %s; ignored for %s input", r->name, r->ignored, in->name);
+	}
+}
+
+/* The checks that need all the options. Returns LR_OPTIONS_RUN or
+ * LR_OPTIONS_ERROR. */
+static int check_together(struct lr_options *o, int argc, char **argv)
+{
+	static char *stdin_only[] = { "-" };
+	int inverse = 0;
+	size_t i;
+
+	if (parse_slopes(o, o->slope_arg ? o->slope_arg : o->mode == LR_MODE_PRELU ? "0.25" : "0.01") < 0)
 		return LR_OPTIONS_ERROR;
 	for (i = 0; i < o->nmodes; i++)
 		inverse |= o->modes[i] == LR_MODE_INVERSE;
@@ -789,8 +829,7 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 					       o->cols[i].name);
 				return LR_OPTIONS_ERROR;
 			}
-	if (o->output && strlen(o->output) > 3 &&
-	    strcmp(o->output + strlen(o->output) - 3, ".gz") == 0)
+	if (o->output && strlen(o->output) > 3 && strcmp(o->output + strlen(o->output) - 3, ".gz") == 0)
 		o->gzip = 1;
 	if (o->nmodes > 1 && !o->range) {
 		lr_error_usage("several modes go with --range only");
@@ -817,6 +856,80 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 			return LR_OPTIONS_ERROR;
 		}
 	return LR_OPTIONS_RUN;
+}
+
+/* Reports an option getopt_long did not take (ch ':' or '?'). */
+static void bad_option(int ch, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (ch == ':')
+		lr_error_usage("option '%s' needs a value", arg);
+	else if (optopt)
+		lr_error_usage("unknown option '-%c'", optopt);
+	else if (nearest_option(arg))
+		lr_error_usage("unknown option '%s': did you mean '--%s'?", arg, nearest_option(arg));
+	else
+		lr_error_usage("unknown option '%s'", arg);
+}
+
+int lr_options_parse(struct lr_options *o, int argc, char **argv)
+{
+	struct option longopts[sizeof opts / sizeof opts[0] + 1];
+	char shorts[2 * sizeof opts / sizeof opts[0] + 2], *sp = shorts;
+	size_t i;
+	int ch;
+
+	memset(o, 0, sizeof *o);
+	o->mode = LR_MODE_FORWARD;
+	o->modes[0] = LR_MODE_FORWARD;
+	o->nmodes = 1;
+	o->dtype = LR_DTYPE_EXACT;
+	o->header = -1;
+	o->na = default_na;
+	o->nna = sizeof default_na / sizeof default_na[0];
+	o->level = 6;
+	o->threads = 1;
+	o->progress = -1;
+	o->part_values = -1;
+	/* getopt_long's tables, from the rows */
+	*sp++ = ':';
+	for (i = 0; i < nopts; i++) {
+		longopts[i] = (struct option){ opts[i].name, opts[i].has_arg, NULL, opt_key(i) };
+		if (opts[i].letter) {
+			*sp++ = (char)opts[i].letter;
+			if (opts[i].has_arg == required_argument)
+				*sp++ = ':';
+		}
+	}
+	*sp = '\0';
+	memset(&longopts[nopts], 0, sizeof longopts[nopts]);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		const struct opt *r = NULL;
+
+		for (i = 0; i < nopts && !r; i++)
+			if (opt_key(i) == ch)
+				r = &opts[i];
+		if (!r) {
+			bad_option(ch, argv);
+			return LR_OPTIONS_ERROR;
+		}
+		o->given |= (uint64_t)1 << (r - opts);
+		if (r->letter == 'h') {
+			usage(stdout);
+			return fflush(stdout) == 0 && !ferror(stdout) ? LR_OPTIONS_DONE : LR_OPTIONS_ERROR;
+		}
+		if (r->letter == 'V') {
+			printf("lrelu %s\n", LR_VERSION);
+			return LR_OPTIONS_DONE;
+		}
+		if (r->field)
+			*(int *)(void *)((char *)o + r->field - 1) = r->value;
+		else if (r->set(o, optarg) < 0)
+			return LR_OPTIONS_ERROR;
+	}
+	return check_together(o, argc, argv);
 }
 
 void lr_options_calc(const struct lr_options *o, struct lr_calc *c)

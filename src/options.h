@@ -88,6 +88,8 @@ struct lr_options {
 	uint64_t part_start; /* the byte of the file the part's own records start at */
 	int part_exact;   /* the file's index placed the part's boundaries */
 	const char *output; /* NULL: standard output */
+	const char *slope_arg; /* -s as given, read once the mode is known */
+	uint64_t given;   /* bit i: the option of options.c's row i was given */
 	const struct lr_format *from, *to;
 	char **inputs;    /* at least one; "-" is standard input */
 	size_t ninputs;
@@ -99,6 +101,12 @@ struct lr_options {
 
 /* Fills *o from argv. Returns one of the LR_OPTIONS_ values. */
 int lr_options_parse(struct lr_options *o, int argc, char **argv);
+
+/* Warns, once a run each, of the options given that neither in nor out
+ * uses (--pretty without JSON output, --endian or --channels without
+ * raw binary). */
+void lr_options_warn_ignored(const struct lr_options *o, const struct lr_format *in,
+			     const struct lr_format *out);
 
 /* "forward", "grad", ... */
 const char *lr_mode_name(enum lr_mode m);

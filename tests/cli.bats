@@ -260,12 +260,30 @@ slow_writer() {
 	[ "$(printf '%s\n' "$output" | sed -n '/^Examples:$/,$p' | grep -c '^  lrelu ')" -eq 5 ]
 }
 
+@test "every option --help shows with a value refuses a value it cannot use" {
+	# Taken from --help, so an option added without a check fails here.
+	# --columns, --na and --output take any text.
+	local opt
+	for opt in $(lrelu --help | grep -oE -- '--[a-z-]+[ =][A-Z]' | sed -E 's/^--//; s/[ =][A-Z]$//'); do
+		case $opt in columns | na | output) continue ;; esac
+		run --separate-stderr lrelu "--$opt=x!" </dev/null
+		[ "$status" -eq 2 ] || { echo "--$opt: status $status" >&2; return 1; }
+		printf '%s' "$stderr" | grep -qE -- "invalid (--)?$opt 'x!'" || { echo "--$opt: $stderr" >&2; return 1; }
+	done
+	run --separate-stderr lrelu --stats=x </dev/null
+	expect_status 2
+	expect_stderr_match "invalid --stats 'x': expected text or json"
+}
+
 @test "options the formats at hand ignore are named in one warning each" {
 	run --separate-stderr lrelu --pretty --endian big --channels 3 "$SAMPLES/features.csv" "$SAMPLES/features.csv"
 	expect_status 0
 	[ "$(printf '%s\n' "$stderr" | grep -c 'warning: --pretty indents JSON output only; ignored for csv output')" -eq 1 ]
 	expect_stderr_match 'warning: --endian applies to raw f32, f64, f16 and bf16 only'
 	expect_stderr_match 'warning: --channels applies to raw binary input only; ignored for csv input'
+	# said for the default value too: it was given, and does nothing
+	run --separate-stderr lrelu --endian little "$SAMPLES/features.csv"
+	expect_stderr_match 'warning: --endian applies to raw f32, f64, f16 and bf16 only; ignored for csv to csv'
 	run --separate-stderr lrelu --pretty -t json "$SAMPLES/features.csv"
 	[ -z "$stderr" ]
 }
