@@ -235,137 +235,257 @@ static int open_part(struct lr_source **src, const char *path, const struct lr_f
 	return 0;
 }
 
-/* Processes one input. Returns 0, or -1 after reporting. */
-static int run_one(const struct lr_options *o, const struct lr_calc *calc, const char *path,
-		   const struct plan *plan)
+/* The format of the input src (named path): -f, else its suffix, else
+ * its content; a text format only if the content is text. NULL after
+ * reporting. */
+static const struct lr_format *input_format(struct lr_source *src, const char *path,
+					    const struct lr_options *o)
 {
-	struct lr_source *src = lr_source_open(path);
-	const struct lr_format *in, *out;
-	struct lr_sink *sink = plan->shared;
-	void *dec = NULL, *enc = NULL;
-	struct lr_convert *cv = NULL;
-	struct lr_block *b, *w;
-	struct lr_options po;
-	uint64_t invalid = 0;
-	int r = -1;
-	if (!src)
-		return -1;
-	if (calc->stats)
-		lr_stats_reset(calc->stats);
-	in = o->from;
-	if (!in)
-		in = lr_format_by_path(path);
+	const struct lr_format *in = o->from ? o->from : lr_format_by_path(path);
+	const unsigned char *p;
+	ssize_t n;
+
 	if (!in) {
 		/* what is at hand: a pipe's first line is not held back */
-		const unsigned char *p;
-		ssize_t n = lr_source_peek_some(src, &p);
-
-		if (n < 0)
-			goto done;
+		if ((n = lr_source_peek_some(src, &p)) < 0)
+			return NULL;
 		in = lr_format_sniff(p, (size_t)n);
 	}
 	if (in->family != LR_FAMILY_BINARY) {
 		/* Content before suffix: binary bytes read as text would only
 		 * give puzzling messages, or be echoed back. */
-		const unsigned char *p;
-		ssize_t n = lr_source_peek_some(src, &p);
-		const char *what = n > 0 ? lr_format_not_text(p, (size_t)n, src->gz != NULL) : NULL;
+		const char *what;
 
-		if (n < 0)
-			goto done;
+		if ((n = lr_source_peek_some(src, &p)) < 0)
+			return NULL;
+		what = n > 0 ? lr_format_not_text(p, (size_t)n, src->gz != NULL) : NULL;
 		if (what) {
 			lr_error_at(src->name, 0, 0, "%s", what);
-			goto done;
+			return NULL;
 		}
 	}
-	out = o->to ? o->to : in;
-	if ((o->part_n || o->byte_range) && open_part(&src, path, in, out, o, &po) < 0)
-		goto done;
-	if (o->part_n || o->byte_range)
-		o = &po;
-	lr_options_warn_ignored(o, in, out);
+	return in;
+}
+
+/* The checks that need the input's and output's formats. Returns 0, or
+ * -1 after reporting. */
+static int check_formats(const struct lr_options *o, const struct plan *plan,
+			 const struct lr_source *src, const struct lr_format *in,
+			 const struct lr_format *out)
+{
 	/* Text inputs keep their text only within their family. */
 	if (o->with_input && in->family != LR_FAMILY_BINARY && out->family != in->family) {
 		lr_error_usage("%s: --with-input from %s writes %s's family only", src->name,
 			       in->name, in->name);
-		goto done;
+		return -1;
 	}
-	if (out->family != in->family && !(cv = lr_convert_open(in, out, o)))
-		goto done;
 	if (out == &lr_format_npy && o->ninputs > 1 && plan->shared) {
 		lr_error_usage("an .npy output holds one array: give one input, or -o DIR/");
-		goto done;
+		return -1;
 	}
-	if (!sink) {
-		/* A file of its own, compressed if asked or if the input was. */
-		int compress = o->gzip || src->gz != NULL;
-		char *name = plan->inplace ? strdup(path)
-					   : output_name(plan->dir, path, in, out, compress);
+	return 0;
+}
 
-		if (!name) {
-			lr_error_sys("out of memory");
-			goto done;
-		}
-		sink = plan->inplace ? lr_sink_atomic_over(name, src->fd) : lr_sink_atomic(name);
-		free(name);
-		if (!sink)
-			goto done;
-		if (compress && lr_sink_gzip(sink, o->level, o->threads) < 0)
-			goto done;
+/* The output of its own for the input path (-o DIR/ or --in-place),
+ * compressed if asked or if the input was. NULL after reporting. */
+static struct lr_sink *own_sink(const struct lr_options *o, const struct plan *plan,
+				const char *path, const struct lr_source *src,
+				const struct lr_format *in, const struct lr_format *out)
+{
+	int compress = o->gzip || src->gz != NULL;
+	char *name = plan->inplace ? strdup(path) : output_name(plan->dir, path, in, out, compress);
+	struct lr_sink *sink;
+
+	if (!name) {
+		lr_error_sys("out of memory");
+		return NULL;
 	}
-	dec = in->dec_open(in, src, o);
-	if (!dec)
-		goto done;
-	enc = out->enc_open(out, sink, o, in);
-	if (!enc)
-		goto done;
-	if (plan->bar)
-		lr_progress_file(plan->bar, src->name);
-	for (;;) {
-		int got = in->dec_read(dec, &b);
+	sink = plan->inplace ? lr_sink_atomic_over(name, src->fd) : lr_sink_atomic(name);
+	free(name);
+	if (sink && compress && lr_sink_gzip(sink, o->level, o->threads) < 0) {
+		lr_sink_close(sink, 0);
+		return NULL;
+	}
+	return sink;
+}
 
-		if (got < 0)
-			goto done;
-		if (got == 0)
-			break;
+/* The pipeline of one input, once it is open. */
+struct run {
+	const struct lr_format *in, *out;
+	struct lr_source *src;
+	struct lr_sink *sink;
+	void *dec, *enc;
+	struct lr_convert *cv; /* NULL within a family */
+};
+
+/* Pumps the blocks of one input from decoder to encoder: calc, convert,
+ * encode, and flush when the input would make a reader wait. Returns
+ * 0, or -1 after reporting. */
+static int pump(const struct run *u, const struct lr_options *o, const struct lr_calc *calc,
+		const struct plan *plan)
+{
+	uint64_t invalid = 0;
+	struct lr_block *b, *w;
+	int got;
+
+	while ((got = u->in->dec_read(u->dec, &b)) > 0) {
 		if (lr_calc_block(calc, b) < 0)
-			goto done;
+			return -1;
 		invalid = b->invalid;
 		w = b;
-		if (cv && lr_convert_block(cv, b, &w) < 0)
-			goto done;
-		if (out->enc_write(enc, w) < 0)
-			goto done;
+		if (u->cv && lr_convert_block(u->cv, b, &w) < 0)
+			return -1;
+		if (u->out->enc_write(u->enc, w) < 0)
+			return -1;
 		/* A slow writer's records go on as they come (tail -f);
 		 * never a cost on regular files, which do not wait. */
-		if ((o->unbuffered || lr_source_would_block(src)) && lr_sink_flush(sink) < 0)
-			goto done;
+		if ((o->unbuffered || lr_source_would_block(u->src)) && lr_sink_flush(u->sink) < 0)
+			return -1;
 		if (plan->bar)
-			lr_progress_update(plan->bar, src->consumed);
+			lr_progress_update(plan->bar, u->src->consumed);
 	}
+	if (got < 0)
+		return -1;
 	if (plan->bar)
-		lr_progress_file_done(plan->bar, src->consumed);
-	if (cv && (lr_convert_finish(cv, &w) < 0 || out->enc_write(enc, w) < 0))
-		goto done;
-	if (out->enc_finish(enc) < 0)
-		goto done;
+		lr_progress_file_done(plan->bar, u->src->consumed);
+	if (u->cv && (lr_convert_finish(u->cv, &w) < 0 || u->out->enc_write(u->enc, w) < 0))
+		return -1;
+	if (u->out->enc_finish(u->enc) < 0)
+		return -1;
 	if (invalid)
-		lr_warn("%s: %llu invalid values passed through", src->name,
+		lr_warn("%s: %llu invalid values passed through", u->src->name,
 			(unsigned long long)invalid);
+	return 0;
+}
+
+/* Processes one input. Returns 0, or -1 after reporting. */
+static int run_one(const struct lr_options *o, const struct lr_calc *calc, const char *path,
+		   const struct plan *plan)
+{
+	struct run u = { .sink = plan->shared };
+	struct lr_options po;
+	int r = -1;
+
+	if (!(u.src = lr_source_open(path)))
+		return -1;
 	if (calc->stats)
-		lr_stats_print(calc->stats, src->name, o->stats == 2);
+		lr_stats_reset(calc->stats);
+	if (!(u.in = input_format(u.src, path, o)))
+		goto done;
+	u.out = o->to ? o->to : u.in;
+	if (o->part_n || o->byte_range) {
+		if (open_part(&u.src, path, u.in, u.out, o, &po) < 0)
+			goto done;
+		o = &po;
+	}
+	lr_options_warn_ignored(o, u.in, u.out);
+	if (check_formats(o, plan, u.src, u.in, u.out) < 0)
+		goto done;
+	if (u.out->family != u.in->family && !(u.cv = lr_convert_open(u.in, u.out, o)))
+		goto done;
+	if (!u.sink && !(u.sink = own_sink(o, plan, path, u.src, u.in, u.out)))
+		goto done;
+	if (!(u.dec = u.in->dec_open(u.in, u.src, o)) ||
+	    !(u.enc = u.out->enc_open(u.out, u.sink, o, u.in)))
+		goto done;
+	if (plan->bar)
+		lr_progress_file(plan->bar, u.src->name);
+	if (pump(&u, o, calc, plan) < 0)
+		goto done;
+	if (calc->stats)
+		lr_stats_print(calc->stats, u.src->name, o->stats == 2);
 	r = 0;
 done:
-	lr_convert_close(cv);
-	if (enc)
-		out->enc_close(enc);
-	if (dec)
-		in->dec_close(dec);
+	lr_convert_close(u.cv);
+	if (u.enc)
+		u.out->enc_close(u.enc);
+	if (u.dec)
+		u.in->dec_close(u.dec);
 	/* A file of this input's own: in place only if all went well. */
-	if (sink && sink != plan->shared && lr_sink_close(sink, r == 0) < 0)
+	if (u.sink && u.sink != plan->shared && lr_sink_close(u.sink, r == 0) < 0)
 		r = -1;
-	lr_source_close(src);
+	lr_source_close(u.src);
 	return r;
+}
+
+/* Where the run writes (struct plan): in place, files in -o DIR/, or
+ * one shared sink (-o FILE or standard output). Returns 0, or -1 after
+ * reporting. */
+static int plan_output(struct lr_options *o, struct plan *plan)
+{
+	struct stat st;
+
+	memset(plan, 0, sizeof *plan);
+	if (o->inplace) {
+		plan->inplace = 1;
+		return 0;
+	}
+	if (o->output && (o->output[strlen(o->output) - 1] == '/' ||
+			  (stat(o->output, &st) == 0 && S_ISDIR(st.st_mode)))) {
+		if (distinct_outputs(o) < 0 || make_dirs(o->output) < 0)
+			return -1;
+		plan->dir = o->output;
+		return 0;
+	}
+	plan->shared = o->output ? lr_sink_output(o->output) : lr_sink_stdout();
+	if (plan->shared && o->gzip && lr_sink_gzip(plan->shared, o->level, o->threads) < 0) {
+		lr_sink_close(plan->shared, 0);
+		plan->shared = NULL;
+	}
+	return plan->shared ? 0 : -1;
+}
+
+/* Raises *worst to the exit status of what was reported since the last
+ * call. */
+static void take_diag(enum lr_exit *worst)
+{
+	enum lr_exit e = lr_diag_take();
+
+	if (e > *worst)
+		*worst = e;
+}
+
+/* --index: each input's record index to the shared output, nothing
+ * else. */
+static void run_index(const struct lr_options *o, const struct plan *plan, enum lr_exit *worst)
+{
+	size_t i;
+
+	if (!plan->shared) {
+		lr_error_usage("--index writes one output: not -i or -o DIR/");
+		take_diag(worst);
+		return;
+	}
+	for (i = 0; i < o->ninputs; i++) {
+		const struct lr_format *f = o->from ? o->from : lr_format_by_path(o->inputs[i]);
+
+		if (!f)
+			lr_error_usage("%s: give -f FORMAT for --index: the name does not say",
+				       o->inputs[i]);
+		else
+			(void)lr_part_write_index(o->inputs[i], f, o, plan->shared);
+		take_diag(worst);
+	}
+}
+
+/* A progress bar on standard error when asked, or by default when that
+ * is a terminal (never in pipes or logs unless asked); its total is
+ * known when every input is a regular file. */
+static struct lr_progress *start_progress(const struct lr_options *o, struct lr_progress *bar)
+{
+	int64_t total = 0;
+	struct stat st;
+	size_t i;
+
+	if (!(o->progress == 1 || (o->progress < 0 && isatty(2))))
+		return NULL;
+	for (i = 0; i < o->ninputs && total >= 0; i++)
+		total = strcmp(o->inputs[i], "-") != 0 && stat(o->inputs[i], &st) == 0 &&
+				S_ISREG(st.st_mode)
+				? total + st.st_size
+				: -1;
+	lr_progress_start(bar, (unsigned long)o->ninputs, total, o->progress == 1);
+	return bar;
 }
 
 int main(int argc, char **argv)
@@ -375,8 +495,7 @@ int main(int argc, char **argv)
 	struct lr_stats stats;
 	struct lr_progress bar;
 	struct plan plan;
-	struct stat st;
-	enum lr_exit worst = LR_EXIT_OK, e;
+	enum lr_exit worst = LR_EXIT_OK;
 	size_t i;
 	int r;
 
@@ -390,26 +509,9 @@ int main(int argc, char **argv)
 	lr_stream_signals();
 	lr_options_calc(&o, &calc);
 	calc.stats = o.stats ? &stats : NULL;
-	memset(&plan, 0, sizeof plan);
-	if (o.inplace)
-		plan.inplace = 1;
-	else if (o.output && (o.output[strlen(o.output) - 1] == '/' ||
-			      (stat(o.output, &st) == 0 && S_ISDIR(st.st_mode)))) {
-		if (distinct_outputs(&o) < 0 || make_dirs(o.output) < 0) {
-			lr_options_free(&o);
-			return lr_diag_take();
-		}
-		plan.dir = o.output;
-	} else {
-		plan.shared = o.output ? lr_sink_output(o.output) : lr_sink_stdout();
-		if (plan.shared && o.gzip && lr_sink_gzip(plan.shared, o.level, o.threads) < 0) {
-			lr_sink_close(plan.shared, 0);
-			plan.shared = NULL;
-		}
-		if (!plan.shared) {
-			lr_options_free(&o);
-			return lr_diag_take();
-		}
+	if (plan_output(&o, &plan) < 0) {
+		lr_options_free(&o);
+		return lr_diag_take();
 	}
 	if (o.range) {
 		/* run_range reports its own failures */
@@ -417,41 +519,14 @@ int main(int argc, char **argv)
 			lr_error_usage("--range writes one output: not -i or -o DIR/");
 		else
 			(void)run_range(&o, &calc, plan.shared);
-		e = lr_diag_take();
-		if (e > worst)
-			worst = e;
+		take_diag(&worst);
 		o.ninputs = 0;
 	}
 	if (o.index) {
-		/* --index: each input's index to the output, nothing else */
-		for (i = 0; i < o.ninputs && plan.shared; i++) {
-			const struct lr_format *f = o.from ? o.from : lr_format_by_path(o.inputs[i]);
-
-			if (!f)
-				lr_error_usage("%s: give -f FORMAT for --index: the name does not say",
-					       o.inputs[i]);
-			else
-				(void)lr_part_write_index(o.inputs[i], f, &o, plan.shared);
-			e = lr_diag_take();
-			if (e > worst)
-				worst = e;
-		}
-		if (!plan.shared)
-			lr_error_usage("--index writes one output: not -i or -o DIR/");
+		run_index(&o, &plan, &worst);
 		o.ninputs = 0;
 	}
-	/* Never in pipes or logs unless asked. */
-	if (o.progress == 1 || (o.progress < 0 && isatty(2))) {
-		int64_t total = 0;
-
-		for (i = 0; i < o.ninputs && total >= 0; i++)
-			total = strcmp(o.inputs[i], "-") != 0 && stat(o.inputs[i], &st) == 0 &&
-					S_ISREG(st.st_mode)
-					? total + st.st_size
-					: -1;
-		lr_progress_start(&bar, (unsigned long)o.ninputs, total, o.progress == 1);
-		plan.bar = &bar;
-	}
+	plan.bar = start_progress(&o, &bar);
 	for (i = 0; i < o.ninputs; i++) {
 		if (strcmp(o.inputs[i], "-") == 0 && isatty(0))
 			lr_warn("reading standard input from the terminal (end it with Ctrl-D; "
@@ -459,9 +534,7 @@ int main(int argc, char **argv)
 		/* Concatenated CSV gets one header, the first input's. */
 		o.skip_header = plan.shared && i > 0 && !o.keep_headers;
 		r = run_one(&o, &calc, o.inputs[i], &plan);
-		e = lr_diag_take();
-		if (e > worst)
-			worst = e;
+		take_diag(&worst);
 		/* Into one output file, a failed input spoils the whole file;
 		 * on standard output, or to files of their own, the next inputs
 		 * still go out, as with cat. */
@@ -470,11 +543,8 @@ int main(int argc, char **argv)
 	}
 	if (plan.bar)
 		lr_progress_end(plan.bar);
-	if (plan.shared && lr_sink_close(plan.shared, worst == LR_EXIT_OK) < 0) {
-		e = lr_diag_take();
-		if (e > worst)
-			worst = e;
-	}
+	if (plan.shared && lr_sink_close(plan.shared, worst == LR_EXIT_OK) < 0)
+		take_diag(&worst);
 	lr_options_free(&o);
 	return (int)worst;
 }
