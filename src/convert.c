@@ -274,20 +274,26 @@ static int end_line(struct lr_convert *cv)
 	return 0;
 }
 
+/* JSON: what goes before an element of the top-level array ("[" for
+ * the first, "," after it; nothing for NDJSON). */
+static int element_punct(struct lr_convert *cv)
+{
+	const char *punct = cv->opened ? "," : "[";
+
+	if (cv->ndjson)
+		return 0;
+	cv->opened = 1;
+	return add_text(cv, LR_CELL_TEXT, punct, 1);
+}
+
 /* Starts a row for a text target. */
 static int row_open(struct lr_convert *cv)
 {
 	if (!cv->to_json)
 		return 0;
 	cv->row_object = cv->objects && cv->nkeys;
-	if (!cv->ndjson) {
-		if (!cv->opened) {
-			cv->opened = 1;
-			if (add_text(cv, LR_CELL_TEXT, "[", 1) < 0)
-				return -1;
-		} else if (add_text(cv, LR_CELL_TEXT, ",", 1) < 0)
-			return -1;
-	}
+	if (element_punct(cv) < 0)
+		return -1;
 	return add_text(cv, LR_CELL_TEXT, cv->row_object ? "{" : "[", 1);
 }
 
@@ -516,76 +522,122 @@ static int text_rows(struct lr_convert *cv, const struct lr_block *in, size_t wi
 	return 0;
 }
 
-int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr_block **out)
+/* The values of a row: the product of an .npy array's later dimensions
+ * (C order), --channels for raw input, else 1. */
+static size_t values_width(const struct lr_convert *cv, const struct lr_block *in)
+{
+	size_t width = 1;
+	int k;
+
+	if (in->ndim >= 2 && !in->fortran)
+		for (k = 1; k < in->ndim; k++)
+			width *= (size_t)in->dims[k];
+	else if (in->ndim < 0 && cv->o->channels)
+		width = cv->o->channels;
+	return width;
+}
+
+/* One scalar of a flat array (width 1) into JSON: an element of the
+ * array, or a line of NDJSON; not a row of one. */
+static int json_scalar(struct lr_convert *cv, const char *text, size_t n)
+{
+	if (element_punct(cv) < 0 || add_text(cv, LR_CELL_NUM, text, n) < 0)
+		return -1;
+	return cv->ndjson ? end_line(cv) : 0;
+}
+
+/* The values of a binary block as text rows (CSV through text_rows),
+ * JSON, or another binary format. */
+static int convert_values(struct lr_convert *cv, const struct lr_block *in)
+{
+	char text[LR_DEC_MAXDIG + LR_DEC_SLACK];
+	size_t width = values_width(cv, in), i;
+
+	cv->src_dtype = in->src_dtype;
+	if (cv->delim)
+		return text_rows(cv, in, width);
+	for (i = 0; i < in->nvals; i++) {
+		double v = in->vtype == LR_VALUES_F64 ? ((const double *)in->vals)[i]
+						      : ((const float *)in->vals)[i];
+
+		if (cv->to_binary) {
+			if (pend(cv, v) < 0)
+				return -1;
+		} else if (in->in_vals) {
+			/* --with-input: input and result side by side */
+			double x = in->vtype == LR_VALUES_F64 ? ((const double *)in->in_vals)[i]
+							      : ((const float *)in->in_vals)[i];
+
+			if (pair_value(cv, x, v, in->src_dtype, width) < 0)
+				return -1;
+		} else {
+			size_t n = value_text(v, in->src_dtype, text);
+
+			if (width == 1 && cv->to_json) {
+				if (json_scalar(cv, text, n) < 0)
+					return -1;
+				continue;
+			}
+			if (row_value(cv, text, n) < 0)
+				return -1;
+			if (width == 1) {
+				if (row_end(cv) < 0)
+					return -1;
+				continue;
+			}
+		}
+		if ((in->first + i + 1) % width == 0 && row_end(cv) < 0)
+			return -1;
+	}
+	cv->out->row_width = cv->width;
+	return 0;
+}
+
+/* A CSV TEXT cell on the way to JSON objects: a header name keys its
+ * column; an empty field under one is a missing value. */
+static int keyed_text(struct lr_convert *cv, const struct lr_block *in, const struct lr_cell *c)
+{
+	if (c->selhead)
+		return keep_key(cv, c->col, in->text + c->off, c->len);
+	if (c->len == 0 && c->col && c->col <= cv->nkeys && cv->keys[c->col - 1])
+		return row_keyed(cv, c->col, LR_CELL_TEXT, "null", 4);
+	return 0;
+}
+
+/* A NUM cell's result text t[0..n) into the other family. */
+static int cell_number(struct lr_convert *cv, const struct lr_cell *c, const char *t, size_t n)
+{
+	char text[LR_DEC_MAXDIG + LR_DEC_SLACK];
+	size_t k;
+
+	if (c->term) {
+		/* a missing value (NA, null...) is a NaN elsewhere; padded,
+		 * as the block's text is (LR_BLOCK_PAD) */
+		static const char nan_text[LR_BLOCK_PAD] = "nan";
+
+		t = nan_text;
+		n = 3;
+	}
+	if (cv->to_binary)
+		return pend(cv, text_value(cv, t, n));
+	if (!cv->to_json)
+		return row_value(cv, t, n);
+	k = json_text(t, n, text);
+	if (!k)
+		return 0;
+	return cv->objects ? row_keyed(cv, c->col, LR_CELL_NUM, text, k) : row_value(cv, text, k);
+}
+
+/* The cells of a text block into the other family: rows of numbers,
+ * JSON objects keyed by a CSV header, or CSV rows from JSON objects
+ * (objrows.c). */
+static int convert_cells(struct lr_convert *cv, const struct lr_block *in)
 {
 	size_t i;
-	char text[LR_DEC_MAXDIG + LR_DEC_SLACK];
 
-	prepare_out(cv, in);
-	*out = cv->out;
-	if (in->vtype != LR_VALUES_NONE) {
-		size_t width = 1;
-
-		cv->src_dtype = in->src_dtype;
-		if (in->ndim >= 2 && !in->fortran) {
-			int k;
-
-			for (k = 1; k < in->ndim; k++)
-				width *= (size_t)in->dims[k];
-		} else if (in->ndim < 0 && cv->o->channels)
-			width = cv->o->channels;
-		if (cv->delim)
-			return text_rows(cv, in, width);
-		for (i = 0; i < in->nvals; i++) {
-			double v = in->vtype == LR_VALUES_F64 ? ((const double *)in->vals)[i]
-							      : ((const float *)in->vals)[i];
-
-			if (cv->to_binary) {
-				if (pend(cv, v) < 0)
-					return -1;
-			} else if (in->in_vals) {
-				/* --with-input: input and result side by side */
-				double x = in->vtype == LR_VALUES_F64
-						   ? ((const double *)in->in_vals)[i]
-						   : ((const float *)in->in_vals)[i];
-
-				if (pair_value(cv, x, v, in->src_dtype, width) < 0)
-					return -1;
-			} else {
-				size_t n = value_text(v, in->src_dtype, text);
-
-				if (width == 1 && !cv->to_json) {
-					if (row_value(cv, text, n) < 0 || row_end(cv) < 0)
-						return -1;
-					continue;
-				}
-				if (width == 1) {
-					/* a flat array: scalars, not rows of one */
-					if (!cv->opened) {
-						cv->opened = 1;
-						if (!cv->ndjson && add_text(cv, LR_CELL_TEXT, "[", 1) < 0)
-							return -1;
-					} else if (!cv->ndjson && add_text(cv, LR_CELL_TEXT, ",", 1) < 0)
-						return -1;
-					if (add_text(cv, LR_CELL_NUM, text, n) < 0)
-						return -1;
-					if (cv->ndjson && end_line(cv) < 0)
-						return -1;
-					continue;
-				}
-				if (row_value(cv, text, n) < 0)
-					return -1;
-			}
-			if ((in->first + i + 1) % width == 0 && row_end(cv) < 0)
-				return -1;
-		}
-		cv->out->row_width = cv->width;
-		return 0;
-	}
 	for (i = 0; i < in->ncells; i++) {
 		const struct lr_cell *c = &in->cell[i];
 		const char *t = lr_cell_out(in, c);
-		size_t n = c->out_len;
 
 		if (cv->keyed && c->kind == LR_CELL_TEXT && c->term)
 			continue; /* the top-level array's punctuation */
@@ -597,49 +649,25 @@ int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr
 		if (cv->keyed > 0) {
 			if (lr_objrows_cell(cv->objrows, in, c, cv->out) < 0)
 				return -1;
-			continue;
-		}
-		if (c->kind == LR_CELL_END || c->kind == LR_CELL_ROW) {
+		} else if (c->kind == LR_CELL_END || c->kind == LR_CELL_ROW) {
 			if (row_end(cv) < 0)
 				return -1;
-			continue;
-		}
-		if (cv->objects && c->kind == LR_CELL_TEXT) {
-			/* a header name keys its column; an empty field under
-			 * one is a missing value */
-			if (c->selhead && keep_key(cv, c->col, in->text + c->off, c->len) < 0)
+		} else if (cv->objects && c->kind == LR_CELL_TEXT) {
+			if (keyed_text(cv, in, c) < 0)
 				return -1;
-			if (!c->selhead && c->len == 0 && c->col && c->col <= cv->nkeys &&
-			    cv->keys[c->col - 1] && row_keyed(cv, c->col, LR_CELL_TEXT, "null", 4) < 0)
-				return -1;
-			continue;
-		}
-		if (c->kind != LR_CELL_NUM)
-			continue;
-		if (c->term) {
-			/* a missing value (NA, null...) is a NaN elsewhere; padded,
-			 * as the block's text is (LR_BLOCK_PAD) */
-			static const char nan_text[LR_BLOCK_PAD] = "nan";
-
-			t = nan_text;
-			n = 3;
-		}
-		if (cv->to_binary) {
-			if (pend(cv, text_value(cv, t, n)) < 0)
-				return -1;
-		} else if (cv->to_json) {
-			size_t k = json_text(t, n, text);
-
-			if (k && cv->objects && row_keyed(cv, c->col, LR_CELL_NUM, text, k) < 0)
-				return -1;
-			if (k && !cv->objects && row_value(cv, text, k) < 0)
-				return -1;
-		} else if (row_value(cv, t, n) < 0)
+		} else if (c->kind == LR_CELL_NUM && cell_number(cv, c, t, c->out_len) < 0)
 			return -1;
 	}
 	if (cv->to_binary)
 		cv->out->row_width = cv->width;
 	return 0;
+}
+
+int lr_convert_block(struct lr_convert *cv, const struct lr_block *in, struct lr_block **out)
+{
+	prepare_out(cv, in);
+	*out = cv->out;
+	return in->vtype != LR_VALUES_NONE ? convert_values(cv, in) : convert_cells(cv, in);
 }
 
 int lr_convert_finish(struct lr_convert *cv, struct lr_block **out)
