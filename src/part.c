@@ -371,21 +371,11 @@ static ssize_t bgzf_inflate(const struct lr_part_ask *q, uint64_t off, uint64_t 
 	return n;
 }
 
-/*
- * --part on a BGZF file (bgzip's blocks) of a line-based format: the
- * part takes the blocks that start in its byte range, and of their
- * data the lines that start there (a line that began in the block
- * before is the earlier part's; one that goes on past the last block is
- * read to its end). A later part first reads the header rows, from the
- * file's decompressed start.
- */
-static int bgzf_plan(struct lr_part_ask *q, struct lr_part *p)
+/* The BGZF blocks of the part: [*bi, *bj) by byte offset, the first
+ * block's start always in part 1 where the format asks (keep_first).
+ * Returns 0, or -1 after reporting. */
+static int bgzf_bounds(struct lr_part_ask *q, uint64_t *bi, uint64_t *bj)
 {
-	uint64_t bi, bj, off, len, prev = 0, head_len = 0, start = 0, end = 0, data = 0, at = UINT64_MAX;
-	uint32_t isize;
-	unsigned char *head = NULL;
-	int rows = 0, r;
-
 	if (!q->f->lines) {
 		lr_error_usage("%s: --part splits BGZF files of lines (CSV, TSV, NDJSON) only, not %s",
 			       q->name, q->f->name);
@@ -397,8 +387,8 @@ static int bgzf_plan(struct lr_part_ask *q, struct lr_part *p)
 			       q->name);
 		return -1;
 	}
-	if ((q->first ? (bi = 0, 0) : bgzf_next(q, q->a, &bi)) < 0 ||
-	    (q->last ? (bj = q->size, 0) : bgzf_next(q, q->b, &bj)) < 0)
+	if ((q->first ? (*bi = 0, 0) : bgzf_next(q, q->a, bi)) < 0 ||
+	    (q->last ? (*bj = q->size, 0) : bgzf_next(q, q->b, bj)) < 0)
 		return -1;
 	if (q->keep_first) {
 		/* the first record (in the first block) is the first part's */
@@ -406,15 +396,26 @@ static int bgzf_plan(struct lr_part_ask *q, struct lr_part *p)
 		uint32_t isize0;
 
 		if (bgzf_block(q, 0, &len0, &isize0) == 1) {
-			if (q->first && bj < len0)
-				bj = len0;
-			if (!q->first && bi < len0)
-				bi = len0;
+			if (q->first && *bj < len0)
+				*bj = len0;
+			if (!q->first && *bi < len0)
+				*bi = len0;
 		}
 	}
-	if (bj < bi)
-		bj = bi;
-	/* the data of the part's blocks, and what came before it */
+	if (*bj < *bi)
+		*bj = *bi;
+	return 0;
+}
+
+/* The decompressed size of the blocks [bi, bj) into *data. Returns 0,
+ * or -1 after reporting. */
+static int bgzf_data(struct lr_part_ask *q, uint64_t bi, uint64_t bj, uint64_t *data)
+{
+	uint64_t off, len;
+	uint32_t isize;
+	int r;
+
+	*data = 0;
 	for (off = bi; off < bj; off += len) {
 		if ((r = bgzf_block(q, off, &len, &isize)) <= 0) {
 			if (r == 0)
@@ -422,55 +423,90 @@ static int bgzf_plan(struct lr_part_ask *q, struct lr_part *p)
 					    (unsigned long long)off);
 			return -1;
 		}
-		data += isize;
+		*data += isize;
 	}
-	if (q->f->part_head || bi > 0) {
-		/* the decompressed start: the header rows, and where the
-		 * part's first block's data starts in it */
-		struct lr_part_ask h = *q;
-		uint64_t u = 0;
+	return 0;
+}
 
-		if (!(head = malloc(BGZF_HEAD_MAX + BGZF_MAX))) {
-			lr_error_sys("out of memory");
+/* The decompressed start of the file (up to BGZF_HEAD_MAX bytes, a
+ * malloc'd *head of *head_len), where the data of the block at bi
+ * starts in it (*at, UINT64_MAX if past it), and the header rows the
+ * format finds there ([*start, *end), *rows of them). Returns 0, or -1
+ * after reporting. */
+static int bgzf_head(struct lr_part_ask *q, uint64_t bi, unsigned char **head, uint64_t *head_len,
+		     uint64_t *at, uint64_t *start, uint64_t *end, int *rows)
+{
+	struct lr_part_ask h = *q;
+	uint64_t off, len, u = 0;
+	uint32_t isize;
+
+	if (!(*head = malloc(BGZF_HEAD_MAX + BGZF_MAX))) {
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	for (off = 0; off < q->size && *head_len < BGZF_HEAD_MAX; off += len) {
+		ssize_t k;
+
+		if (bgzf_block(q, off, &len, &isize) <= 0)
+			break;
+		if (off == bi)
+			*at = u;
+		if ((k = bgzf_inflate(q, off, len, *head + *head_len)) < 0)
 			return -1;
-		}
-		for (off = 0; off < q->size && head_len < BGZF_HEAD_MAX; off += len) {
-			ssize_t k;
-
-			if ((r = bgzf_block(q, off, &len, &isize)) <= 0)
-				break;
-			if (off == bi)
-				at = u;
-			if ((k = bgzf_inflate(q, off, len, head + head_len)) < 0)
-				goto fail;
-			head_len += (uint64_t)k;
-			u += (uint64_t)k;
-		}
-		h.head = head;
-		h.size = head_len;
-		if (q->f->part_head && q->f->part_head(&h, &start, &end, &rows) < 0)
-			goto fail;
+		*head_len += (uint64_t)k;
+		u += (uint64_t)k;
 	}
-	if (bi > 0) {
-		/* a line that began before the part's first block is not its */
-		unsigned char buf[BGZF_MAX];
-		uint64_t s0 = bi > BGZF_MAX ? bi - BGZF_MAX : 0, k;
-		ssize_t n = -1;
+	h.head = *head;
+	h.size = *head_len;
+	return q->f->part_head ? q->f->part_head(&h, start, end, rows) : 0;
+}
 
-		for (k = bi; k-- > s0;) {
-			if (bgzf_block(q, k, &len, &isize) == 1 && k + len == bi) {
-				prev = k;
-				n = bgzf_inflate(q, prev, len, buf);
-				break;
-			}
+/* Whether the block before bi ends inside a line, which is then the
+ * earlier part's: 1 or 0, or -1 after reporting. */
+static int bgzf_line_before(struct lr_part_ask *q, uint64_t bi)
+{
+	unsigned char buf[BGZF_MAX];
+	uint64_t s0 = bi > BGZF_MAX ? bi - BGZF_MAX : 0, k, len;
+	uint32_t isize;
+	ssize_t n = -1;
+
+	for (k = bi; k-- > s0;)
+		if (bgzf_block(q, k, &len, &isize) == 1 && k + len == bi) {
+			n = bgzf_inflate(q, k, len, buf);
+			break;
 		}
-		if (n < 0) {
-			if (n == -1 && k + 1 == s0)
-				lr_error_at(q->name, 0, 0, "corrupt BGZF block before byte %llu",
-					    (unsigned long long)bi);
+	if (n < 0) {
+		if (n == -1 && k + 1 == s0)
+			lr_error_at(q->name, 0, 0, "corrupt BGZF block before byte %llu",
+				    (unsigned long long)bi);
+		return -1;
+	}
+	return n > 0 && buf[n - 1] != '\n';
+}
+
+/*
+ * --part on a BGZF file (bgzip's blocks) of a line-based format: the
+ * part takes the blocks that start in its byte range, and of their
+ * data the lines that start there (a line that began in the block
+ * before is the earlier part's; one that goes on past the last block is
+ * read to its end). A later part first reads the header rows, from the
+ * file's decompressed start.
+ */
+static int bgzf_plan(struct lr_part_ask *q, struct lr_part *p)
+{
+	uint64_t bi, bj, head_len = 0, start = 0, end = 0, data, at = UINT64_MAX;
+	unsigned char *head = NULL;
+	int rows = 0, r;
+
+	if (bgzf_bounds(q, &bi, &bj) < 0 || bgzf_data(q, bi, bj, &data) < 0)
+		return -1;
+	if ((q->f->part_head || bi > 0) &&
+	    bgzf_head(q, bi, &head, &head_len, &at, &start, &end, &rows) < 0)
+		goto fail;
+	if (bi > 0) {
+		if ((r = bgzf_line_before(q, bi)) < 0)
 			goto fail;
-		}
-		p->skip_line = n > 0 && buf[n - 1] != '\n';
+		p->skip_line = r;
 	}
 	p->window = 1;
 	p->limit = q->last ? UINT64_MAX : data;
@@ -489,16 +525,16 @@ static int bgzf_plan(struct lr_part_ask *q, struct lr_part *p)
 	if (q->first && end > p->limit)
 		p->limit = end; /* the header rows are the first part's */
 	if (!q->first && rows) {
-		if (!(p->prefix = malloc((size_t)(end - start))))
-			goto nomem;
+		if (!(p->prefix = malloc((size_t)(end - start)))) {
+			lr_error_sys("out of memory");
+			goto fail;
+		}
 		memcpy(p->prefix, head + start, (size_t)(end - start));
 		p->prefix_len = (size_t)(end - start);
 		p->preamble_rows = (uint64_t)rows;
 	}
 	free(head);
 	return 0;
-nomem:
-	lr_error_sys("out of memory");
 fail:
 	free(head);
 	return -1;
