@@ -235,6 +235,115 @@ static void no_such_column(const struct csv_dec *d, const char *what, size_t fro
 		lr_error_usage("%s: --columns: %s; the rows have %zu columns", b->name, what, ncols);
 }
 
+/* The first row as --columns sees it: cells [from, to) of the block,
+ * ncols columns, known when it is at hand, a header or not; cap: room
+ * in d->ranges. */
+struct col_scope {
+	size_t from, to, ncols, cap;
+	int known, header;
+};
+
+static void add_range(struct csv_dec *d, size_t lo, size_t hi)
+{
+	d->ranges[d->nranges][0] = lo;
+	d->ranges[d->nranges++][1] = hi;
+}
+
+/* Without --columns: a header whose first field is empty names pandas'
+ * index column, which passes through; the rest are transformed. */
+static int index_column_only(struct csv_dec *d, const struct col_scope *f)
+{
+	if (!f->header || d->blk->cell[d->first_cell].len != 0)
+		return 0;
+	if (!(d->ranges = calloc(1, sizeof *d->ranges))) {
+		lr_error_sys("out of memory");
+		return -1;
+	}
+	add_range(d, 2, SIZE_MAX);
+	d->spans = 0; /* rows of numbers would be computed whole */
+	return 0;
+}
+
+/* A glob (pre*): every column whose name matches. */
+static int resolve_glob(struct csv_dec *d, const struct col_scope *f, const char *glob)
+{
+	const struct lr_block *b = d->blk;
+	size_t before = d->nranges, j;
+	char what[160];
+
+	for (j = f->from; j < f->to && d->nranges < f->cap; j++) {
+		const struct lr_cell *c = &b->cell[j];
+		char name[256];
+
+		if (c->kind == LR_CELL_END || c->kind == LR_CELL_RAW || !c->col || c->len >= sizeof name)
+			continue;
+		memcpy(name, b->text + c->off, c->len);
+		name[c->len] = '\0';
+		if (fnmatch(glob, name, 0) == 0)
+			add_range(d, c->col, c->col);
+	}
+	if (d->nranges > before)
+		return 0;
+	snprintf(what, sizeof what, "'%.100s' matches no column", glob);
+	no_such_column(d, what, f->from, f->to, 1);
+	return -1;
+}
+
+/* One item of --columns into d->ranges. Returns 0, or -1 after
+ * reporting. */
+static int resolve_item(struct csv_dec *d, const struct col_scope *f, const struct lr_colspec *cs)
+{
+	char what[160];
+	size_t lo, hi;
+
+	if (cs->last) {
+		/* counted back from the end of the first row */
+		if (!f->known) {
+			lr_error_usage("--columns -%zu: counts from the end of the first row, which "
+				       "--no-header leaves unread: give the columns by index",
+				       cs->last);
+			return -1;
+		}
+		if (cs->last > f->ncols) {
+			snprintf(what, sizeof what, "the last %zu columns are more than there are",
+				 cs->last);
+			no_such_column(d, what, f->from, f->to, f->header);
+			return -1;
+		}
+		add_range(d, f->ncols - cs->last + 1, f->ncols);
+		return 0;
+	}
+	if (!cs->name) {
+		/* the header says how many columns there are; rows without
+		 * one may be ragged */
+		if (f->known && f->header && cs->lo > f->ncols) {
+			snprintf(what, sizeof what, "%zu is beyond the last column", cs->lo);
+			no_such_column(d, what, f->from, f->to, f->header);
+			return -1;
+		}
+		add_range(d, cs->lo, cs->hi);
+		return 0;
+	}
+	if (!f->header) {
+		lr_error_at(d->blk->name, d->line, 0,
+			    "--columns '%s' names a column, but the first row is not a header "
+			    "(use --header)",
+			    cs->name);
+		return -1;
+	}
+	if (cs->glob)
+		return resolve_glob(d, f, cs->name);
+	lo = column_named(d->blk, f->from, f->to, cs->name);
+	hi = cs->name_hi ? column_named(d->blk, f->from, f->to, cs->name_hi) : lo;
+	if (!lo || !hi) {
+		snprintf(what, sizeof what, "no column named '%.100s'", !lo ? cs->name : cs->name_hi);
+		no_such_column(d, what, f->from, f->to, 1);
+		return -1;
+	}
+	add_range(d, lo < hi ? lo : hi, lo < hi ? hi : lo);
+	return 0;
+}
+
 /*
  * Resolves --columns against the first row (a header, or the first data
  * row) into index ranges, once: a first row too long for one block is
@@ -248,115 +357,27 @@ static int resolve_columns(struct csv_dec *d, int have_header)
 {
 	const struct lr_options *o = d->o;
 	struct lr_block *b = d->blk;
-	size_t i, j, cap, from = d->first_cell, to = b->ncells, ncols = 0;
-	int known = d->in_first_row && to > from; /* the first row is at hand */
-	char what[160];
+	struct col_scope f = { d->first_cell, b->ncells, 0, 0, 0, have_header };
+	size_t i, j;
 
 	if (d->ranges)
 		return 0;
-	if (known && d->deferred && d->second_cell < to)
-		to = d->second_cell;
-	for (j = from; known && j < to; j++)
-		if (b->cell[j].kind != LR_CELL_END && b->cell[j].col > ncols)
-			ncols = b->cell[j].col;
-	if (!o->cols) {
-		/* A header whose first field is empty names pandas' index
-		 * column, which passes through. */
-		if (!have_header || b->cell[d->first_cell].len != 0)
-			return 0;
-		if (!(d->ranges = calloc(1, sizeof *d->ranges))) {
-			lr_error_sys("out of memory");
-			return -1;
-		}
-		d->ranges[0][0] = 2;
-		d->ranges[0][1] = SIZE_MAX;
-		d->nranges = 1;
-		d->spans = 0; /* rows of numbers would be computed whole */
-		return 0;
-	}
-	cap = o->ncols + (known ? ncols : 0);
-	d->ranges = calloc(cap ? cap : 1, sizeof *d->ranges);
-	if (!d->ranges) {
+	f.known = d->in_first_row && f.to > f.from; /* the first row is at hand */
+	if (f.known && d->deferred && d->second_cell < f.to)
+		f.to = d->second_cell;
+	for (j = f.from; f.known && j < f.to; j++)
+		if (b->cell[j].kind != LR_CELL_END && b->cell[j].col > f.ncols)
+			f.ncols = b->cell[j].col;
+	if (!o->cols)
+		return index_column_only(d, &f);
+	f.cap = o->ncols + (f.known ? f.ncols : 0);
+	if (!(d->ranges = calloc(f.cap ? f.cap : 1, sizeof *d->ranges))) {
 		lr_error_sys("out of memory");
 		return -1;
 	}
-	for (i = 0; i < o->ncols; i++) {
-		const struct lr_colspec *cs = &o->cols[i];
-		size_t lo, hi;
-
-		if (cs->last) {
-			/* counted back from the end of the first row */
-			if (!known) {
-				lr_error_usage("--columns -%zu: counts from the end of the first row, "
-					       "which --no-header leaves unread: give the columns by "
-					       "index",
-					       cs->last);
-				return -1;
-			}
-			if (cs->last > ncols) {
-				snprintf(what, sizeof what, "the last %zu columns are more than there are",
-					 cs->last);
-				no_such_column(d, what, from, to, have_header);
-				return -1;
-			}
-			d->ranges[d->nranges][0] = ncols - cs->last + 1;
-			d->ranges[d->nranges++][1] = ncols;
-			continue;
-		}
-		if (!cs->name) {
-			/* the header says how many columns there are; rows
-			 * without one may be ragged */
-			if (known && have_header && cs->lo > ncols) {
-				snprintf(what, sizeof what, "%zu is beyond the last column", cs->lo);
-				no_such_column(d, what, from, to, have_header);
-				return -1;
-			}
-			d->ranges[d->nranges][0] = cs->lo;
-			d->ranges[d->nranges++][1] = cs->hi;
-			continue;
-		}
-		if (!have_header) {
-			lr_error_at(b->name, d->line, 0,
-				    "--columns '%s' names a column, but the first row is not a header "
-				    "(use --header)",
-				    cs->name);
+	for (i = 0; i < o->ncols; i++)
+		if (resolve_item(d, &f, &o->cols[i]) < 0)
 			return -1;
-		}
-		if (cs->glob) {
-			size_t before = d->nranges;
-
-			for (j = from; j < to && d->nranges < cap; j++) {
-				const struct lr_cell *c = &b->cell[j];
-				char name[256];
-
-				if (c->kind == LR_CELL_END || c->kind == LR_CELL_RAW || !c->col ||
-				    c->len >= sizeof name)
-					continue;
-				memcpy(name, b->text + c->off, c->len);
-				name[c->len] = '\0';
-				if (fnmatch(cs->name, name, 0) == 0) {
-					d->ranges[d->nranges][0] = c->col;
-					d->ranges[d->nranges++][1] = c->col;
-				}
-			}
-			if (d->nranges == before) {
-				snprintf(what, sizeof what, "'%.100s' matches no column", cs->name);
-				no_such_column(d, what, from, to, 1);
-				return -1;
-			}
-			continue;
-		}
-		lo = column_named(b, from, to, cs->name);
-		hi = cs->name_hi ? column_named(b, from, to, cs->name_hi) : lo;
-		if (!lo || !hi) {
-			snprintf(what, sizeof what, "no column named '%.100s'",
-				 !lo ? cs->name : cs->name_hi);
-			no_such_column(d, what, from, to, 1);
-			return -1;
-		}
-		d->ranges[d->nranges][0] = lo < hi ? lo : hi;
-		d->ranges[d->nranges++][1] = lo < hi ? hi : lo;
-	}
 	return 0;
 }
 
