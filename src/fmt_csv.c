@@ -1170,72 +1170,158 @@ static int row_boundary(const struct csv_dec *d)
 	return d->blk->ncells > 0 && !d->lib_busy && d->col == 0 && !d->in_first_row;
 }
 
+/* At the start of the input: a UTF-8 byte order mark is stepped over,
+ * and kept in the output except in the middle of concatenated output.
+ * Returns 0, or -1 after reporting. */
+static int skip_bom(struct csv_dec *d, struct lr_block *b)
+{
+	const unsigned char *p;
+	/* looked for without waiting on a pipe for three bytes that only a
+	 * BOM would need */
+	ssize_t n = lr_source_peek_some(d->src, &p);
+
+	if (n > 0 && n < 3 && p[0] == 0xEF)
+		n = lr_source_peek(d->src, 3, &p);
+	if (n < 0)
+		return -1;
+	d->started = 1;
+	if (n < 3 || memcmp(p, "\xEF\xBB\xBF", 3) != 0)
+		return 0;
+	if ((n = lr_source_next(d->src, &d->chunk)) < 3)
+		return -1;
+	d->avail = (size_t)n - 3;
+	d->chunk += 3;
+	if (!d->o->skip_header)
+		lr_block_add(b, LR_CELL_RAW, "\xEF\xBB\xBF", 3);
+	return 0;
+}
+
+/* The next chunk of input, when the last is used up. Returns 1 with
+ * one at hand, 0 when the block is to go out now (the end of the input,
+ * results waiting on the thread's buffers, or whole rows before a wait),
+ * -1 after reporting. */
+static int refill(struct csv_dec *d)
+{
+	ssize_t n;
+
+	/* results in the thread's buffers go before it refills them */
+	if (d->blk->next)
+		return 0;
+	/* whole rows go out before a wait for a slow writer */
+	if (row_boundary(d) && lr_source_would_block(d->src))
+		return 0;
+	if ((n = lr_source_next(d->src, &d->chunk)) < 0)
+		return -1;
+	if (n == 0) {
+		if (csv_fini(&d->p, on_field, on_row, d) != 0 && !d->failed) {
+			lr_error_at(d->blk->name, d->line, d->col + 1, "unterminated quoted field");
+			return -1;
+		}
+		if (d->failed)
+			return -1;
+		d->done = 1;
+		return 0;
+	}
+	d->avail = (size_t)n;
+	d->base = d->chunk;
+	d->base_len = d->avail;
+	d->part = 0;
+	d->part_at = d->work.run ? d->base + part_start(d->base, d->base_len, 0) : NULL;
+	return 1;
+}
+
+/* Takes what it can of the next k bytes, between rows, without libcsv:
+ * whole rows of numbers computed at once (add_span), or lines without
+ * quotes split here. Returns the bytes taken (0: libcsv's, from here on
+ * to the end of the row), or SIZE_MAX after reporting. */
+static size_t fast_rows(struct csv_dec *d, struct lr_block *b, size_t k)
+{
+	const unsigned char *quote;
+	size_t plain;
+
+	if (d->spans && !d->in_first_row && !d->dropping && !d->drop_rows) {
+		size_t span = add_span(d, b, k);
+
+		if (span == SIZE_MAX)
+			return SIZE_MAX;
+		if (span) {
+			d->prev_cr = d->chunk[span - 1] == '\r';
+			return span;
+		}
+	}
+	quote = memchr(d->chunk, '"', k);
+	plain = through_last_terminator(d->chunk, quote ? (size_t)(quote - d->chunk) : k);
+	if (plain) {
+		split_plain(d, d->chunk, plain);
+		return d->failed ? SIZE_MAX : plain;
+	}
+	/* A quote, or a row longer than the chunk: libcsv's. */
+	d->lib_busy = 1;
+	d->in_quotes = 0;
+	return 0;
+}
+
+/* Hands libcsv the next bytes, up to k and no further than the end of
+ * the row. Returns the bytes taken, or SIZE_MAX after reporting. */
+static size_t libcsv_rows(struct csv_dec *d, size_t k)
+{
+	size_t used;
+	int ended;
+
+	k = rest_of_row(d, d->chunk, k, &ended);
+	used = csv_parse(&d->p, d->chunk, k, on_field, on_row, d);
+	if (d->failed)
+		return SIZE_MAX;
+	if (used != k) {
+		parse_failed(d);
+		return SIZE_MAX;
+	}
+	if (ended)
+		d->lib_busy = 0;
+	return k;
+}
+
+/* A first row too long for one block is judged on what fits, and so are
+ * pandas-like names still waiting for their second row (at the end of
+ * the input, with no second row: a header). Returns 0, or -1 after
+ * reporting. */
+static int first_row_at_block_end(struct csv_dec *d, struct lr_block *b)
+{
+	resolve_first_row(d, 1);
+	if (d->deferred && !d->failed)
+		finish_first_rows(d);
+	if (d->failed)
+		return -1;
+	/* a header to drop (a later input's, a later part's) that is wider
+	 * than the block: what is here goes, and the rest */
+	if (d->first == FIRST_HEADER && !d->deferred && drops_header(d) && d->col > 0 &&
+	    d->first_cell < b->ncells) {
+		b->ncells = d->first_cell;
+		d->header_going = 1;
+	}
+	return 0;
+}
+
 static int csv_dec_read(void *vd, struct lr_block **out)
 {
 	struct csv_dec *d = vd;
 	struct lr_block *b = d->blk;
+	int r;
 
 	lr_block_reset(b);
 	*out = b;
 	d->row_cell = SIZE_MAX;
 	if (d->done)
 		return 0;
-	if (!d->started) {
-		const unsigned char *p;
-		/* a BOM is looked for without waiting on a pipe for three bytes
-		 * that only a BOM would need */
-		ssize_t n = lr_source_peek_some(d->src, &p);
-
-		if (n > 0 && n < 3 && p[0] == 0xEF)
-			n = lr_source_peek(d->src, 3, &p);
-		if (n < 0)
-			return -1;
-		n = n > 3 ? 3 : n;
-		d->started = 1;
-		if (n == 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-			n = lr_source_next(d->src, &d->chunk);
-			if (n < 3)
-				return -1;
-			d->avail = (size_t)n - 3;
-			d->chunk += 3;
-			/* kept, except in the middle of concatenated output */
-			if (!d->o->skip_header)
-				lr_block_add(b, LR_CELL_RAW, "\xEF\xBB\xBF", 3);
-		}
-	}
+	if (!d->started && skip_bom(d, b) < 0)
+		return -1;
 	while (b->ncells < CSV_CELLS_HIGH && b->textlen < CSV_TEXT_HIGH && b->outlen < CSV_SPAN_HIGH) {
-		size_t k, used;
-		int ended;
+		size_t k, took = 0;
 
-		if (d->avail == 0) {
-			ssize_t n;
-
-			/* results in the thread's buffers go before it refills them */
-			if (b->next)
-				break;
-			/* whole rows go out before a wait for a slow writer */
-			if (row_boundary(d) && lr_source_would_block(d->src))
-				break;
-			n = lr_source_next(d->src, &d->chunk);
-
-			if (n < 0)
+		if (d->avail == 0 && (r = refill(d)) <= 0) {
+			if (r < 0)
 				return -1;
-			if (n == 0) {
-				if (csv_fini(&d->p, on_field, on_row, d) != 0 && !d->failed) {
-					lr_error_at(b->name, d->line, d->col + 1,
-						    "unterminated quoted field");
-					return -1;
-				}
-				if (d->failed)
-					return -1;
-				d->done = 1;
-				break;
-			}
-			d->avail = (size_t)n;
-			d->base = d->chunk;
-			d->base_len = d->avail;
-			d->part = 0;
-			d->part_at = d->work.run ? d->base + part_start(d->base, d->base_len, 0) : NULL;
+			break;
 		}
 		if (d->part_at && d->chunk >= d->part_at) {
 			if (take_part(d, b) < 0)
@@ -1260,66 +1346,18 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 			if (nl)
 				k = (size_t)(nl - d->chunk) + 1;
 		}
-		if (!d->lib_busy && !LR_CSV_LIBCSV_ONLY) {
-			const unsigned char *quote;
-			size_t plain;
-
-			if (d->spans && !d->in_first_row && !d->dropping && !d->drop_rows) {
-				size_t span = add_span(d, b, k);
-
-				if (span == SIZE_MAX)
-					return -1;
-				if (span) {
-					d->prev_cr = d->chunk[span - 1] == '\r';
-					d->chunk += span;
-					d->avail -= span;
-					continue;
-				}
-			}
-			quote = memchr(d->chunk, '"', k);
-			plain = through_last_terminator(d->chunk, quote ? (size_t)(quote - d->chunk) : k);
-			if (plain) {
-				split_plain(d, d->chunk, plain);
-				if (d->failed)
-					return -1;
-				d->chunk += plain;
-				d->avail -= plain;
-				continue;
-			}
-			/* A quote, or a row longer than the chunk: libcsv's. */
-			d->lib_busy = 1;
-			d->in_quotes = 0;
-		}
-		k = rest_of_row(d, d->chunk, k, &ended);
-		used = csv_parse(&d->p, d->chunk, k, on_field, on_row, d);
-		if (d->failed)
+		if (!d->lib_busy && !LR_CSV_LIBCSV_ONLY)
+			took = fast_rows(d, b, k);
+		if (!took)
+			took = libcsv_rows(d, k);
+		if (took == SIZE_MAX)
 			return -1;
-		if (used != k) {
-			parse_failed(d);
-			return -1;
-		}
-		if (ended)
-			d->lib_busy = 0;
-		d->chunk += k;
-		d->avail -= k;
+		d->chunk += took;
+		d->avail -= took;
 	}
-	/* A first row too long for one block is judged on what fits, and so
-	 * are pandas-like names still waiting for their second row (at the
-	 * end of the input, with no second row: a header). */
-	if (d->in_first_row && d->first == FIRST_PENDING && (d->col > 0 || d->deferred)) {
-		resolve_first_row(d, 1);
-		if (d->deferred && !d->failed)
-			finish_first_rows(d);
-		if (d->failed)
-			return -1;
-		/* a header to drop (a later input's, a later part's) that is
-		 * wider than the block: what is here goes, and the rest */
-		if (d->first == FIRST_HEADER && !d->deferred && drops_header(d) && d->col > 0 &&
-		    d->first_cell < b->ncells) {
-			b->ncells = d->first_cell;
-			d->header_going = 1;
-		}
-	}
+	if (d->in_first_row && d->first == FIRST_PENDING && (d->col > 0 || d->deferred) &&
+	    first_row_at_block_end(d, b) < 0)
+		return -1;
 	return b->ncells > 0 || !d->done ? 1 : 0;
 }
 
