@@ -440,11 +440,119 @@ static int empty_npy(struct raw_dec *d)
 	return 1;
 }
 
+/* More values than an .npy header's shape: an error. Returns 0, or -1
+ * after reporting. */
+static int check_not_past_shape(const struct raw_dec *d)
+{
+	if (!d->npy || d->nvalues <= d->expect)
+		return 0;
+	lr_error_at(d->src->name, 0, 0, "the shape says %" PRIu64 " values, but the data holds more",
+		    d->nh.count);
+	return -1;
+}
+
+/* Native floats, aligned in the source's buffer, are computed in place,
+ * without a copy: up to RAW_VALUES of them become the block. Returns 1
+ * with the block filled so, 0 to copy instead, -1 after reporting. */
+static int values_in_place(struct raw_dec *d, struct lr_block *b)
+{
+	size_t k;
+
+	if (d->swap || (d->dtype != DT_F32 && d->dtype != DT_F64) || d->npart)
+		return 0;
+	if (d->avail == 0) {
+		ssize_t got = lr_source_next(d->src, &d->chunk);
+
+		if (got < 0)
+			return -1;
+		d->avail = (size_t)got;
+		d->done = got == 0;
+	}
+	if (d->avail < d->width || (uintptr_t)d->chunk % d->width != 0)
+		return 0;
+	/* Blocks stay within RAW_VALUES, as the encoder's and the
+	 * converter's buffers expect. */
+	k = d->avail / d->width;
+	if (k > RAW_VALUES)
+		k = RAW_VALUES;
+	b->vals = (void *)(uintptr_t)d->chunk;
+	d->chunk += k * d->width;
+	d->avail -= k * d->width;
+	d->offset += k * d->width;
+	d->nvalues += k;
+	b->nvals = k;
+	return check_not_past_shape(d) < 0 ? -1 : 1;
+}
+
+/* Copies the whole values of the chunk at hand into b's values from
+ * index n on (byte-swapped and widened as the dtype asks), keeping a
+ * value split between chunks in d->part. Returns the new count. */
+static size_t copy_values(struct raw_dec *d, struct lr_block *b, size_t n)
+{
+	size_t k = d->avail / d->width, i;
+
+	if (d->npart) {
+		/* finish the value split between chunks */
+		while (d->npart < d->width && d->avail) {
+			d->part[d->npart++] = *d->chunk++;
+			d->avail--;
+			d->offset++;
+		}
+		if (d->npart < d->width)
+			return n;
+		put_value(d, d->part, n);
+		d->npart = 0;
+		return n + 1;
+	}
+	if (k > RAW_VALUES - n)
+		k = RAW_VALUES - n;
+	if (!d->swap && d->dtype == DT_F32)
+		memcpy((float *)b->vals + n, d->chunk, k * 4);
+	else if (!d->swap && d->dtype == DT_F64)
+		memcpy((double *)b->vals + n, d->chunk, k * 8);
+	else
+		for (i = 0; i < k; i++)
+			put_value(d, d->chunk + i * d->width, n + i);
+	n += k;
+	d->chunk += k * d->width;
+	d->avail -= k * d->width;
+	d->offset += k * d->width;
+	if (d->avail && d->avail < d->width && n < RAW_VALUES) {
+		memcpy(d->part, d->chunk, d->avail);
+		d->npart = d->avail;
+		d->offset += d->avail;
+		d->chunk += d->avail;
+		d->avail = 0;
+	}
+	return n;
+}
+
+/* At the end of the input: a partial value, or fewer values than an
+ * .npy header's shape, is an error. Returns 0, or -1 after reporting. */
+static int check_end(const struct raw_dec *d)
+{
+	if (d->npart) {
+		lr_error_at(d->src->name, 0, 0,
+			    "%" PRIu64 " bytes is not a whole number of %s values (%zu bytes left "
+			    "over at byte offset %" PRIu64 ")",
+			    d->offset, dtype_name(d->dtype), d->npart, d->offset - d->npart);
+		return -1;
+	}
+	if (d->npy && d->nvalues != d->expect) {
+		lr_error_at(d->src->name, 0, 0,
+			    "the shape says %" PRIu64 " values, but the data holds %" PRIu64,
+			    d->nh.count, d->nvalues + (d->nh.count - d->expect));
+		return -1;
+	}
+	return 0;
+}
+
 static int raw_dec_read(void *vd, struct lr_block **out)
 {
 	struct raw_dec *d = vd;
 	struct lr_block *b = d->blk;
 	size_t n = 0;
+	int r;
 
 	*out = b;
 	b->first = d->nvalues;
@@ -454,122 +562,27 @@ static int raw_dec_read(void *vd, struct lr_block **out)
 		return 0;
 	if (d->npy && d->expect == 0)
 		return empty_npy(d);
-	/* Native floats, aligned in the source's buffer: computed in place,
-	 * without a copy. */
-	if (!d->swap && (d->dtype == DT_F32 || d->dtype == DT_F64) && !d->npart) {
-		if (d->avail == 0) {
-			ssize_t got = lr_source_next(d->src, &d->chunk);
-
-			if (got < 0)
-				return -1;
-			d->avail = (size_t)got;
-			if (got == 0)
-				d->done = 1;
-		}
-		if (d->avail >= d->width && (uintptr_t)d->chunk % d->width == 0) {
-			size_t k = d->avail / d->width;
-
-			/* Blocks stay within RAW_VALUES, as the encoder's and the
-			 * converter's buffers expect. */
-			if (k > RAW_VALUES)
-				k = RAW_VALUES;
-
-			b->vals = (void *)(uintptr_t)d->chunk;
-			d->chunk += k * d->width;
-			d->avail -= k * d->width;
-			d->offset += k * d->width;
-			d->nvalues += k;
-			b->nvals = k;
-			if (d->npy && d->nvalues > d->expect) {
-				lr_error_at(d->src->name, 0, 0,
-					    "the shape says %" PRIu64 " values, but the data holds more",
-					    d->nh.count);
-				return -1;
-			}
-			return 1;
-		}
-		if (d->done)
-			n = 0; /* fall through to the end-of-input checks */
-	}
+	if ((r = values_in_place(d, b)) != 0)
+		return r;
 	while (n < RAW_VALUES && !d->done) {
-		size_t k;
-
 		if (d->avail == 0) {
 			ssize_t got;
 
 			/* what is whole goes out before a wait for a slow writer */
 			if (n > 0 && (d->o->unbuffered || lr_source_would_block(d->src)))
 				break;
-			got = lr_source_next(d->src, &d->chunk);
-			if (got < 0)
+			if ((got = lr_source_next(d->src, &d->chunk)) < 0)
 				return -1;
-			if (got == 0) {
-				d->done = 1;
-				break;
-			}
 			d->avail = (size_t)got;
-		}
-		if (d->npart) {
-			/* finish the element split between chunks */
-			while (d->npart < d->width && d->avail) {
-				d->part[d->npart++] = *d->chunk++;
-				d->avail--;
-				d->offset++;
-			}
-			if (d->npart < d->width)
-				continue;
-			put_value(d, d->part, n++);
-			d->npart = 0;
+			d->done = got == 0;
 			continue;
 		}
-		k = d->avail / d->width;
-		if (k > RAW_VALUES - n)
-			k = RAW_VALUES - n;
-		if (!d->swap && d->dtype == DT_F32)
-			memcpy((float *)b->vals + n, d->chunk, k * 4);
-		else if (!d->swap && d->dtype == DT_F64)
-			memcpy((double *)b->vals + n, d->chunk, k * 8);
-		else {
-			size_t i;
-
-			for (i = 0; i < k; i++)
-				put_value(d, d->chunk + i * d->width, n + i);
-		}
-		n += k;
-		d->chunk += k * d->width;
-		d->avail -= k * d->width;
-		d->offset += k * d->width;
-		if (d->avail && d->avail < d->width && n < RAW_VALUES) {
-			memcpy(d->part, d->chunk, d->avail);
-			d->npart = d->avail;
-			d->offset += d->avail;
-			d->chunk += d->avail;
-			d->avail = 0;
-		}
+		n = copy_values(d, b, n);
 	}
 	d->nvalues += n;
 	b->nvals = n;
-	if (d->done) {
-		if (d->npart) {
-			lr_error_at(d->src->name, 0, 0,
-				    "%" PRIu64 " bytes is not a whole number of %s values (%zu bytes "
-				    "left over at byte offset %" PRIu64 ")",
-				    d->offset, dtype_name(d->dtype), d->npart, d->offset - d->npart);
-			return -1;
-		}
-		if (d->npy && d->nvalues != d->expect) {
-			lr_error_at(d->src->name, 0, 0,
-				    "the shape says %" PRIu64 " values, but the data holds %" PRIu64,
-				    d->nh.count, d->nvalues + (d->nh.count - d->expect));
-			return -1;
-		}
-	}
-	if (d->npy && d->nvalues > d->expect) {
-		lr_error_at(d->src->name, 0, 0,
-			    "the shape says %" PRIu64 " values, but the data holds more",
-			    d->nh.count);
+	if ((d->done && check_end(d) < 0) || check_not_past_shape(d) < 0)
 		return -1;
-	}
 	return n > 0 || !d->done ? 1 : 0;
 }
 
