@@ -296,6 +296,60 @@ static int read_npy_header(struct raw_dec *d)
 	return 0;
 }
 
+/* An .npy array's shape onto the block, and the channels of per-channel
+ * slopes: PyTorch's PReLU puts them on axis 1 (a 1-D array has one).
+ * Returns 0, or -1 after reporting. */
+static int npy_shape(struct raw_dec *d, const struct lr_options *o)
+{
+	struct lr_block *b = d->blk;
+	uint64_t inner = 1;
+	int i;
+
+	b->ndim = d->nh.ndim;
+	for (i = 0; i < d->nh.ndim; i++)
+		b->dims[i] = d->nh.dims[i];
+	b->fortran = d->nh.fortran;
+	b->total = (int64_t)d->nh.count;
+	if (o->nslopes <= 1)
+		return 0;
+	if (d->nh.ndim < 2) {
+		lr_error_at(b->name, 0, 0, "%zu slopes given, but a %d-D array takes one slope",
+			    o->nslopes, d->nh.ndim);
+		return -1;
+	}
+	if (d->nh.dims[1] != o->nslopes) {
+		lr_error_at(b->name, 0, 0, "%zu slopes given, but axis 1 has %" PRIu64 " channels",
+			    o->nslopes, d->nh.dims[1]);
+		return -1;
+	}
+	if (d->nh.fortran)
+		inner = d->nh.dims[0];
+	else
+		for (i = 2; i < d->nh.ndim; i++)
+			inner *= d->nh.dims[i];
+	b->inner = (size_t)inner;
+	return 0;
+}
+
+/* Raw values have no shape: per-channel slopes need --channels, rows of
+ * that many values. Returns 0, or -1 after reporting. */
+static int raw_shape(struct raw_dec *d, const struct lr_options *o)
+{
+	struct lr_block *b = d->blk;
+
+	b->ndim = -1;
+	b->total = d->src->size >= 0 ? (int64_t)((uint64_t)d->src->size / d->width) : -1;
+	if (o->nslopes > 1 && o->channels != o->nslopes) {
+		lr_error_at(b->name, 0, 0,
+			    "%zu slopes given: raw input needs --channels %zu (rows of %zu values)",
+			    o->nslopes, o->nslopes, o->nslopes);
+		return -1;
+	}
+	return 0;
+}
+
+static void raw_dec_close(void *vd);
+
 static void *raw_dec_open(const struct lr_format *f, struct lr_source *src,
 			  const struct lr_options *o)
 {
@@ -319,78 +373,25 @@ static void *raw_dec_open(const struct lr_format *f, struct lr_source *src,
 		d->swap = (o->endian == LR_ENDIAN_BIG) != host_big_endian();
 	}
 	d->width = dtype_width(d->dtype);
-	d->blk = lr_block_new(1, 16, 0);
-	if (!d->blk) {
+	if (!(d->blk = lr_block_new(1, 16, 0))) {
 		free(d);
 		return NULL;
 	}
 	d->blk->name = src->name;
 	d->blk->vtype = d->dtype == DT_F64 ? LR_VALUES_F64 : LR_VALUES_F32;
-	d->blk->vals = d->own_vals = malloc(RAW_VALUES * 8);
-	if (!d->blk->vals) {
-		lr_error_sys("out of memory");
-		lr_block_free(d->blk);
-		free(d);
-		return NULL;
-	}
+	d->blk->src_dtype = (int)d->dtype;
 	d->blk->valcap = RAW_VALUES;
-	if (o->with_input && !(d->blk->in_vals = malloc(RAW_VALUES * 8))) {
+	d->blk->inner = 1;
+	d->blk->vals = d->own_vals = malloc(RAW_VALUES * 8);
+	if (!d->own_vals || (o->with_input && !(d->blk->in_vals = malloc(RAW_VALUES * 8)))) {
 		lr_error_sys("out of memory");
 		goto fail;
 	}
-	d->blk->inner = 1;
-	if (d->npy) {
-		int i;
-
-		d->blk->ndim = d->nh.ndim;
-		for (i = 0; i < d->nh.ndim; i++)
-			d->blk->dims[i] = d->nh.dims[i];
-		d->blk->fortran = d->nh.fortran;
-		d->blk->total = (int64_t)d->nh.count;
-		/* PyTorch's PReLU: channels on axis 1; a 1-D array has one. */
-		if (o->nslopes > 1) {
-			uint64_t inner = 1;
-
-			if (d->nh.ndim < 2) {
-				lr_error_at(src->name, 0, 0,
-					    "%zu slopes given, but a %d-D array takes one slope",
-					    o->nslopes, d->nh.ndim);
-				goto fail;
-			}
-			if (d->nh.dims[1] != o->nslopes) {
-				lr_error_at(src->name, 0, 0,
-					    "%zu slopes given, but axis 1 has %" PRIu64 " channels",
-					    o->nslopes, d->nh.dims[1]);
-				goto fail;
-			}
-			if (d->nh.fortran)
-				inner = d->nh.dims[0];
-			else
-				for (i = 2; i < d->nh.ndim; i++)
-					inner *= d->nh.dims[i];
-			d->blk->inner = (size_t)inner;
-		}
-	} else {
-		d->blk->ndim = -1;
-		d->blk->total = src->size >= 0 ? (int64_t)((uint64_t)src->size / d->width) : -1;
-		if (o->nslopes > 1) {
-			if (o->channels != o->nslopes) {
-				lr_error_at(src->name, 0, 0,
-					    "%zu slopes given: raw input needs --channels %zu (rows of "
-					    "%zu values)",
-					    o->nslopes, o->nslopes, o->nslopes);
-				goto fail;
-			}
-		}
-	}
-	d->blk->src_dtype = (int)d->dtype;
+	if ((d->npy ? npy_shape(d, o) : raw_shape(d, o)) < 0)
+		goto fail;
 	return d;
 fail:
-	free(d->own_vals);
-	free(d->blk->in_vals);
-	d->blk->vals = NULL;
-	lr_block_free(d->blk);
-	free(d);
+	raw_dec_close(d);
 	return NULL;
 }
 
