@@ -489,27 +489,102 @@ static inline __attribute__((always_inline)) int value_selected(struct json_dec 
 	return sel || top->selected;
 }
 
-/* Turns tokens of the current element into cells until the block is
- * full or the element is done. Returns 0, or -1 after reporting. */
-static int tokenize(struct json_dec *d)
+/* '{' or '[' at line:col opens a frame under top. Returns 0, or -1
+ * after reporting. */
+static inline int open_frame(struct json_dec *d, struct frame *top, char type, uint64_t line,
+			     uint64_t col)
 {
-	const struct lr_options *o = d->o;
-	struct lr_block *b = d->blk;
-	const char *e = d->elem;
-	size_t n = d->tend;
+	struct frame *f = &d->stack[d->sp];
+	lr_keystate child;
 
-	if (d->tpos == 0 && d->flat && !(d->spans && flat_span(d)) && tokenize_flat(d) < 0)
+	if (d->sp > JSON_DEPTH_MAX) {
+		lr_error_at(d->blk->name, line, col, "nesting deeper than %d levels", JSON_DEPTH_MAX);
 		return -1;
-	/* other elements whole where they fit (they have been checked) */
-	if (!LR_JSON_GENERAL && d->tpos == 0 && !d->flat && d->spans && !d->windowed &&
-	    d->o->nslopes == 1 && !d->o->allow_nan && element_span(d))
-		n = d->tend;
-more:
+	}
+	f->type = type;
+	f->selected = (unsigned char)value_selected(d, top, &child);
+	f->state = child;
+	f->member_sel = 0;
+	f->expect_key = type == '{';
+	f->has_num = 0;
+	f->index = 0;
+	f->line = line;
+	f->col = col;
+	d->sp++;
+	return 0;
+}
+
+/* '}' or ']' closes top; an array of numbers has one value per slope
+ * when several are given. Returns 0, or -1 after reporting. */
+static inline int close_frame(struct json_dec *d, const struct frame *top)
+{
+	size_t nslopes = d->o->nslopes;
+
+	if (top && top->type == '[' && top->has_num && nslopes > 1 && top->index + 1 != nslopes) {
+		lr_error_at(d->blk->name, top->line, top->col,
+			    "element %llu: an array of %u values, but %zu slopes given",
+			    (unsigned long long)d->nelem, top->index + 1, nslopes);
+		return -1;
+	}
+	d->sp--;
+	return 0;
+}
+
+/* A string at p: a member's key (whose selection it sets) or a value.
+ * Returns its length. */
+static inline size_t string_token(struct json_dec *d, struct frame *top, const char *p)
+{
+	size_t len = 1;
+
+	while (p[len] != '"')
+		len += p[len] == '\\' ? 2 : 1;
+	len++;
+	if (top && top->type == '{' && top->expect_key) {
+		top->member_sel = d->ks ? (unsigned char)lr_keysel_key(d->ks, top->state, p, len,
+								      &top->member_state)
+					: 0;
+		top->expect_key = 0;
+	}
+	return len;
+}
+
+/* A number, true, false or null at p (or, with --allow-nan, NaN and
+ * Infinity), of which at most avail bytes are the element's: its length,
+ * and *kind LR_CELL_NUM for a number to transform. json_check has seen
+ * it, so only its end is looked for. */
+static inline size_t scalar_token(struct json_dec *d, struct frame *top, const char *p,
+				  size_t avail, enum lr_cell_kind *kind)
+{
+	lr_keystate child;
+	size_t len = d->o->allow_nan ? python_constant(p, avail) : 0;
+
+	if (!len && *p != '-' && (*p < '0' || *p > '9')) {
+		len = 1;
+		while (p[len] >= 'a' && p[len] <= 'z')
+			len++;
+		return len;
+	}
+	if (!len)
+		for (len = 1; number_char[(unsigned char)p[len]];)
+			len++;
+	if (value_selected(d, top, &child))
+		*kind = LR_CELL_NUM;
+	if (top && top->type == '[')
+		top->has_num = 1;
+	return len;
+}
+
+/* The element's tokens from d->tpos to n into cells, until the block is
+ * full. Returns 1 when they are all in, 0 when the block is full, -1
+ * after reporting. */
+static int tokens(struct json_dec *d, size_t n)
+{
+	struct lr_block *b = d->blk;
+
 	while (d->tpos < n) {
-		const char *p = e + d->tpos;
+		const char *p = d->elem + d->tpos;
 		uint64_t line = d->tline, col = d->tcol;
 		struct frame *top = d->sp > 0 ? &d->stack[d->sp - 1] : NULL;
-		lr_keystate child;
 		size_t len = 1;
 		enum lr_cell_kind kind = LR_CELL_TEXT;
 
@@ -522,78 +597,21 @@ more:
 			d->tpos += len;
 			continue;
 		}
-		switch (*p) {
-		case '{':
-		case '[':
-			if (d->sp > JSON_DEPTH_MAX) {
-				lr_error_at(b->name, line, col, "nesting deeper than %d levels",
-					    JSON_DEPTH_MAX);
+		if (*p == '{' || *p == '[') {
+			if (open_frame(d, top, *p, line, col) < 0)
 				return -1;
-			}
-			d->stack[d->sp].type = *p;
-			d->stack[d->sp].selected = (unsigned char)value_selected(d, top, &child);
-			d->stack[d->sp].state = child;
-			d->stack[d->sp].member_sel = 0;
-			d->stack[d->sp].expect_key = *p == '{';
-			d->stack[d->sp].has_num = 0;
-			d->stack[d->sp].index = 0;
-			d->stack[d->sp].line = line;
-			d->stack[d->sp].col = col;
-			d->sp++;
-			break;
-		case '}':
-		case ']':
-			if (top && top->type == '[' && top->has_num && o->nslopes > 1 &&
-			    top->index + 1 != o->nslopes) {
-				lr_error_at(b->name, top->line, top->col,
-					    "element %llu: an array of %u values, but %zu slopes given",
-					    (unsigned long long)d->nelem, top->index + 1, o->nslopes);
+		} else if (*p == '}' || *p == ']') {
+			if (close_frame(d, top) < 0)
 				return -1;
-			}
-			d->sp--;
-			break;
-		case ',':
+		} else if (*p == ',') {
 			if (top && top->type == '[')
 				top->index++;
 			if (top && top->type == '{')
 				top->expect_key = 1;
-			break;
-		case ':':
-			break;
-		case '"':
-			while (p[len] != '"')
-				len += p[len] == '\\' ? 2 : 1;
-			len++;
-			if (top && top->type == '{' && top->expect_key) {
-				top->member_sel =
-					d->ks ? (unsigned char)lr_keysel_key(d->ks, top->state, p, len,
-									     &top->member_state)
-					      : 0;
-				top->expect_key = 0;
-			}
-			break;
-		default:
-			if (o->allow_nan && (len = python_constant(p, n - d->tpos)) != 0) {
-				/* json_check let it through: --allow-nan */
-				if (value_selected(d, top, &child))
-					kind = LR_CELL_NUM;
-				if (top && top->type == '[')
-					top->has_num = 1;
-			} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
-				len = 1;
-				/* checked already: only its end is needed */
-				while (number_char[(unsigned char)p[len]])
-					len++;
-				if (value_selected(d, top, &child))
-					kind = LR_CELL_NUM;
-				if (top && top->type == '[')
-					top->has_num = 1;
-			} else {
-				/* true, false, null: json_check has seen them */
-				while (p[len] >= 'a' && p[len] <= 'z')
-					len++;
-			}
-		}
+		} else if (*p == '"')
+			len = string_token(d, top, p);
+		else if (*p != ':')
+			len = scalar_token(d, top, p, n - d->tpos, &kind);
 		if (add_cell_at(d, kind, p, len, line, col, 1) < 0)
 			return -1;
 		if (kind == LR_CELL_NUM) {
@@ -605,16 +623,32 @@ more:
 		d->tcol += len; /* tokens other than whitespace hold no newline */
 		d->tpos += len;
 	}
-	if (d->windowed) {
-		if (!d->wdone) {
-			if (window_refill(d) < 0)
-				return -1;
-			e = d->elem;
-			n = d->tend;
-			goto more;
-		}
-		window_end(d);
+	return 1;
+}
+
+/* Turns tokens of the current element into cells until the block is
+ * full or the element is done. Returns 0, or -1 after reporting. */
+static int tokenize(struct json_dec *d)
+{
+	size_t n = d->tend;
+	int r;
+
+	if (d->tpos == 0 && d->flat && !(d->spans && flat_span(d)) && tokenize_flat(d) < 0)
+		return -1;
+	/* other elements whole where they fit (they have been checked) */
+	if (!LR_JSON_GENERAL && d->tpos == 0 && !d->flat && d->spans && !d->windowed &&
+	    d->o->nslopes == 1 && !d->o->allow_nan && element_span(d))
+		n = d->tend;
+	/* a windowed element: its tokens a window at a time */
+	while ((r = tokens(d, n)) == 1 && d->windowed && !d->wdone) {
+		if (window_refill(d) < 0)
+			return -1;
+		n = d->tend;
 	}
+	if (r <= 0)
+		return r;
+	if (d->windowed)
+		window_end(d);
 	d->tokenizing = 0;
 	if (add_cell(d, LR_CELL_ROW, NULL, 0, d->tline, d->tcol) < 0)
 		return -1;
