@@ -1378,18 +1378,64 @@ window:
 	return 2;
 }
 
-/* Cuts the next element out of the stream into d->elem and checks it.
- * Returns 1 with an element, 0 at the end of input, -1 after reporting. */
-static int next_element(struct json_dec *d)
+/* One byte c of the top-level array's syntax ('[', ',', ']'), in the
+ * state d->top. Returns 1 when it was that syntax (taken and stepped
+ * over), 0 when c starts an element, -1 after reporting. */
+static int top_syntax(struct json_dec *d, int c)
 {
-	int c;
-
-	/* Between elements: white space and the top-level array's syntax. */
-	for (;;) {
-		c = next_byte(d);
-		if (c == -2)
+	if (d->top == TOP_START) {
+		if (c == '[' && !d->ndjson) {
+			d->top = TOP_ARRAY_OPEN;
+			/* --part: a later part's array goes on the first's */
+			if (!d->o->part_rest && add_outer(d, "[") < 0)
+				return -1;
+			step(d, c);
+			return 1;
+		}
+		d->top = TOP_VALUES;
+	}
+	if (d->top == TOP_ARRAY_OPEN || d->top == TOP_AFTER_ELEM) {
+		if (c == ']') {
+			step(d, c);
+			d->top = TOP_VALUES;
+			/* --part: the last part closes the array */
+			if (!d->o->part_more && (add_outer(d, "]") < 0 || add_end(d) < 0))
+				return -1;
+			return 1;
+		}
+		if (d->top == TOP_ARRAY_OPEN && d->o->part_rest && add_outer(d, ",") < 0)
+			return -1; /* after the earlier parts' members */
+	}
+	if (d->top == TOP_AFTER_ELEM) {
+		if (c != ',') {
+			lr_error_at(d->blk->name, d->line, d->col, "expected ',' or ']'");
 			return -1;
-		if (c == -1) {
+		}
+		if (add_outer(d, ",") < 0)
+			return -1;
+		step(d, c);
+		d->top = TOP_AFTER_COMMA;
+		return 1;
+	}
+	if (d->top == TOP_AFTER_COMMA && (c == ']' || c == ',')) {
+		lr_error_at(d->blk->name, d->line, d->col,
+			    c == ']' ? "trailing comma before ']'" : "expected a value");
+		return -1;
+	}
+	return 0;
+}
+
+/* Steps over white space and the top-level array's syntax to the first
+ * byte of the next element, *c. Returns 1 with one, 0 at the end of
+ * input, -1 after reporting. */
+static int between_elements(struct json_dec *d, int *c)
+{
+	int r;
+
+	for (;;) {
+		if ((*c = next_byte(d)) == -2)
+			return -1;
+		if (*c == -1) {
 			if (d->top == TOP_ARRAY_OPEN || d->top == TOP_AFTER_ELEM ||
 			    d->top == TOP_AFTER_COMMA) {
 				lr_error_at(d->blk->name, d->line, d->col,
@@ -1398,53 +1444,18 @@ static int next_element(struct json_dec *d)
 			}
 			return 0;
 		}
-		if (is_ws(c)) {
-			step(d, c);
-			continue;
-		}
-		if (d->top == TOP_START) {
-			if (c == '[' && !d->ndjson) {
-				d->top = TOP_ARRAY_OPEN;
-				/* --part: a later part's array goes on the first's */
-				if (!d->o->part_rest && add_outer(d, "[") < 0)
-					return -1;
-				step(d, c);
-				continue;
-			}
-			d->top = TOP_VALUES;
-		}
-		if (d->top == TOP_ARRAY_OPEN || d->top == TOP_AFTER_ELEM) {
-			if (c == ']') {
-				step(d, c);
-				d->top = TOP_VALUES;
-				/* --part: the last part closes the array */
-				if (!d->o->part_more && (add_outer(d, "]") < 0 || add_end(d) < 0))
-					return -1;
-				continue;
-			}
-			if (d->top == TOP_ARRAY_OPEN && d->o->part_rest && add_outer(d, ",") < 0)
-				return -1; /* after the earlier parts' members */
-		}
-		if (d->top == TOP_AFTER_ELEM) {
-			if (c != ',') {
-				lr_error_at(d->blk->name, d->line, d->col, "expected ',' or ']'");
-				return -1;
-			}
-			if (add_outer(d, ",") < 0)
-				return -1;
-			step(d, c);
-			d->top = TOP_AFTER_COMMA;
-			continue;
-		}
-		if (d->top == TOP_AFTER_COMMA && (c == ']' || c == ',')) {
-			lr_error_at(d->blk->name, d->line, d->col,
-				    c == ']' ? "trailing comma before ']'" : "expected a value");
-			return -1;
-		}
-		break;
+		if (is_ws(*c))
+			step(d, *c);
+		else if ((r = top_syntax(d, *c)) <= 0)
+			return r < 0 ? -1 : 1;
 	}
-	/* The element itself: its first byte, then whole runs of the
-	 * chunk at a time. */
+}
+
+/* Cuts the element whose first byte c is taken into d->elem: whole runs
+ * of the chunk at a time (cut), into the window when it is longer than
+ * that. Returns 0, or -1 after reporting. */
+static int cut_element(struct json_dec *d, int c)
+{
 	d->elen = 0;
 	d->eline = d->line;
 	d->ecol = d->col;
@@ -1460,6 +1471,7 @@ static int next_element(struct json_dec *d)
 	}
 	for (;;) {
 		int r = cut(d);
+		ssize_t n;
 
 		if (r < 0)
 			return -1;
@@ -1470,25 +1482,35 @@ static int next_element(struct json_dec *d)
 			}
 			d->windowed = 1;
 			d->wdone = 0;
-			break;
+			return 0;
 		}
 		if (r > 0)
-			break;
-		if (d->avail == 0) {
-			ssize_t n = input_next(d);
-
-			if (n < 0)
+			return 0;
+		if (d->avail > 0)
+			continue;
+		if ((n = input_next(d)) < 0)
+			return -1;
+		if (n == 0) {
+			d->at_eof = 1;
+			if (d->c_in_str || !d->c_scalar) {
+				open_at_end(d);
 				return -1;
-			if (n == 0) {
-				d->at_eof = 1;
-				if (d->c_in_str || !d->c_scalar) {
-					open_at_end(d);
-					return -1;
-				}
-				break;
 			}
+			return 0;
 		}
 	}
+}
+
+/* Cuts the next element out of the stream into d->elem and checks it.
+ * Returns 1 with an element, 0 at the end of input, -1 after reporting. */
+static int next_element(struct json_dec *d)
+{
+	int c, r = between_elements(d, &c);
+
+	if (r <= 0)
+		return r;
+	if (cut_element(d, c) < 0)
+		return -1;
 	d->nelem++;
 	d->elem[d->elen] = '\0'; /* the scans' sentinel; elem has room past the limit */
 	if (validate(d) < 0)
