@@ -471,7 +471,7 @@ size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
 			memcpy(out + n + 2 - point, d, 16);
 			return n + 2 + (size_t)(nd - point);
 		}
-		memmove(buf, d, (size_t)nd);
+		dig = buf + (d - buf);   /* the digits where they are */
 	} else if (!__builtin_mul_overflow(m, a->m, &small)) {
 		/* Trailing zeros go to the exponent before the digits are
 		 * written; for most slopes there are none. */
