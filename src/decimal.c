@@ -430,76 +430,58 @@ size_t lr_dec_mul_pow10(const char *s, size_t n, const struct lr_small *a, char 
 	return 0;
 }
 
-size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out)
+/*
+ * Lays out the nd digits at d (nd <= 16, in a buffer with 16 readable
+ * bytes from d), the last of power 10^e, in plain notation at out, by
+ * moves of fixed size: out has 64 bytes of room. Returns the length, or
+ * 0 when the layout needs more zeros than plain notation takes.
+ */
+static inline size_t plain_sixteen(const char *d, int nd, int64_t e, char *out)
 {
 	static const char zeros[32] = "00000000000000000000000000000000";
 	static const char head[32] = "0.000000000000000000000000000000";
-	char buf[64], *dig = buf;
-	uint64_t small;
-	int nd;
-	int64_t e = (int64_t)exp + a->exp, point;
-	size_t n = 0;
+	int64_t point = nd + e;
 
-	if (neg ^ a->neg)
-		out[n++] = '-';
-	if (m == 0 || a->m == 0) {
-		out[n++] = '0';
-		return n;
-	}
-	if (!__builtin_mul_overflow(m, a->m, &small) && small < 10000000000000000ull) {
-		/* The common case: the digits in one go, and the layout in
-		 * moves of fixed size (out has room past the result). */
-		const char *d;
-		int tz;
-
-		nd = sixteen_digits(small, buf, &d, &tz);
-		e += tz;
-		point = nd + e;
-		if (e >= 0 && e <= LR_DEC_PLAIN_ZEROS) {
-			memcpy(out + n, d, 16);
-			memcpy(out + n + nd, zeros, 32);
-			return n + (size_t)(nd + e);
-		}
-		if (e < 0 && point > 0) {
-			memcpy(out + n, d, 16);
-			out[n + (size_t)point] = '.';
-			memcpy(out + n + (size_t)point + 1, d + point, 16);
-			return n + (size_t)nd + 1;
-		}
-		if (point <= 0 && -point <= LR_DEC_PLAIN_ZEROS) {
-			memcpy(out + n, head, 32);
-			memcpy(out + n + 2 - point, d, 16);
-			return n + 2 + (size_t)(nd - point);
-		}
-		dig = buf + (d - buf);   /* the digits where they are */
-	} else if (!__builtin_mul_overflow(m, a->m, &small)) {
-		/* Trailing zeros go to the exponent before the digits are
-		 * written; for most slopes there are none. */
-		while (small % 10 == 0) {
-			small /= 10;
-			e++;
-		}
-		nd = u64_digits(small, dig, 0);
-	} else {
-		nd = u128_digits((u128)m * a->m, dig);
-		while (dig[nd - 1] == '0') {
-			nd--;
-			e++;
-		}
-	}
-	point = nd + e;
 	if (e >= 0 && e <= LR_DEC_PLAIN_ZEROS) {
-		memcpy(out + n, dig, (size_t)nd);
-		n += (size_t)nd;
-		memset(out + n, '0', (size_t)e);
-		return n + (size_t)e;
+		memcpy(out, d, 16);
+		memcpy(out + nd, zeros, 32);
+		return (size_t)(nd + e);
 	}
 	if (e < 0 && point > 0) {
-		memcpy(out + n, dig, (size_t)point);
-		n += (size_t)point;
-		out[n++] = '.';
-		memcpy(out + n, dig + point, (size_t)(nd - point));
-		return n + (size_t)(nd - point);
+		memcpy(out, d, 16);
+		out[point] = '.';
+		memcpy(out + point + 1, d + point, 16);
+		return (size_t)nd + 1;
+	}
+	if (point <= 0 && -point <= LR_DEC_PLAIN_ZEROS) {
+		memcpy(out, head, 32);
+		memcpy(out + 2 - point, d, 16);
+		return 2 + (size_t)(nd - point);
+	}
+	return 0;
+}
+
+/*
+ * The same for nd digits of any count, by moves of their length; when
+ * the zeros are too many, scientific notation through lr_dec_format.
+ */
+static size_t place_digits(const char *dig, int nd, int64_t e, char *out)
+{
+	static const struct lr_notation sci = { 0, 'e', 0 };
+	int64_t point = nd + e;
+	struct lr_dec d;
+	size_t n = 0;
+
+	if (e >= 0 && e <= LR_DEC_PLAIN_ZEROS) {
+		memcpy(out, dig, (size_t)nd);
+		memset(out + nd, '0', (size_t)e);
+		return (size_t)(nd + e);
+	}
+	if (e < 0 && point > 0) {
+		memcpy(out, dig, (size_t)point);
+		out[point] = '.';
+		memcpy(out + point + 1, dig + point, (size_t)(nd - point));
+		return (size_t)nd + 1;
 	}
 	if (point <= 0 && -point <= LR_DEC_PLAIN_ZEROS) {
 		out[n++] = '0';
@@ -509,19 +491,53 @@ size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
 		memcpy(out + n, dig, (size_t)nd);
 		return n + (size_t)nd;
 	}
-	{
-		/* Too many padding zeros: scientific, through the general
-		 * formatter. */
-		struct lr_dec d;
-		static const struct lr_notation sci = { 0, 'e', 0 };
+	d.neg = 0;
+	d.kind = LR_DEC_FINITE;
+	d.ndig = nd;
+	d.exp = e;
+	memcpy(d.dig, dig, (size_t)nd);
+	return lr_dec_format(&d, &sci, out);
+}
 
-		d.neg = 0;
-		d.kind = LR_DEC_FINITE;
-		d.ndig = nd;
-		d.exp = e;
-		memcpy(d.dig, dig, (size_t)nd);
-		return n + lr_dec_format(&d, &sci, out + n);
+size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out)
+{
+	char buf[64];
+	const char *d;
+	uint64_t small;
+	int nd, tz;
+	int64_t e = (int64_t)exp + a->exp;
+	size_t n = 0, k;
+
+	if (neg ^ a->neg)
+		out[n++] = '-';
+	if (m == 0 || a->m == 0) {
+		out[n++] = '0';
+		return n;
 	}
+	if (__builtin_mul_overflow(m, a->m, &small)) {
+		nd = u128_digits((u128)m * a->m, buf);
+		while (buf[nd - 1] == '0') {
+			nd--;
+			e++;
+		}
+		return n + place_digits(buf, nd, e, out + n);
+	}
+	if (small < 10000000000000000ull) {
+		/* The common case: the digits in one go, laid out by moves
+		 * of fixed size. */
+		nd = sixteen_digits(small, buf, &d, &tz);
+		if ((k = plain_sixteen(d, nd, e + tz, out + n)) != 0)
+			return n + k;
+		return n + place_digits(d, nd, e + tz, out + n);
+	}
+	/* Trailing zeros go to the exponent before the digits are
+	 * written; for most slopes there are none. */
+	while (small % 10 == 0) {
+		small /= 10;
+		e++;
+	}
+	nd = u64_digits(small, buf, 0);
+	return n + place_digits(buf, nd, e, out + n);
 }
 
 void lr_dec_from_small(struct lr_dec *d, const struct lr_small *a)
