@@ -53,11 +53,71 @@ static void normalise(struct lr_dec *d)
 		d->exp = 0;
 }
 
+/* After the sign: "nan", "inf" or "infinity" in any case, whole. */
+static int parse_word(struct lr_dec *d, const char *s, size_t n)
+{
+	if (word_is(s, n, "nan")) {
+		d->kind = LR_DEC_NAN;
+		return LR_DEC_OK;
+	}
+	if (word_is(s, n, "inf") || word_is(s, n, "infinity")) {
+		d->kind = LR_DEC_INF;
+		return LR_DEC_OK;
+	}
+	return LR_DEC_EINVAL;
+}
+
+/* Appends the run of digits at s[*i..n) to d's significand, leading
+ * zeros left out, and moves *i past it. Returns the run's length, or -1
+ * when the significand would pass LR_DEC_MAXDIG digits. */
+static int64_t take_digits(struct lr_dec *d, const char *s, size_t *i, size_t n)
+{
+	size_t j = *i;
+
+	for (; j < n && is_digit((unsigned char)s[j]); j++) {
+		if (d->ndig == 0 && s[j] == '0')
+			continue;
+		if (d->ndig >= LR_DEC_MAXDIG)
+			return -1;
+		d->dig[d->ndig++] = s[j];
+	}
+	j -= *i;
+	*i += j;
+	return (int64_t)j;
+}
+
+/* The exponent part at s[*i] == 'e' or 'E' into *e, its spelling into
+ * d->nt; moves *i past it. */
+static int parse_exponent(struct lr_dec *d, const char *s, size_t *i, size_t n, int64_t *e)
+{
+	size_t j = *i + 1, start;
+	int eneg = 0;
+
+	d->nt.sci = 1;
+	d->nt.echar = (unsigned char)s[*i];
+	if (j < n && (s[j] == '+' || s[j] == '-')) {
+		eneg = s[j] == '-';
+		d->nt.eplus = s[j] == '+';
+		j++;
+	}
+	for (start = j, *e = 0; j < n && is_digit((unsigned char)s[j]); j++) {
+		*e = *e * 10 + (s[j] - '0');
+		if (*e > LR_DEC_MAXEXP)
+			return LR_DEC_ERANGE;
+	}
+	if (j == start)
+		return LR_DEC_EINVAL;
+	if (eneg)
+		*e = -*e;
+	*i = j;
+	return LR_DEC_OK;
+}
+
 int lr_dec_parse(struct lr_dec *d, const char *s, size_t n, unsigned flags)
 {
-	size_t i = 0, ndigits_seen = 0;
-	int64_t frac = 0, e = 0;
-	int json = (flags & LR_DEC_JSON) != 0;
+	size_t i = 0;
+	int64_t ni, nf = 0, e = 0;
+	int json = (flags & LR_DEC_JSON) != 0, r;
 
 	d->neg = 0;
 	d->kind = LR_DEC_FINITE;
@@ -70,72 +130,28 @@ int lr_dec_parse(struct lr_dec *d, const char *s, size_t n, unsigned flags)
 		d->neg = s[i] == '-';
 		i++;
 	}
-	if (i < n && !is_digit((unsigned char)s[i]) && s[i] != '.') {
-		if (json)
-			return LR_DEC_EINVAL;
-		if (word_is(s + i, n - i, "nan")) {
-			d->kind = LR_DEC_NAN;
-			return LR_DEC_OK;
-		}
-		if (word_is(s + i, n - i, "inf") || word_is(s + i, n - i, "infinity")) {
-			d->kind = LR_DEC_INF;
-			return LR_DEC_OK;
-		}
+	if (i < n && !is_digit((unsigned char)s[i]) && s[i] != '.')
+		return json ? LR_DEC_EINVAL : parse_word(d, s + i, n - i);
+	if (json && i + 1 < n && s[i] == '0' && is_digit((unsigned char)s[i + 1]))
 		return LR_DEC_EINVAL;
-	}
-	if (json && i < n && s[i] == '0' && i + 1 < n && is_digit((unsigned char)s[i + 1]))
-		return LR_DEC_EINVAL;
-	for (; i < n && is_digit((unsigned char)s[i]); i++, ndigits_seen++) {
-		if (d->ndig == 0 && s[i] == '0')
-			continue;
-		if (d->ndig >= LR_DEC_MAXDIG)
-			return LR_DEC_ERANGE;
-		d->dig[d->ndig++] = s[i];
-	}
-	if (json && ndigits_seen == 0)
+	if ((ni = take_digits(d, s, &i, n)) < 0)
+		return LR_DEC_ERANGE;
+	if (json && ni == 0)
 		return LR_DEC_EINVAL;
 	if (i < n && s[i] == '.') {
-		size_t before = ndigits_seen;
-
-		for (i++; i < n && is_digit((unsigned char)s[i]); i++, ndigits_seen++) {
-			frac++;
-			if (d->ndig == 0 && s[i] == '0')
-				continue;
-			if (d->ndig >= LR_DEC_MAXDIG)
-				return LR_DEC_ERANGE;
-			d->dig[d->ndig++] = s[i];
-		}
-		if (json && ndigits_seen == before)
-			return LR_DEC_EINVAL;
-	}
-	if (ndigits_seen == 0)
-		return LR_DEC_EINVAL;
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		int eneg = 0;
-		size_t start;
-
-		d->nt.sci = 1;
-		d->nt.echar = (unsigned char)s[i];
 		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-')) {
-			eneg = s[i] == '-';
-			d->nt.eplus = s[i] == '+';
-			i++;
-		}
-		start = i;
-		for (; i < n && is_digit((unsigned char)s[i]); i++) {
-			e = e * 10 + (s[i] - '0');
-			if (e > LR_DEC_MAXEXP)
-				return LR_DEC_ERANGE;
-		}
-		if (i == start)
+		if ((nf = take_digits(d, s, &i, n)) < 0)
+			return LR_DEC_ERANGE;
+		if (json && nf == 0)
 			return LR_DEC_EINVAL;
-		if (eneg)
-			e = -e;
 	}
+	if (ni + nf == 0)
+		return LR_DEC_EINVAL;
+	if (i < n && (s[i] == 'e' || s[i] == 'E') && (r = parse_exponent(d, s, &i, n, &e)) != LR_DEC_OK)
+		return r;
 	if (i != n)
 		return LR_DEC_EINVAL;
-	d->exp = e - frac;
+	d->exp = e - nf;
 	normalise(d);
 	/* The limit is on the value's own exponent (d.ddd x 10^E), which is
 	 * what lr_dec_format writes: every number read can be written and
