@@ -867,6 +867,13 @@ static size_t string_end(const char *e, size_t n, size_t i)
  * bytes and calls again from there, the state being that of *stop.
  * at_eof: no byte follows, so a number cut short is "unexpected end of
  * input".
+ *
+ * Kept as one function of 130 lines on purpose: it is the checker's
+ * inner loop, and its state (st, depth) lives in locals that the
+ * compiler keeps in registers for the whole element. With the state in
+ * the struct, as helpers would need it, NDJSON took 11% more
+ * instructions (callgrind, 200,000 lines); each case is a few lines
+ * and reads down as the grammar does.
  */
 static inline __attribute__((always_inline)) int
 json_scan(struct json_scan *s, const char *e, size_t i, size_t n, int more, int at_eof,

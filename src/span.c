@@ -836,6 +836,12 @@ __attribute__((target("avx512f"))) static inline uint64_t top_bit(__m512i v)
  * none has a bad byte, keeping *st as span_window does; returns where
  * it stopped (a block with a bad byte, or one that is not whole), for
  * span_window to go on from.
+ *
+ * Kept as one function of 110 lines on purpose: the masks carried from
+ * one block to the next (sep_p ... zfs_p, cb, cd) stay in vector
+ * registers across the loop, and the rules A to D read in the same
+ * order and with the same letters as span_window's scalar version of
+ * them, which is what a reader checks this against.
  */
 __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,avx512vpopcntdq,gfni,popcnt"))) static const
 	unsigned char *
