@@ -199,16 +199,25 @@ load helper
 }
 
 # Issue 20: output keeps pace with a slow writer.
-# slow_writer FIRST SECOND FLAGS...: lrelu reads FIRST, then after 3 s
-# SECOND, from a pipe; what it has written after 1.5 s is in
-# $SCRATCH/early, all of it in $SCRATCH/out.
+# slow_writer FIRST SECOND FLAGS...: lrelu reads FIRST from a pipe whose
+# writer then waits; what lrelu has written once something came out (or
+# after 20 s) is in $SCRATCH/early; then the writer sends SECOND and
+# ends, and all of it is in $SCRATCH/out. No fixed delay: a slow machine
+# waits longer, and a tool that writes nothing before EOF fails.
 slow_writer() {
-	local first=$1 second=$2
+	local first=$1 second=$2 i
 	shift 2
-	{ printf -- "$first"; sleep 3; printf -- "$second"; } | "$LRELU" "$@" >"$SCRATCH/out" &
+	rm -f "$SCRATCH/go"
+	{ printf -- "$first"; until [ -e "$SCRATCH/go" ]; do sleep 0.05; done; printf -- "$second"; } |
+		"$LRELU" "$@" >"$SCRATCH/out" &
 	local pid=$!
-	sleep 1.5
+	for i in $(seq 400); do
+		[ -s "$SCRATCH/out" ] && break
+		sleep 0.05
+	done
+	sleep 0.2
 	cp "$SCRATCH/out" "$SCRATCH/early"
+	touch "$SCRATCH/go"
 	wait "$pid"
 }
 
