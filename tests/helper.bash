@@ -9,7 +9,7 @@ export LC_ALL=C
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$TESTS_DIR/.." && pwd)
 SAMPLES=$ROOT/samples
-LRELU=${LRELU:-$ROOT/lrelu}
+export LRELU=${LRELU:-$ROOT/lrelu}
 # TEST_SAMPLE=N: the random suites take every Nth case (make
 # check-valgrind and check-asan set it, where each run costs far more).
 TEST_SAMPLE=${TEST_SAMPLE:-1}
