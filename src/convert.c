@@ -75,17 +75,17 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 	cv->to_binary = to->family == LR_FAMILY_BINARY;
 	cv->to_json = to->family == LR_FAMILY_JSON;
 	cv->ndjson = to == &lr_format_ndjson;
-	cv->objects = cv->to_json && from->family == LR_FAMILY_TABLE && !o->json_arrays;
+	cv->objects = cv->to_json && from->family == LR_FAMILY_TABLE && !o->json.json_arrays;
 	/* --part: a later part's rows go on the first's array, each after a
 	 * comma (the first record is always the first part's, part.h) */
 	cv->opened = o->part_rest;
-	cv->keyed = from->family == LR_FAMILY_JSON && to->family == LR_FAMILY_TABLE && !o->json_arrays
+	cv->keyed = from->family == LR_FAMILY_JSON && to->family == LR_FAMILY_TABLE && !o->json.json_arrays
 			    ? -1
 			    : 0;
 	if (from->family == LR_FAMILY_BINARY && to->family == LR_FAMILY_TABLE && !o->with_input) {
 		/* the encoder's separator (csv_enc_open); a number never
 		 * needs quoting unless it could hold it */
-		int d = o->delimiter && !o->to ? o->delimiter : to->delimiter;
+		int d = o->csv.delimiter && !o->to ? o->csv.delimiter : to->delimiter;
 
 		if (!strchr("+-.", d) && !(d >= '0' && d <= '9') && !((d | 0x20) >= 'a' && (d | 0x20) <= 'z'))
 			cv->delim = d;
@@ -532,8 +532,8 @@ static size_t values_width(const struct lr_convert *cv, const struct lr_block *i
 	if (in->ndim >= 2 && !in->fortran)
 		for (k = 1; k < in->ndim; k++)
 			width *= (size_t)in->dims[k];
-	else if (in->ndim < 0 && cv->o->channels)
-		width = cv->o->channels;
+	else if (in->ndim < 0 && cv->o->raw.channels)
+		width = cv->o->raw.channels;
 	return width;
 }
 
@@ -643,7 +643,7 @@ static int convert_cells(struct lr_convert *cv, const struct lr_block *in)
 			continue; /* the top-level array's punctuation */
 		if (cv->keyed < 0 && c->kind != LR_CELL_END && c->kind != LR_CELL_ROW) {
 			cv->keyed = c->kind == LR_CELL_TEXT && *t == '{';
-			if (cv->keyed && !(cv->objrows = lr_objrows_new(!cv->o->skip_header)))
+			if (cv->keyed && !(cv->objrows = lr_objrows_new(!cv->o->csv.skip_header)))
 				return -1;
 		}
 		if (cv->keyed > 0) {

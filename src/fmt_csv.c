@@ -438,7 +438,7 @@ static int all_integers(const struct csv_dec *d, size_t from, size_t to)
 static void resolve_first_row(struct csv_dec *d, int final)
 {
 	struct lr_block *b = d->blk;
-	int header = d->o->header;
+	int header = d->o->csv.header;
 	size_t i, row1_end = d->deferred && d->second_cell < b->ncells ? d->second_cell : b->ncells;
 
 	if (header < 0) {
@@ -579,7 +579,7 @@ static int first_data_rows(struct csv_dec *d)
 	size_t i;
 
 	if (d->row_cell >= b->ncells ||
-	    (d->data_rows == 1 && (d->o->header >= 0 || d->first != FIRST_DATA)))
+	    (d->data_rows == 1 && (d->o->csv.header >= 0 || d->first != FIRST_DATA)))
 		return 0;
 	for (i = d->row_cell; i < b->ncells; i++) {
 		const struct lr_cell *c = &b->cell[i];
@@ -627,7 +627,7 @@ static void add_row_end(struct csv_dec *d, int term)
  * table; into JSON its names key each input's rows. */
 static int drops_header(const struct csv_dec *d)
 {
-	return d->o->skip_header && (!d->o->to || d->o->to->family == LR_FAMILY_TABLE);
+	return d->o->csv.skip_header && (!d->o->to || d->o->to->family == LR_FAMILY_TABLE);
 }
 
 /* Once the first row is known to be a header or data: marks a header
@@ -888,8 +888,8 @@ static int span_options(const struct lr_format *f, const struct lr_options *o,
 			const struct lr_calc *c)
 {
 	const struct lr_format *to = o->to ? o->to : f;
-	int in = o->delimiter ? o->delimiter : f->delimiter;
-	int out = o->delimiter && !o->to ? o->delimiter : to->delimiter;
+	int in = o->csv.delimiter ? o->csv.delimiter : f->delimiter;
+	int out = o->csv.delimiter && !o->to ? o->csv.delimiter : to->delimiter;
 
 	return !LR_CSV_LIBCSV_ONLY && !o->stats && lr_calc_spans(c) && !o->cols && !o->with_input &&
 	       to->family == LR_FAMILY_TABLE && in == out && !(in == '-' || in == '.' ||
@@ -992,10 +992,10 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 		return NULL;
 	}
 	{
-		int delim = o->delimiter ? o->delimiter : f->delimiter;
+		int delim = o->csv.delimiter ? o->csv.delimiter : f->delimiter;
 
-		d->space_runs = o->space_runs;
-		if (!o->delimiter && f == &lr_format_csv && !suffix_says_csv(src->name))
+		d->space_runs = o->csv.space_runs;
+		if (!o->csv.delimiter && f == &lr_format_csv && !suffix_says_csv(src->name))
 			delim = sniff_delimiter(src, &d->space_runs);
 		if (delim < 0) {
 			csv_free(&d->p);
@@ -1021,10 +1021,10 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->o = o;
 	d->line = 1;
 	d->in_first_row = 1;
-	d->first = o->header == 1 ? FIRST_HEADER : o->header == 0 ? FIRST_DATA : FIRST_PENDING;
+	d->first = o->csv.header == 1 ? FIRST_HEADER : o->csv.header == 0 ? FIRST_DATA : FIRST_PENDING;
 	lr_options_calc(o, &d->calc);
-	d->spans = span_options(f, o, &d->calc) && !o->unbuffered && !o->comment;
-	d->skip_left = o->skip_rows;
+	d->spans = span_options(f, o, &d->calc) && !o->unbuffered && !o->csv.comment;
+	d->skip_left = o->csv.skip_rows;
 	d->drop_rows = o->part_preamble_rows;
 	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
@@ -1191,7 +1191,7 @@ static int skip_bom(struct csv_dec *d, struct lr_block *b)
 		return -1;
 	d->avail = (size_t)n - 3;
 	d->chunk += 3;
-	if (!d->o->skip_header)
+	if (!d->o->csv.skip_header)
 		lr_block_add(b, LR_CELL_RAW, "\xEF\xBB\xBF", 3);
 	return 0;
 }
@@ -1329,7 +1329,7 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 			continue;
 		}
 		if (d->in_raw_line || (!d->lib_busy && d->col == 0 &&
-				       (d->skip_left || (d->o->comment && *d->chunk == d->o->comment)))) {
+				       (d->skip_left || (d->o->csv.comment && *d->chunk == d->o->csv.comment)))) {
 			if (raw_line(d, b) < 0)
 				return -1;
 			continue;
@@ -1337,7 +1337,7 @@ static int csv_dec_read(void *vd, struct lr_block **out)
 		k = d->avail < CSV_FEED ? d->avail : CSV_FEED;
 		if (d->part_at && (size_t)(d->part_at - d->chunk) < k)
 			k = (size_t)(d->part_at - d->chunk);
-		if (d->o->unbuffered || d->o->comment) {
+		if (d->o->unbuffered || d->o->csv.comment) {
 			/* one row at a time, each handed on when it ends */
 			const unsigned char *nl = memchr(d->chunk, '\n', k);
 
@@ -1399,9 +1399,9 @@ static void *csv_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	e->sink = sink;
 	/* -d names the input's separator; the output keeps it unless -t
 	 * asks for a format. */
-	e->delim = (unsigned char)(o->delimiter && !o->to ? o->delimiter : f->delimiter);
+	e->delim = (unsigned char)(o->csv.delimiter && !o->to ? o->csv.delimiter : f->delimiter);
 	e->same_delim = from->family == LR_FAMILY_TABLE &&
-			e->delim == (o->delimiter ? o->delimiter : from->delimiter);
+			e->delim == (o->csv.delimiter ? o->csv.delimiter : from->delimiter);
 	/* Numbers lrelu writes (from binary or JSON input) are made of
 	 * digits, "+-.", and letters (e, nan, inf). A converted table gets
 	 * its format's own separator today; the test keeps the scan should
@@ -1409,7 +1409,7 @@ static void *csv_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	e->num_safe = from->family != LR_FAMILY_TABLE && !memchr("+-.", e->delim, 3) &&
 		      !(e->delim >= '0' && e->delim <= '9') &&
 		      !((e->delim | 0x20) >= 'a' && (e->delim | 0x20) <= 'z');
-	e->adopt_delim = !o->delimiter && !o->to && from->family == LR_FAMILY_TABLE;
+	e->adopt_delim = !o->csv.delimiter && !o->to && from->family == LR_FAMILY_TABLE;
 	e->at_row_start = 1;
 	/* Inputs are known only for numbers that came as text. */
 	e->with_input = o->with_input && from->family == LR_FAMILY_TABLE;
@@ -1557,11 +1557,11 @@ static void csv_enc_close(void *ve)
 static int maybe_pandas_names(const struct lr_part_ask *q, const unsigned char *p, size_t n,
 			      int whole)
 {
-	int delim = q->o->delimiter ? q->o->delimiter : q->f->delimiter;
+	int delim = q->o->csv.delimiter ? q->o->csv.delimiter : q->f->delimiter;
 	unsigned long want = 0;
 	size_t i = 0, fields = 0;
 
-	if (!q->o->delimiter && q->f == &lr_format_csv && !suffix_says_csv(q->name))
+	if (!q->o->csv.delimiter && q->f == &lr_format_csv && !suffix_says_csv(q->name))
 		return 1;
 	if (!whole)
 		return 0; /* a long first row is not such names */
@@ -1598,7 +1598,7 @@ static int first_rows(const struct lr_part_ask *q, uint64_t *start, uint64_t *en
 {
 	const struct lr_options *o = q->o;
 	unsigned char buf[65536], row1[256];
-	uint64_t off = 0, skip = o->skip_rows;
+	uint64_t off = 0, skip = o->csv.skip_rows;
 	size_t n1 = 0;
 	int quoted = 0, in_line = 0, raw = 0, prev_cr = 0, want = 1;
 
@@ -1634,7 +1634,7 @@ static int first_rows(const struct lr_part_ask *q, uint64_t *start, uint64_t *en
 				if (eol)
 					continue; /* a blank line */
 				in_line = 1;
-				raw = skip || (o->comment && c == o->comment);
+				raw = skip || (o->csv.comment && c == o->csv.comment);
 				if (!raw && *rows == 0)
 					*start = pos;
 			}
@@ -1650,7 +1650,7 @@ static int first_rows(const struct lr_part_ask *q, uint64_t *start, uint64_t *en
 				continue;
 			}
 			*end = pos + 1;
-			if (++*rows == 1 && (q->keep_first || (o->header < 0 &&
+			if (++*rows == 1 && (q->keep_first || (o->csv.header < 0 &&
 						maybe_pandas_names(q, row1, n1, n1 < sizeof row1))))
 				want = 2;
 			if (*rows == want && !prev_cr)

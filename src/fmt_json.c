@@ -251,7 +251,7 @@ static int flat_reject(struct json_dec *d)
 {
 	struct json_fault f;
 
-	if (json_check(d->elem, d->elen, d->at_eof, d->o->allow_nan, &f)) {
+	if (json_check(d->elem, d->elen, d->at_eof, d->o->json.allow_nan, &f)) {
 		lr_error_at(d->blk->name, d->eline, d->ecol, "internal error: a row of numbers judged twice");
 		d->failed = 1;
 		return -1;
@@ -556,7 +556,7 @@ static inline size_t scalar_token(struct json_dec *d, struct frame *top, const c
 				  size_t avail, enum lr_cell_kind *kind)
 {
 	lr_keystate child;
-	size_t len = d->o->allow_nan ? python_constant(p, avail) : 0;
+	size_t len = d->o->json.allow_nan ? python_constant(p, avail) : 0;
 
 	if (!len && *p != '-' && (*p < '0' || *p > '9')) {
 		len = 1;
@@ -637,7 +637,7 @@ static int tokenize(struct json_dec *d)
 		return -1;
 	/* other elements whole where they fit (they have been checked) */
 	if (!LR_JSON_GENERAL && d->tpos == 0 && !d->flat && d->spans && !d->windowed &&
-	    d->o->nslopes == 1 && !d->o->allow_nan && element_span(d))
+	    d->o->nslopes == 1 && !d->o->json.allow_nan && element_span(d))
 		n = d->tend;
 	/* a windowed element: its tokens a window at a time */
 	while ((r = tokens(d, n)) == 1 && d->windowed && !d->wdone) {
@@ -1080,7 +1080,7 @@ static int window_scan(struct json_dec *d, size_t from)
 	struct json_fault f;
 	size_t stop = from;
 	char *e = d->elem;
-	int r = json_scan(&d->scan, e, from, d->elen, !d->at_eof, d->at_eof, d->o->allow_nan, &f,
+	int r = json_scan(&d->scan, e, from, d->elen, !d->at_eof, d->at_eof, d->o->json.allow_nan, &f,
 			  &stop);
 
 	if (r == 1 && d->c_scalar && stop < d->elen && stop > 0 && !is_ws((unsigned char)e[stop - 1]) &&
@@ -1190,7 +1190,7 @@ static int validate(struct json_dec *d)
 	d->flat = !LR_JSON_GENERAL && !(d->ks && lr_keysel_has_paths(d->ks)) &&
 		  b->ncells + d->elen <= JSON_CELLS_HIGH &&
 		  b->textlen + d->elen <= JSON_TEXT_HIGH && flat_shape(d->elem, d->elen);
-	if (d->flat || json_check(d->elem, d->elen, d->at_eof, d->o->allow_nan, &f))
+	if (d->flat || json_check(d->elem, d->elen, d->at_eof, d->o->json.allow_nan, &f))
 		return 0;
 	element_error(d, f.off, f.why);
 	return -1;
@@ -1253,7 +1253,7 @@ static void open_at_end(struct json_dec *d)
 	size_t open = d->c_in_str ? open_quote(d) : d->elen;
 
 	d->elem[d->elen] = '\0';
-	if (!json_check(d->elem, d->elen, 1, d->o->allow_nan, &f) && f.off <= open)
+	if (!json_check(d->elem, d->elen, 1, d->o->json.allow_nan, &f) && f.off <= open)
 		element_error(d, f.off, f.why);
 	else if (d->c_in_str)
 		element_error(d, open, "unterminated string");
@@ -1551,7 +1551,7 @@ static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 	lr_options_calc(o, &d->calc);
 	/* Rows of numbers written whole: the compact encoder of this family
 	 * would write their cells as they are. */
-	d->spans = !o->pretty && !o->with_input && !o->stats && !o->cols &&
+	d->spans = !o->json.pretty && !o->with_input && !o->stats && !o->cols &&
 		   (!o->to || o->to->family == LR_FAMILY_JSON);
 	d->negatives_only = lr_calc_spans_negatives_only(&d->calc);
 	d->wmax = JSON_ELEM_MAX;
@@ -1657,9 +1657,9 @@ static void *json_enc_open(const struct lr_format *f, struct lr_sink *sink,
 		return NULL;
 	}
 	e->sink = sink;
-	e->pretty = o->pretty && f == &lr_format_json;
+	e->pretty = o->json.pretty && f == &lr_format_json;
 	e->with_input = o->with_input && from->family == LR_FAMILY_JSON;
-	e->allow_nan = o->allow_nan;
+	e->allow_nan = o->json.allow_nan;
 	return e;
 }
 

@@ -339,7 +339,7 @@ static int raw_shape(struct raw_dec *d, const struct lr_options *o)
 
 	b->ndim = -1;
 	b->total = d->src->size >= 0 ? (int64_t)((uint64_t)d->src->size / d->width) : -1;
-	if (o->nslopes > 1 && o->channels != o->nslopes) {
+	if (o->nslopes > 1 && o->raw.channels != o->nslopes) {
 		lr_error_at(b->name, 0, 0,
 			    "%zu slopes given: raw input needs --channels %zu (rows of %zu values)",
 			    o->nslopes, o->nslopes, o->nslopes);
@@ -370,7 +370,7 @@ static void *raw_dec_open(const struct lr_format *f, struct lr_source *src,
 		d->expect = o->part_values >= 0 ? (uint64_t)o->part_values : d->nh.count;
 	} else {
 		d->dtype = format_dtype(f);
-		d->swap = (o->endian == LR_ENDIAN_BIG) != host_big_endian();
+		d->swap = (o->raw.endian == LR_ENDIAN_BIG) != host_big_endian();
 	}
 	d->width = dtype_width(d->dtype);
 	if (!(d->blk = lr_block_new(1, 16, 0))) {
@@ -631,7 +631,7 @@ static void *raw_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	e->sink = e->data = sink;
 	e->npy = f == &lr_format_npy;
 	e->dtype = format_dtype(f);
-	e->swap = !e->npy && (o->endian == LR_ENDIAN_BIG) != host_big_endian();
+	e->swap = !e->npy && (o->raw.endian == LR_ENDIAN_BIG) != host_big_endian();
 	e->no_header = o->part_rest;
 	return e;
 }
@@ -863,7 +863,7 @@ static void raw_enc_close(void *ve)
 /* Raw values: a record is a value, or a row of --channels values. */
 static int raw_part(const struct lr_part_ask *q, struct lr_part *p)
 {
-	uint64_t unit = dtype_width(format_dtype(q->f)) * (q->o->channels ? q->o->channels : 1);
+	uint64_t unit = dtype_width(format_dtype(q->f)) * (q->o->raw.channels ? q->o->raw.channels : 1);
 	uint64_t from = (q->a + unit - 1) / unit * unit, to = q->last ? q->size : (q->b + unit - 1) / unit * unit;
 
 	if (q->keep_first && !q->first && from < unit)

@@ -229,9 +229,9 @@ static int open_part(struct lr_source **src, const char *path, const struct lr_f
 	po->part_start = p.start;
 	po->part_exact = p.exact;
 	/* a later part's CSV header goes, as a later input's does */
-	po->skip_header = po->skip_header || p.rest;
+	po->csv.skip_header = po->csv.skip_header || p.rest;
 	if (p.rest)
-		po->skip_rows = 0; /* the first part's lines */
+		po->csv.skip_rows = 0; /* the first part's lines */
 	return 0;
 }
 
@@ -532,7 +532,7 @@ int main(int argc, char **argv)
 			lr_warn("reading standard input from the terminal (end it with Ctrl-D; "
 				"lrelu --help for usage)");
 		/* Concatenated CSV gets one header, the first input's. */
-		o.skip_header = plan.shared && i > 0 && !o.keep_headers;
+		o.csv.skip_header = plan.shared && i > 0 && !o.csv.keep_headers;
 		r = run_one(&o, &calc, o.inputs[i], &plan);
 		take_diag(&worst);
 		/* Into one output file, a failed input spoils the whole file;

@@ -257,32 +257,32 @@ static int parse_na(struct lr_options *o, const char *list)
 	const char *p;
 	char *q, **tokens;
 
-	if (o->na_text) {
-		free((void *)o->na);
-		free(o->na_text);
+	if (o->csv.na_text) {
+		free((void *)o->csv.na);
+		free(o->csv.na_text);
 	}
-	o->na = NULL;
-	o->nna = 0;
-	o->na_text = NULL;
+	o->csv.na = NULL;
+	o->csv.nna = 0;
+	o->csv.na_text = NULL;
 	if (!*list)
 		return 0;
 	for (p = list; *p; p++)
 		n += *p == ',';
-	o->na_text = strdup(list);
+	o->csv.na_text = strdup(list);
 	tokens = calloc(n, sizeof *tokens);
-	if (!o->na_text || !tokens) {
+	if (!o->csv.na_text || !tokens) {
 		free(tokens);
 		lr_error_sys("out of memory");
 		return -1;
 	}
-	for (q = o->na_text; q; k++) {
+	for (q = o->csv.na_text; q; k++) {
 		tokens[k] = q;
 		q = strchr(q, ',');
 		if (q)
 			*q++ = '\0';
 	}
-	o->na = (const char *const *)tokens;
-	o->nna = n;
+	o->csv.na = (const char *const *)tokens;
+	o->csv.nna = n;
 	return 0;
 }
 
@@ -406,7 +406,7 @@ static int set_endian(struct lr_options *o, const char *a)
 
 	if (choose("endian", a, names, 2, &i, "little or big") < 0)
 		return -1;
-	o->endian = i ? LR_ENDIAN_BIG : LR_ENDIAN_LITTLE;
+	o->raw.endian = i ? LR_ENDIAN_BIG : LR_ENDIAN_LITTLE;
 	return 0;
 }
 
@@ -414,7 +414,7 @@ static int set_json_rows(struct lr_options *o, const char *a)
 {
 	static const char *const names[] = { "objects", "arrays" };
 
-	return choose("json-rows", a, names, 2, &o->json_arrays, "objects or arrays");
+	return choose("json-rows", a, names, 2, &o->json.json_arrays, "objects or arrays");
 }
 
 static int set_stats(struct lr_options *o, const char *a)
@@ -456,7 +456,7 @@ static int set_skip_rows(struct lr_options *o, const char *a)
 
 	if (number("skip-rows", a, 0, 1L << 40, "a whole number", &v) < 0)
 		return -1;
-	o->skip_rows = (uint64_t)v;
+	o->csv.skip_rows = (uint64_t)v;
 	return 0;
 }
 
@@ -466,7 +466,7 @@ static int set_channels(struct lr_options *o, const char *a)
 
 	if (number("channels", a, 1, 1L << 30, "a whole number from 1", &v) < 0)
 		return -1;
-	o->channels = (size_t)v;
+	o->raw.channels = (size_t)v;
 	return 0;
 }
 
@@ -504,12 +504,12 @@ static int set_columns(struct lr_options *o, const char *a)
 static int set_delimiter(struct lr_options *o, const char *a)
 {
 	if (strcmp(a, "\\t") == 0 || strcmp(a, "tab") == 0)
-		o->delimiter = '\t';
+		o->csv.delimiter = '\t';
 	else if (strcmp(a, "space") == 0) {
-		o->delimiter = ' ';
-		o->space_runs = 1;
+		o->csv.delimiter = ' ';
+		o->csv.space_runs = 1;
 	} else if (strlen(a) == 1 && !strchr("\"\r\n0123456789.+-eE", a[0]))
-		o->delimiter = (unsigned char)a[0];
+		o->csv.delimiter = (unsigned char)a[0];
 	else {
 		lr_error_usage("invalid --delimiter '%s': expected one character that cannot be "
 			       "part of a number (or 'tab')",
@@ -525,7 +525,7 @@ static int set_comment(struct lr_options *o, const char *a)
 		lr_error_usage("invalid --comment '%s': expected one character, such as '#'", a);
 		return -1;
 	}
-	o->comment = (unsigned char)a[0];
+	o->csv.comment = (unsigned char)a[0];
 	return 0;
 }
 
@@ -633,8 +633,8 @@ static const struct opt opts[] = {
 	  "CSV field separator: a character, tab, or space\n(runs of spaces); default ',' for .csv, "
 	  "tab\nfor .tsv, else sniffed from the first lines",
 	  NULL },
-	{ "header", 0, no_argument, "", FLAG(header, 1), ALL, "the first row is a header", NULL },
-	{ "no-header", 0, no_argument, "", FLAG(header, 0), ALL, "the first row is data", NULL },
+	{ "header", 0, no_argument, "", FLAG(csv.header, 1), ALL, "the first row is a header", NULL },
+	{ "no-header", 0, no_argument, "", FLAG(csv.header, 0), ALL, "the first row is data", NULL },
 	{ "skip-invalid", 0, no_argument, "", FLAG(skip_invalid, 1), ALL,
 	  "pass non-numbers through instead of failing", NULL },
 	{ "skip-rows", 0, required_argument, " N", set_skip_rows, 0, 0, ALL,
@@ -645,9 +645,9 @@ static const struct opt opts[] = {
 	  "CSV missing-value tokens, passed through and\ncounted (default pandas' NA,N/A,null,None,...;"
 	  "\n--na='' for none)",
 	  NULL },
-	{ "pretty", 0, no_argument, "", FLAG(pretty, 1), JSON_OUT, "indent JSON output",
+	{ "pretty", 0, no_argument, "", FLAG(json.pretty, 1), JSON_OUT, "indent JSON output",
 	  "indents JSON output only" },
-	{ "allow-nan", 0, no_argument, "", FLAG(allow_nan, 1), ALL,
+	{ "allow-nan", 0, no_argument, "", FLAG(json.allow_nan, 1), ALL,
 	  "JSON: read and write Python's NaN and Infinity", NULL },
 	{ "json-rows", 0, required_argument, "=KIND", set_json_rows, 0, 0, ALL,
 	  "CSV with a header to JSON: objects|arrays\n(default objects, keyed by the header)", NULL },
@@ -672,7 +672,7 @@ static const struct opt opts[] = {
 	{ "index", 0, no_argument, "", FLAG(index, 1), ALL,
 	  "write each input's record index (for --part on\nJSON arrays and quoted CSV line breaks)",
 	  NULL },
-	{ "keep-headers", 0, no_argument, "", FLAG(keep_headers, 1), ALL,
+	{ "keep-headers", 0, no_argument, "", FLAG(csv.keep_headers, 1), ALL,
 	  "repeat the CSV header of every input when\nconcatenating (default: the first only)", NULL },
 	{ "stats", 0, optional_argument, "[=json]", set_stats, 0, 0, ALL,
 	  "a summary of each input on standard error", NULL },
@@ -821,7 +821,7 @@ static int check_together(struct lr_options *o, int argc, char **argv)
 				lr_error_usage("--mode inverse needs slopes greater than 0");
 				return LR_OPTIONS_ERROR;
 			}
-	if (o->header == 0)
+	if (o->csv.header == 0)
 		for (i = 0; i < o->ncols; i++)
 			if (o->cols[i].name) {
 				lr_error_usage("--columns '%s' names a column, which needs a header row "
@@ -885,9 +885,9 @@ int lr_options_parse(struct lr_options *o, int argc, char **argv)
 	o->modes[0] = LR_MODE_FORWARD;
 	o->nmodes = 1;
 	o->dtype = LR_DTYPE_EXACT;
-	o->header = -1;
-	o->na = default_na;
-	o->nna = sizeof default_na / sizeof default_na[0];
+	o->csv.header = -1;
+	o->csv.na = default_na;
+	o->csv.nna = sizeof default_na / sizeof default_na[0];
 	o->level = 6;
 	o->threads = 1;
 	o->progress = -1;
@@ -946,8 +946,8 @@ void lr_options_calc(const struct lr_options *o, struct lr_calc *c)
 	c->dtype = o->dtype;
 	c->precision = o->precision;
 	c->skip_invalid = o->skip_invalid;
-	c->na = o->na;
-	c->nna = o->nna;
+	c->na = o->csv.na;
+	c->nna = o->csv.nna;
 }
 
 void lr_options_free(struct lr_options *o)
@@ -958,7 +958,7 @@ void lr_options_free(struct lr_options *o)
 	free(o->slope_text);
 	free(o->slope_len);
 	free(o->cols);
-	if (o->na_text)
-		free((void *)o->na);
-	free(o->na_text);
+	if (o->csv.na_text)
+		free((void *)o->csv.na);
+	free(o->csv.na_text);
 }

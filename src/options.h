@@ -30,6 +30,36 @@ enum lr_endian { LR_ENDIAN_LITTLE, LR_ENDIAN_BIG };
 
 #define LR_MAX_MODES 5
 
+/* The settings of one family of formats, read by its own code only
+ * (fmt_csv.c, fmt_json.c, fmt_raw.c; convert.c where one feeds the
+ * other). options.c's table says which options set them, and warns of
+ * one given where neither the input nor the output format reads it. */
+
+struct lr_csv_options {          /* CSV and TSV text */
+	int delimiter;    /* 0: the format's own, or sniffed where no suffix says */
+	int space_runs;   /* -d space: a run of spaces is one separator */
+	int header;       /* -1: detect, 0: none, 1: first row */
+	uint64_t skip_rows; /* lines before the table, passed through */
+	int comment;      /* lines starting with it pass through; 0: none */
+	/* missing-value tokens, passed through and counted (--na) */
+	const char *const *na;
+	size_t nna;
+	char *na_text;    /* --na's own copy, which na points into */
+	int keep_headers; /* repeat later inputs' headers when concatenating */
+	int skip_header;  /* set by main: leave out this input's header row */
+};
+
+struct lr_json_options {         /* JSON and NDJSON */
+	int pretty;       /* indented output */
+	int allow_nan;    /* Python's NaN, Infinity, -Infinity in and out */
+	int json_arrays;  /* CSV with a header to JSON: rows as arrays, not objects */
+};
+
+struct lr_raw_options {          /* raw binary and .npy */
+	enum lr_endian endian; /* raw binary byte order */
+	size_t channels;  /* values per row, 0 if not given */
+};
+
 struct lr_options {
 	enum lr_mode mode;       /* the first of modes */
 	enum lr_mode modes[LR_MAX_MODES];
@@ -48,29 +78,16 @@ struct lr_options {
 	size_t *slope_len;
 	struct lr_colspec *cols; /* NULL: every column */
 	size_t ncols;
-	int delimiter;    /* 0: the format's own, or sniffed where no suffix says */
-	int space_runs;   /* -d space: a run of spaces is one separator */
-	int header;       /* -1: detect, 0: none, 1: first row */
 	int skip_invalid;
-	uint64_t skip_rows; /* CSV: lines before the table, passed through */
-	int comment;      /* CSV: lines starting with it pass through; 0: none */
-	/* CSV missing-value tokens, passed through and counted (--na) */
-	const char *const *na;
-	size_t nna;
-	char *na_text;    /* --na's own copy, which na points into */
-	int pretty;       /* indented JSON output */
-	enum lr_endian endian; /* raw binary byte order */
-	size_t channels;  /* raw binary: values per row, 0 if not given */
+	struct lr_csv_options csv;
+	struct lr_json_options json;
+	struct lr_raw_options raw;
 	int gzip;         /* compress the output (-z, or -o NAME.gz) */
 	int inplace;      /* -i: replace each input */
-	int keep_headers; /* repeat later inputs' CSV headers when concatenating */
-	int skip_header;  /* set by main: leave out this input's header row */
 	int stats;        /* --stats: 0 none, 1 text, 2 JSON */
 	int progress;     /* -1: when stderr is a terminal and the size known */
 	int with_input;   /* write each input number beside its result */
 	int unbuffered;   /* hand on and flush each record when it is done */
-	int allow_nan;    /* JSON: Python's NaN, Infinity, -Infinity in and out */
-	int json_arrays;  /* CSV with a header to JSON: rows as arrays, not objects */
 	int level;        /* gzip level, 1-9 */
 	int threads;      /* threads compressing gzip output, 1-256 */
 	int one_thread;   /* -j 1: no thread but the main one, not even to read ahead */
