@@ -122,17 +122,25 @@ FUZZ_PIPE   = csv:1 json:2 ndjson:3 binary:4 gzip:5
 FUZZ_BINS   = $(foreach p,$(FUZZ_PIPE),build-fuzz/fuzz_$(firstword $(subst :, ,$(p)))) \
               build-fuzz/fuzz_decimal
 
+# The program's objects are built once and linked into each harness.
+FUZZ_OBJ    = $(patsubst src/%.c,build-fuzz/obj/%.o,$(SRC))
+.SECONDARY: $(FUZZ_OBJ)
+
 fuzz: deps
 	@sh tests/deps.sh clang libclang-rt-dev
-	rm -f $(FUZZ_BINS)
+	rm -rf $(FUZZ_BINS) build-fuzz/obj
 	$(MAKE) -j2 $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
-build-fuzz/fuzz_%: tests/fuzz/fuzz_pipeline.c $(SRC) $(HDR)
-	@mkdir -p build-fuzz
+build-fuzz/obj/%.o: src/%.c $(HDR)
+	@mkdir -p build-fuzz/obj
 	$(FUZZ_CC) $(WARN) -Wno-missing-prototypes $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(FUZZ_FLAGS) $(SMALL_BUFS) -Dmain=lrelu_main -Isrc \
+		-c -o $@ $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_pipeline.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(WARN) -Wno-missing-prototypes $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(FUZZ_FLAGS) $(SMALL_BUFS) -Isrc \
 		-DFUZZ_TARGET=$(patsubst $*:%,%,$(filter $*:%,$(FUZZ_PIPE))) \
-		-o $@ tests/fuzz/fuzz_pipeline.c $(SRC) $(LIBS)
+		-o $@ tests/fuzz/fuzz_pipeline.c $(FUZZ_OBJ) $(LIBS)
 
 build-fuzz/fuzz_decimal: tests/fuzz/fuzz_decimal.c src/decimal.c src/paths.c $(HDR)
 	@mkdir -p build-fuzz
