@@ -87,7 +87,7 @@ check-asan: deps
 	$(CC) $(WARN) $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -o build-asan/lrelu $(SRC) $(LIBS)
 	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o build-asan/unit tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
 	./build-asan/unit
-	ASAN_OPTIONS=detect_leaks=1 TEST_SAMPLE=2 LRELU=$(CURDIR)/build-asan/lrelu bats --jobs 2 tests/
+	ASAN_OPTIONS=detect_leaks=1 TEST_SAMPLE=2 LRELU=$(CURDIR)/build-asan/lrelu bats --timing --jobs 2 tests/
 
 # The build with zlib alone (make ZLIB_ONLY=1), in build-zlib/, through
 # the suites that write gzip.
@@ -104,7 +104,7 @@ check-valgrind: deps
 	valgrind -q --error-exitcode=99 ./tests/unit
 	TORTURE_STRIDE=25 TEST_SAMPLE=8 \
 		LRELU_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
-		LRELU=$(CURDIR)/lrelu bats --jobs 2 tests/
+		LRELU=$(CURDIR)/lrelu bats --timing --jobs 2 tests/
 
 # libFuzzer harnesses (clang): the whole program on one input per decoder,
 # and decimal.c's arithmetic. `make fuzz FUZZ_SECONDS=N` runs each for N
