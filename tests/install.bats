@@ -3,6 +3,17 @@
 
 load helper
 
+# Both tests run make in the source tree. Under bats --jobs they would
+# run at once, and on a clean clone (where ./lrelu is not built yet, as
+# in CI's check-asan) two makes would compile and link the same objects
+# together: the link then fails. So one build first, and one test at a
+# time.
+BATS_NO_PARALLELIZE_WITHIN_FILE=true
+
+setup_file() {
+	make -C "$ROOT" -s lrelu >/dev/null
+}
+
 @test "make install puts the binary, man page and three completions in place" {
 	run make -C "$ROOT" -s install DESTDIR="$SCRATCH/root" PREFIX=/usr/local
 	expect_status 0
