@@ -40,6 +40,20 @@ port() {
 	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# wait_port PORT: waits up to 60 s for something to listen on
+# 127.0.0.1:PORT (a daemon just started; a loaded machine is slow)
+wait_port() {
+	/usr/bin/python3 - "$1" <<'EOF'
+import socket, sys, time
+for _ in range(600):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()
+        break
+    except OSError:
+        time.sleep(0.1)
+EOF
+}
+
 echo "making a CSV and an NDJSON file of $ROWS rows in $T"
 awk -v rows="$ROWS" 'BEGIN { srand(11); print "a,b,c,d,e"
 	for (r = 0; r < rows; r++) printf "%.6f,%.6f,%.6f,%.6f,%.6f\n", rand()*20-10, rand()*20-10,
@@ -68,10 +82,11 @@ for n in 1 2; do
 		-o StrictModes=no -o PasswordAuthentication=no -o PermitRootLogin=yes \
 		-o PubkeyAuthentication=yes 2>"$T/ssh/sshd$n.log" &
 	pids="$pids $!"
+	ports="${ports:-} $p"
 	hosts="$hosts,ssh -p $p -i $T/ssh/user -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes root@127.0.0.1"
 done
 hosts=${hosts#,}
-sleep 1
+for p in $ports; do wait_port "$p"; done
 # the recipe: each host reads its part of the shared file in place
 for f in csv ndjson; do
 	if seconds parallel --keep-order -j 1 -S "$hosts" \
@@ -96,7 +111,7 @@ dport=$(port)
 dask scheduler --host 127.0.0.1 --port "$dport" --dashboard-address 127.0.0.1:0 \
 	>"$T/dask-scheduler.log" 2>&1 &
 pids="$pids $!"
-sleep 3
+wait_port "$dport"
 for n in 1 2; do
 	dask worker "tcp://127.0.0.1:$dport" --host 127.0.0.1 --nworkers 1 --nthreads 1 \
 		--dashboard-address 127.0.0.1:0 --local-directory "$T/dask$n" >"$T/dask-worker$n.log" 2>&1 &
@@ -178,7 +193,7 @@ sleep 2
 slurmd -D -f "$S/slurm.conf" -N localhost >"$S/log/slurmd.out" 2>&1 &
 pids="$pids $!"
 up=0
-for i in $(seq 30); do
+for i in $(seq 60); do
 	sinfo -h -o %t 2>/dev/null | grep -q idle && { up=1; break; }
 	sleep 1
 done
