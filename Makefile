@@ -79,15 +79,19 @@ check: deps
 test: check
 
 # The whole suite again on a build with AddressSanitizer and UBSan (in
-# build-asan/), and under Valgrind; the random suites take a sample of
-# their cases there (TEST_SAMPLE), where each run costs far more.
+# build-asan/), and under Valgrind; the random suites and the torture
+# tests take a sample of their cases there (TEST_SAMPLE, TORTURE_STRIDE),
+# where each run costs ten times more or worse (under ASan, at every
+# byte, the two torture tests took 10 of the 26 minutes its tests ran,
+# two at a time; every byte is still tried by make check, and the
+# fuzzers go further).
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-asan: deps
 	rm -rf build-asan && mkdir -p build-asan
 	$(CC) $(WARN) $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -o build-asan/lrelu $(SRC) $(LIBS)
 	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o build-asan/unit tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
 	./build-asan/unit
-	ASAN_OPTIONS=detect_leaks=1 TEST_SAMPLE=2 LRELU=$(CURDIR)/build-asan/lrelu bats --timing --jobs 2 tests/
+	ASAN_OPTIONS=detect_leaks=1 TEST_SAMPLE=2 TORTURE_STRIDE=3 LRELU=$(CURDIR)/build-asan/lrelu bats --timing --jobs 2 tests/
 
 # The build with zlib alone (make ZLIB_ONLY=1), in build-zlib/, through
 # the suites that write gzip.
