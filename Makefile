@@ -168,16 +168,16 @@ check-oracle: lrelu
 # strtod and the C library's %.*e, and every integer below 10^8. Not part
 # of make check.
 SHORTEST_F64 ?= 100000000
-tests/shortest_check: tests/shortest_check.c src/shortest.c src/half.c $(HDR)
-	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/shortest_check.c src/shortest.c src/half.c -lm
+tests/shortest_check: tests/shortest_check.c src/shortest.c src/half.c src/paths.c src/diag.c $(HDR)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/shortest_check.c src/shortest.c src/half.c src/paths.c src/diag.c -lm
 
 check-shortest: tests/shortest_check
 	./tests/shortest_check ints
 	./tests/shortest_check f64 $(SHORTEST_F64)
 	./tests/shortest_check f32
 
-tests/bench/shortest_bench: tests/bench/shortest_bench.c tests/shortest_ref.c src/shortest.c src/half.c $(HDR)
-	$(CC) $(ALL_CFLAGS) -Isrc -Itests $(LDFLAGS) -o $@ tests/bench/shortest_bench.c tests/shortest_ref.c src/shortest.c src/half.c -lm
+tests/bench/shortest_bench: tests/bench/shortest_bench.c tests/shortest_ref.c src/shortest.c src/half.c src/paths.c src/diag.c $(HDR)
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests $(LDFLAGS) -o $@ tests/bench/shortest_bench.c tests/shortest_ref.c src/shortest.c src/half.c src/paths.c src/diag.c -lm
 
 bench: lrelu tests/bench/shortest_bench
 	LRELU=$(CURDIR)/lrelu sh tests/bench/bench.sh
