@@ -33,3 +33,11 @@ setup_file() {
 	expect_status 0
 	[ -z "$(find "$SCRATCH/root" -type f)" ]
 }
+
+@test "the benchmark's and the long check's programs build" {
+	# make bench and make check-shortest are not part of make check;
+	# their programs link part of src/, which a change there can break
+	run make -C "$ROOT" -s tests/bench/shortest_bench tests/shortest_check
+	expect_status 0
+	[ -x "$ROOT/tests/bench/shortest_bench" ] && [ -x "$ROOT/tests/shortest_check" ]
+}
