@@ -311,13 +311,16 @@ int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp
 		return -1;
 	if (p - first - (dot < end) > 19) {
 		/* more than 19 digits: fine if the leading zeros make up for
-		 * them (v has wrapped otherwise) */
-		int sig = 0;
+		 * them (v has wrapped otherwise). The digits from the first
+		 * non-zero one are counted by position, not by v != 0: v
+		 * wraps to exactly 0 at 2^64 and its multiples. */
+		int sig = 0, started = 0;
 
 		for (p = first, v = 0; p < end; p++)
 			if (*p != '.') {
 				v = v * 10 + (unsigned)(*p - '0');
-				sig += v != 0;
+				started |= *p != '0';
+				sig += started;
 			}
 		if (sig > 19)
 			return -1;

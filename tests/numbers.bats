@@ -40,6 +40,14 @@ load helper
 	expect_output '-37037036703703703670370370367.0370370367'
 }
 
+@test "20-digit numbers that are multiples of 2^64 are multiplied exactly" {
+	# 2^64 wraps a 64-bit accumulator to exactly 0; these came out as -0
+	run lrelu -s 0.01 <<<$'-18446744073709551616\n-00036893488147419103232\n-1844674407370955161.6\n-184467440737095516160'
+	expect_output $'-184467440737095516.16\n-368934881474191032.32\n-18446744073709551.616\n-1844674407370955161.6'
+	run lrelu -f json -s 0.5 <<<'[-18446744073709551616]'
+	expect_output '[-9223372036854775808]'
+}
+
 @test "blanks around a number are kept" {
 	run lrelu -s 0.5 <<<$'1, -2 ,3'
 	expect_output $'1, -1 ,3'
