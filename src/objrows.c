@@ -196,7 +196,9 @@ static int store(struct lr_objrows *r, int kind, const char *t, size_t n)
 			    (unsigned long long)r->nelem, OR_ROW_TEXT_MAX);
 		return -1;
 	}
-	if (r->alen + n > r->acap) {
+	/* allocated at the first value even when it is empty (a null), so
+	 * that the arena is never a null pointer once a value is stored */
+	if (r->alen + n > r->acap || !r->arena) {
 		size_t cap = r->acap ? r->acap : 4096;
 		char *a;
 

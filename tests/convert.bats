@@ -52,6 +52,14 @@ hex() { od -An -tx1 -v | tr -d ' \n'; }
 }
 
 # Issue 20, item 7: names survive conversion both ways.
+@test "JSON objects to CSV: a null before any other value is an empty field" {
+	# the first value of the first row is empty: nothing is stored yet
+	run lrelu -t csv <<<'{"a": null}'
+	expect_output $'a\n""'
+	run lrelu -t csv -f ndjson <<<$'{"a": null, "b": -1}\n{"a": 2, "b": null}'
+	expect_output $'a,b\n,-0.01\n2,'
+}
+
 @test "JSON objects to CSV: the first object's keys are the header, nested keys flattened" {
 	run lrelu -s 0.2 -t csv <<<'[{"a":-1,"s":"x, \"y\"","t":true,"n":null},{"n":2,"a":3,"s":"\u00e9","t":false}]'
 	expect_output $'a,s,t,n\n-0.2,"x, ""y""",true,\n3,\xc3\xa9,false,2'
