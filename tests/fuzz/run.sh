@@ -6,6 +6,8 @@
 # with `build-fuzz/fuzz_NAME build-fuzz/crash-...`.
 #   FUZZ_SECONDS=60   time per harness
 #   FUZZERS="csv json ndjson binary gzip decimal"
+# Inputs that once crashed a harness live in tests/fuzz/regress/NAME/
+# (name them for the bug) and are run first, every time.
 set -u
 cd "$(dirname "$0")/../.." || exit 3
 B=build-fuzz
@@ -63,7 +65,8 @@ for name in $FUZZERS; do
 	corpus "$name"
 	"$B/fuzz_$name" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
 		-close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$B/" \
-		"$B/corpus-$name" >"$B/fuzz-$name.log" 2>&1 &
+		"$B/corpus-$name" $(ls -d "tests/fuzz/regress/$name" 2>/dev/null) \
+		>"$B/fuzz-$name.log" 2>&1 &
 	i=$((i + 1))
 	[ $((i % 2)) -ne 0 ] || wait
 done
