@@ -108,7 +108,9 @@ struct lr_source *lr_source_open_segments(const char *path, const struct lr_segm
 		}
 		if (S_ISREG(st.st_mode))
 			s->size = st.st_size;
+		s->pipe_like = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
 	}
+	s->stop_fd = -1;
 	if (seg) {
 		uint64_t total = 0;
 		size_t i;
@@ -175,6 +177,31 @@ static ssize_t read_quiet(int fd, unsigned char *p, size_t n, uint64_t *count, s
 	return r;
 }
 
+/* Waits until fd has something to read (or its end), or stop has:
+ * then returns -1. A thread reading a pipe ahead waits here rather than
+ * in read(2), so that closing the source can always stop it. */
+static int wait_readable(int fd, int stop)
+{
+	struct pollfd p[2];
+
+	p[0].fd = fd;
+	p[0].events = POLLIN;
+	p[1].fd = stop;
+	p[1].events = POLLIN;
+	for (;;) {
+		p[0].revents = p[1].revents = 0;
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 0; /* let read(2) say what is wrong */
+		}
+		if (p[1].revents)
+			return -1;
+		if (p[0].revents)
+			return 0;
+	}
+}
+
 /* As read_quiet, from the source's segments where it has them: each in
  * turn, read with pread (or copied from its text). */
 static ssize_t read_src(struct lr_source *s, unsigned char *p, size_t n, uint64_t *count,
@@ -183,8 +210,14 @@ static ssize_t read_src(struct lr_source *s, unsigned char *p, size_t n, uint64_
 	const struct lr_segment *g;
 	ssize_t r;
 
-	if (!s->segmented)
+	if (!s->segmented) {
+		if (s->stop_fd >= 0 && wait_readable(s->fd, s->stop_fd) < 0) {
+			e->kind = READ_SYS;
+			e->err = ECANCELED;
+			return -1;
+		}
 		return read_quiet(s->fd, p, n, count, e);
+	}
 	while (s->segi < s->nseg && s->segpos == s->seg[s->segi].len) {
 		s->segi++;
 		s->segpos = 0;
@@ -439,11 +472,15 @@ ssize_t lr_source_peek(struct lr_source *s, size_t want, const unsigned char **p
 	return (ssize_t)(s->len - s->pos < want ? s->len - s->pos : want);
 }
 
+static int ahead_would_wait(const struct lr_ahead *a);
+
 int lr_source_would_block(struct lr_source *s)
 {
 	struct pollfd pfd;
 
-	if (s->size >= 0 || s->ahead || s->eof || s->len > s->pos)
+	if (s->ahead)
+		return s->size < 0 && ahead_would_wait(s->ahead);
+	if (s->size >= 0 || s->eof || s->len > s->pos)
 		return 0;
 	if (s->gz && (s->gz->z.avail_in > 0 || s->gz->in_eof))
 		return 0;
@@ -464,9 +501,12 @@ ssize_t lr_source_peek_some(struct lr_source *s, const unsigned char **p)
 /*
  * Read-ahead: a thread fills a ring of buffers with the input (inflated,
  * if gzip) while the caller works on the one handed out last, so that
- * the kernel's copy of a large file overlaps the work on it. Only for
- * regular files, whose reads do not wait on anyone, so that closing can
- * always stop the thread. The thread keeps the first error and stops;
+ * the kernel's copy of a large file overlaps the work on it. For regular
+ * files, whose reads do not wait on anyone, and for pipes and sockets,
+ * whose reads the thread waits for in poll(2) on the source and on a
+ * pipe of its own, which the stop writes to, so that closing can always
+ * stop the thread. A buffer is handed out with what one read gave, so
+ * that a slow writer's lines go on as they come. The thread keeps the first error and stops;
  * the caller reports it when it has taken every buffer before it.
  * With work (stream.h), the thread spends the time it would wait for a
  * free buffer on parts of the full ones: the last free part of the
@@ -527,6 +567,7 @@ struct lr_ahead {
 	int held;                 /* buf[taking] is handed out */
 	unsigned spin;            /* the caller's limit on spinning */
 	int busy;                 /* the thread is at a part */
+	int wake[2];              /* a pipe's: the stop writes to wake[1] */
 	int done, failed, stop;
 	struct read_err err;
 	uint64_t count;           /* bytes of the file read (the thread's) */
@@ -637,6 +678,11 @@ static void ahead_free(struct lr_ahead *a)
 {
 	size_t i;
 
+	if (a->wake[0] >= 0) {
+		close(a->wake[0]);
+		close(a->wake[1]);
+		a->s->stop_fd = -1;
+	}
 	pthread_mutex_destroy(&a->mu);
 	pthread_cond_destroy(&a->cv);
 	for (i = 0; i < AHEAD_BUFS; i++) {
@@ -678,6 +724,15 @@ static int ahead_start(struct lr_source *s)
 		return -1;
 	}
 	a->s = s;
+	a->wake[0] = a->wake[1] = -1;
+	if (s->size < 0) {
+		if (pipe2(a->wake, O_CLOEXEC) != 0) {
+			a->wake[0] = a->wake[1] = -1;
+			ahead_free(a);
+			return -1;
+		}
+		s->stop_fd = a->wake[0];
+	}
 	a->work = s->work;
 	a->spin = AHEAD_SPIN;
 	a->count = s->consumed;
@@ -749,6 +804,17 @@ static ssize_t ahead_next(struct lr_source *s, const unsigned char **p)
 	return 0;
 }
 
+/* Whether the caller's next buffer is still to come: the thread is
+ * waiting for a slow writer or reading. held and taking are the
+ * caller's own. */
+static int ahead_would_wait(const struct lr_ahead *a)
+{
+	unsigned i = (a->taking + (a->held ? 1u : 0u)) % AHEAD_BUFS;
+
+	return !__atomic_load_n(&a->full[i], __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&a->done, __ATOMIC_ACQUIRE);
+}
+
 static void ahead_stop(struct lr_source *s)
 {
 	struct lr_ahead *a = s->ahead;
@@ -757,6 +823,13 @@ static void ahead_stop(struct lr_source *s)
 	a->stop = 1;
 	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
+	if (a->wake[1] >= 0) {
+		ssize_t w;
+
+		do /* a pipe's thread may be waiting for input */
+			w = write(a->wake[1], "", 1);
+		while (w < 0 && errno == EINTR);
+	}
 	pthread_join(a->thread, NULL);
 	ahead_free(a);
 	s->ahead = NULL;
@@ -773,8 +846,9 @@ ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 		if (s->eof)
 			return 0;
 		/* the second buffer of a file larger than one */
-		if (s->want_ahead && !s->segmented && s->size > (off_t)read_size() &&
-		    s->consumed > 0) {
+		if (s->want_ahead && !s->segmented &&
+		    (s->size > (off_t)read_size() || (s->size < 0 && s->pipe_like)) &&
+		    s->consumed > 0 && !s->eof) {
 			s->want_ahead = 0; /* one try */
 			if (ahead_start(s) == 0)
 				return ahead_next(s, p);

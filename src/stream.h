@@ -42,6 +42,10 @@ struct lr_source {
 	size_t pos, len; /* unread bytes are buf[pos..len) */
 	int eof;
 	off_t size;      /* total size if known (regular file), else -1 */
+	int pipe_like;   /* a pipe or a socket: read ahead too, waking on stop_fd */
+	int stop_fd;     /* while a thread reads ahead from a pipe: its reads
+			  * wait on this too, which the stop makes readable;
+			  * -1 otherwise */
 	uint64_t consumed; /* bytes read from the file (compressed, if gzip) */
 	struct lr_gzin *gz; /* set when the input is gzip: buf holds inflated bytes */
 	struct lr_ahead *ahead; /* set while a thread reads ahead (stream.c) */

@@ -49,6 +49,33 @@ EAGER=eager
 	[ "$bad" -eq 0 ]
 }
 
+@test "CSV from a pipe gives the bytes, messages and status the file gives, at every buffer edge" {
+	# a pipe is read ahead by a second thread as a file is, a buffer for
+	# each read; with LRELU_PATHS=eager reads are 4 KiB and the thread
+	# computes every part of each buffer
+	local seed f args bad=0 run st
+	for seed in $(seeds 1 12); do
+		f=$SCRATCH/p$seed.csv
+		if [ $((seed % 2)) -eq 0 ]; then
+			awk -v seed="$seed" -v rows=400 -f "$TESTS_DIR/gen_csv.awk" >"$f"
+		else
+			awk -v seed="$seed" -v rows=6000 -v odd=0.001 -f "$TESTS_DIR/gen_rows.awk" >"$f"
+		fi
+		for args in "-s 0.2" "--skip-invalid -s 0.01" "--skip-invalid -m prelu -s 0.1,0.2,0.3" \
+			"--skip-invalid --dtype f32 -z" "--skip-invalid -t json -m grad"; do
+			for run in "$LRELU" "$EAGER"; do
+				# shellcheck disable=SC2086
+				st=0; "$run" $args <"$f" >"$f.file" 2>"$f.file.err" || st=$?; echo $st >>"$f.file"
+				# shellcheck disable=SC2086
+				st=0; cat "$f" | "$run" $args >"$f.pipe" 2>"$f.pipe.err" || st=$?; echo $st >>"$f.pipe"
+				cmp -s "$f.file" "$f.pipe" && cmp -s "$f.file.err" "$f.pipe.err" ||
+					{ echo "seed $seed, $run $args: the pipe differs" >&2; bad=1; }
+			done
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
+
 @test "the random CSV really has quotes, CRLF, blank lines and long rows" {
 	awk -v seed=7 -v rows=400 -f "$TESTS_DIR/gen_csv.awk" >"$SCRATCH/r.csv"
 	grep -q '"' "$SCRATCH/r.csv"

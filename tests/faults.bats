@@ -173,3 +173,15 @@ bomb() {
 	[ -e "$SCRATCH/out.csv" ]
 	! ls -A "$SCRATCH" | grep -q '^\.out\.csv\.'
 }
+
+@test "a bad row while the writer still holds the pipe open: exit 1 at once, not when the writer ends" {
+	# the rows before it are read ahead by a second thread, which must
+	# stop although no more input comes and the pipe stays open
+	mkfifo "$SCRATCH/in"
+	{ seq 1 100000 | sed 's/^/-/'; echo x; exec sleep 120; } >"$SCRATCH/in" &
+	local writer=$!
+	run --separate-stderr timeout 20 "$LRELU" "$SCRATCH/in"
+	kill "$writer"
+	expect_status 1
+	expect_stderr_match "in:100001:1: .*not a number"
+}

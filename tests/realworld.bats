@@ -69,3 +69,22 @@ same() {
 	[ "$(cat "$SCRATCH/early")" = "$(head -n 2 "$RW/tabs.tsv.expected")" ]
 	cmp "$SCRATCH/out" "$RW/tabs.tsv.expected"
 }
+
+@test "a writer that pauses after many rows: every row before the pause comes out before it ends" {
+	# enough rows that the input is read ahead by a second thread
+	seq 1 100000 | sed 's/^/-/' >"$SCRATCH/rows"
+	{ cat "$SCRATCH/rows"; until [ -e "$SCRATCH/go" ]; do sleep 0.05; done; echo -7; } |
+		"$LRELU" -s 0.5 >"$SCRATCH/out" &
+	local pid=$! i
+	for i in $(seq 400); do
+		[ "$(wc -l <"$SCRATCH/out")" -ge 100000 ] && break
+		sleep 0.05
+	done
+	cp "$SCRATCH/out" "$SCRATCH/early"
+	touch "$SCRATCH/go"
+	wait "$pid"
+	"$LRELU" -s 0.5 "$SCRATCH/rows" >"$SCRATCH/want"
+	cmp "$SCRATCH/early" "$SCRATCH/want"
+	echo -3.5 >>"$SCRATCH/want"
+	cmp "$SCRATCH/out" "$SCRATCH/want"
+}
