@@ -10,6 +10,7 @@ py=/usr/bin/python3
 export LRELU=${LRELU:-./lrelu}
 status=0
 $py tests/oracle/json_validity.py || status=1
+$py tests/oracle/decimal_exact.py || status=1
 if $py -c 'import numpy' 2>/dev/null; then
 	$py tests/oracle/npy_shapes.py || status=1
 	if $py -c 'import pandas' 2>/dev/null; then
