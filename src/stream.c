@@ -479,7 +479,7 @@ int lr_source_would_block(struct lr_source *s)
 	struct pollfd pfd;
 
 	if (s->ahead)
-		return s->size < 0 && ahead_would_wait(s->ahead);
+		return s->pipe_like && ahead_would_wait(s->ahead);
 	if (s->size >= 0 || s->eof || s->len > s->pos)
 		return 0;
 	if (s->gz && (s->gz->z.avail_in > 0 || s->gz->in_eof))
@@ -506,8 +506,9 @@ ssize_t lr_source_peek_some(struct lr_source *s, const unsigned char **p)
  * whose reads the thread waits for in poll(2) on the source and on a
  * pipe of its own, which the stop writes to, so that closing can always
  * stop the thread. A buffer is handed out with what one read gave, so
- * that a slow writer's lines go on as they come. The thread keeps the first error and stops;
- * the caller reports it when it has taken every buffer before it.
+ * that a slow writer's lines go on as they come. The thread keeps the
+ * first error and stops; the caller reports it when it has taken every
+ * buffer before it.
  * With work (stream.h), the thread spends the time it would wait for a
  * free buffer on parts of the full ones: the last free part of the
  * newest buffer first, which is the one the caller comes to last.
@@ -725,7 +726,7 @@ static int ahead_start(struct lr_source *s)
 	}
 	a->s = s;
 	a->wake[0] = a->wake[1] = -1;
-	if (s->size < 0) {
+	if (s->pipe_like) {
 		if (pipe2(a->wake, O_CLOEXEC) != 0) {
 			a->wake[0] = a->wake[1] = -1;
 			ahead_free(a);
@@ -845,10 +846,9 @@ ssize_t lr_source_next(struct lr_source *s, const unsigned char **p)
 		s->pos = s->len = 0;
 		if (s->eof)
 			return 0;
-		/* the second buffer of a file larger than one */
+		/* the second buffer of a file larger than one, or of a pipe */
 		if (s->want_ahead && !s->segmented &&
-		    (s->size > (off_t)read_size() || (s->size < 0 && s->pipe_like)) &&
-		    s->consumed > 0 && !s->eof) {
+		    (s->size > (off_t)read_size() || s->pipe_like) && s->consumed > 0) {
 			s->want_ahead = 0; /* one try */
 			if (ahead_start(s) == 0)
 				return ahead_next(s, p);

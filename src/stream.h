@@ -42,7 +42,7 @@ struct lr_source {
 	size_t pos, len; /* unread bytes are buf[pos..len) */
 	int eof;
 	off_t size;      /* total size if known (regular file), else -1 */
-	int pipe_like;   /* a pipe or a socket: read ahead too, waking on stop_fd */
+	int pipe_like;   /* a pipe or a socket (its reads may wait on a writer) */
 	int stop_fd;     /* while a thread reads ahead from a pipe: its reads
 			  * wait on this too, which the stop makes readable;
 			  * -1 otherwise */
