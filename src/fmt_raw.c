@@ -612,6 +612,7 @@ struct raw_enc {
 	size_t header_len;
 	uint64_t row_width; /* rows of this width, from a conversion (0: flat) */
 	int no_header;      /* --part: a later part, whose .npy header the first writes */
+	int header_only;    /* --part: the whole input's values counted, none written */
 	struct lr_sink *data; /* where the values go: the sink, or the spool */
 	struct lr_sink *spool; /* an .npy's values waiting for its header */
 	unsigned char *tmp;
@@ -632,7 +633,8 @@ static void *raw_enc_open(const struct lr_format *f, struct lr_sink *sink,
 	e->npy = f == &lr_format_npy;
 	e->dtype = format_dtype(f);
 	e->swap = !e->npy && (o->raw.endian == LR_ENDIAN_BIG) != host_big_endian();
-	e->no_header = o->part_rest;
+	e->no_header = o->part_rest || o->npy_header == LR_NPY_HEADER_DONE;
+	e->header_only = o->npy_header == LR_NPY_HEADER_ONLY;
 	return e;
 }
 
@@ -730,6 +732,8 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 			 * values wait in a temporary file until it is written. */
 			if (e->no_header)
 				e->header_guess = 0;
+			else if (e->header_guess && e->header_only)
+				; /* written at the end, with the count */
 			else if (e->header_guess && (e->sink->gz || lseek(e->sink->fd, 0, SEEK_CUR) < 0)) {
 				if (!(e->spool = e->data = lr_sink_spool()))
 					return -1;
@@ -738,6 +742,8 @@ static int raw_enc_write(void *ve, const struct lr_block *b)
 		}
 	}
 	e->written += b->nvals * (b->in_vals ? 2 : 1);
+	if (e->header_only)
+		return 0;
 	if (b->in_vals) {
 		/* --with-input: input and result side by side, half a block
 		 * at a time so that the pairs fit the buffer */
@@ -815,7 +821,7 @@ static int raw_enc_finish(void *ve)
 	}
 	if (!e->npy || !e->header_guess)
 		return 0;
-	if (e->spool) {
+	if (e->spool || e->header_only) {
 		struct lr_sink *spool = e->spool;
 
 		memset(&shape, 0, sizeof shape);
@@ -824,10 +830,11 @@ static int raw_enc_finish(void *ve)
 		e->spool = NULL;
 		e->data = e->sink;
 		if (write_npy_header(e, &shape, e->written) < 0) {
-			lr_sink_close(spool, 0);
+			if (spool)
+				lr_sink_close(spool, 0);
 			return -1;
 		}
-		return lr_sink_unspool(spool, e->sink);
+		return spool ? lr_sink_unspool(spool, e->sink) : 0;
 	}
 	if (lr_sink_flush(e->sink) < 0)
 		return -1;

@@ -196,14 +196,6 @@ static int open_part(struct lr_source **src, const char *path, const struct lr_f
 	struct lr_part p;
 	struct lr_source *s;
 
-	/* what a part of the output can be without the whole input */
-	if (out == &lr_format_npy && in != &lr_format_npy) {
-		lr_error_usage("%s: --part writes npy from %s input only as the whole run would, "
-			       "with the whole array's length in its header: write raw f32 or f64 "
-			       "parts and join them, or convert the joined output",
-			       path, in->name);
-		return -1;
-	}
 	if (o->inplace) {
 		lr_error_usage("--in-place replaces whole files: not with --part or --byte-range");
 		return -1;
@@ -232,6 +224,10 @@ static int open_part(struct lr_source **src, const char *path, const struct lr_f
 	po->csv.skip_header = po->csv.skip_header || p.rest;
 	if (p.rest)
 		po->csv.skip_rows = 0; /* the first part's lines */
+	/* the first part into .npy from another format: its header holds
+	 * the whole array's length (npy_header_pass) */
+	if (!p.rest && out == &lr_format_npy && in != &lr_format_npy)
+		po->npy_header = LR_NPY_HEADER_DONE;
 	return 0;
 }
 
@@ -352,10 +348,43 @@ static int pump(const struct run *u, const struct lr_options *o, const struct lr
 		return -1;
 	if (u->out->enc_finish(u->enc) < 0)
 		return -1;
-	if (invalid)
+	if (invalid && o->npy_header != LR_NPY_HEADER_ONLY)
 		lr_warn("%s: %llu invalid values passed through", u->src->name,
 			(unsigned long long)invalid);
 	return 0;
+}
+
+/* The first part into .npy from another format writes the header with
+ * the whole array's length, which only the whole input tells: this
+ * reads all of path as the serial run would (o: the options without the
+ * part), counts the values and writes the header alone to sink. Reads
+ * the whole file, so this part takes as long as a serial run without its
+ * writing; the others read their own bytes only. Returns 0, or -1 after
+ * reporting. */
+static int npy_header_pass(const char *path, const struct lr_format *in,
+			   const struct lr_format *out, const struct lr_options *o,
+			   const struct lr_calc *calc, struct lr_sink *sink)
+{
+	struct run u = { .in = in, .out = out, .sink = sink };
+	struct lr_options ho = *o;
+	struct lr_calc hc = *calc;
+	struct plan hp = { 0 };
+	int r = -1;
+
+	ho.npy_header = LR_NPY_HEADER_ONLY;
+	hc.stats = NULL; /* the part's own run counts its values */
+	if (!(u.src = lr_source_open(path)))
+		return -1;
+	if ((out->family == in->family || (u.cv = lr_convert_open(in, out, &ho))) && (u.dec = in->dec_open(in, u.src, &ho)) &&
+	    (u.enc = out->enc_open(out, sink, &ho, in)))
+		r = pump(&u, &ho, &hc, &hp);
+	lr_convert_close(u.cv);
+	if (u.enc)
+		out->enc_close(u.enc);
+	if (u.dec)
+		in->dec_close(u.dec);
+	lr_source_close(u.src);
+	return r;
 }
 
 /* Processes one input. Returns 0, or -1 after reporting. */
@@ -363,6 +392,7 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		   const struct plan *plan)
 {
 	struct run u = { .sink = plan->shared };
+	const struct lr_options *whole = o;
 	struct lr_options po;
 	int r = -1;
 
@@ -384,6 +414,9 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	if (u.out->family != u.in->family && !(u.cv = lr_convert_open(u.in, u.out, o)))
 		goto done;
 	if (!u.sink && !(u.sink = own_sink(o, plan, path, u.src, u.in, u.out)))
+		goto done;
+	if (o->npy_header == LR_NPY_HEADER_DONE &&
+	    npy_header_pass(path, u.in, u.out, whole, calc, u.sink) < 0)
 		goto done;
 	if (!(u.dec = u.in->dec_open(u.in, u.src, o)) ||
 	    !(u.enc = u.out->enc_open(u.out, u.sink, o, u.in)))

@@ -104,6 +104,7 @@ struct lr_options {
 	int64_t part_values; /* .npy: values of the part (the shape is the whole's); -1 */
 	uint64_t part_start; /* the byte of the file the part's own records start at */
 	int part_exact;   /* the file's index placed the part's boundaries */
+	int npy_header;   /* the first part into .npy from another format: LR_NPY_ */
 	const char *output; /* NULL: standard output */
 	const char *slope_arg; /* -s as given, read once the mode is known */
 	uint64_t given;   /* bit i: the option of options.c's row i was given */
@@ -111,6 +112,11 @@ struct lr_options {
 	char **inputs;    /* at least one; "-" is standard input */
 	size_t ninputs;
 };
+
+/* npy_header: the first part's .npy header holds the whole array's
+ * length, which only a pass over the whole input tells (main.c) */
+#define LR_NPY_HEADER_ONLY 1 /* that pass: count the values, write the header alone */
+#define LR_NPY_HEADER_DONE 2 /* the part's own run: the values alone */
 
 #define LR_OPTIONS_RUN 0   /* go on and process the inputs */
 #define LR_OPTIONS_DONE 1  /* --help or --version was printed */

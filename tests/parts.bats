@@ -111,6 +111,51 @@ same_as_serial() {
 	[ "$bad" -eq 0 ] && [ "$runs" -eq 15 ]
 }
 
+@test "into .npy from text and raw values in parts: the first part's header has the whole length" {
+	local runs=0 bad=0 f
+	awk 'BEGIN { srand(3); print "x,y,z"; for (i = 0; i < 300; i++)
+		printf "%.*f,%.3e,%d\n", int(rand() * 8), rand() * 20 - 10, rand() * 2e-3 - 1e-3,
+			int(rand() * 2000) - 1000 }' >"$SCRATCH/r.csv"
+	printf 'a,b\n-1,2\n-3,4\n5,-6\n' >"$SCRATCH/t.csv"
+	printf 'a,b\n' >"$SCRATCH/header.csv"
+	: >"$SCRATCH/empty.csv"
+	for f in r.csv t.csv header.csv empty.csv; do
+		same_as_serial "$SCRATCH/$f" -s 0.2 -t npy || bad=1
+	done
+	same_as_serial "$SCRATCH/t.csv" -m grad --dtype f32 -t npy || bad=1
+	same_as_serial "$SAMPLES/activations.csv" -s 0.1 -c 3- -t npy || bad=1
+	same_as_serial "$SAMPLES/features.csv" -m prelu -s 0.1,0.2,0.3,0.4 -t npy || bad=1
+	same_as_serial "$SAMPLES/activations.ndjson" -s 0.3 -t npy || bad=1
+	head -c 12000 /dev/urandom >"$SCRATCH/v.f32"
+	same_as_serial "$SCRATCH/v.f32" -s 0.2 -t npy || bad=1
+	same_as_serial "$SCRATCH/v.f32" -m prelu -s 0.1,0.2,0.3 --channels 3 -t npy || bad=1
+	echo "$runs files and options, each in 1, 2, 3, 7 and 64 parts" >&2
+	[ "$bad" -eq 0 ] && [ "$runs" -eq 10 ]
+}
+
+@test "into .npy in parts: gzip members and files of their own join to the serial array" {
+	printf 'a,b\n-1,2\n-3,4\n5,-6\n' >"$SCRATCH/t.csv"
+	lrelu -s 0.5 -t npy "$SCRATCH/t.csv" >"$SCRATCH/serial.npy"
+	for k in 1 2 3; do lrelu -s 0.5 -t npy -z --part "$k/3" "$SCRATCH/t.csv"; done >"$SCRATCH/all.gz"
+	zcat "$SCRATCH/all.gz" | cmp - "$SCRATCH/serial.npy"
+	for k in 1 2 3; do lrelu -s 0.5 -t npy --part "$k/3" -o "$SCRATCH/p$k.npy" "$SCRATCH/t.csv"; done
+	cat "$SCRATCH/p1.npy" "$SCRATCH/p2.npy" "$SCRATCH/p3.npy" | cmp - "$SCRATCH/serial.npy"
+	# a later part holds only values: 2 rows of 2 float64
+	[ "$(wc -c <"$SCRATCH/p3.npy")" -eq 16 ]
+}
+
+@test "into .npy in parts: a bad row anywhere fails the first part too, naming its line" {
+	printf 'a,b\n-1,2\n-3,4\n5,x\n' >"$SCRATCH/t.csv"
+	run --separate-stderr lrelu -t npy --part 1/3 "$SCRATCH/t.csv"
+	expect_status 1
+	expect_stderr_match 't.csv:4:2: not a number: "x"'
+	[ -z "$output" ]
+	printf 'a,b\n-1,2\n-3,4\n5\n' >"$SCRATCH/r.csv"
+	run --separate-stderr lrelu -t npy --part 1/3 "$SCRATCH/r.csv"
+	expect_status 1
+	expect_stderr_match 'row 3 has 1 value, but the first row has 2'
+}
+
 @test "--byte-range takes the records that start in it; parts compress as gzip members" {
 	local size
 	printf 'a,b\n-1,2\n-3,4\n5,-6\n' >"$SCRATCH/t.csv"
@@ -166,9 +211,6 @@ same_as_serial() {
 	run --separate-stderr lrelu --part 1/2 "$SCRATCH/a.json"
 	expect_status 2
 	expect_stderr_match 'a JSON array can be split into parts only by its index'
-	run --separate-stderr lrelu --part 1/2 -t npy "$SCRATCH/t.csv"
-	expect_status 2
-	expect_stderr_match '\-\-part writes npy from csv input only as the whole run would, with the whole array.s length in its header'
 	for bad in 0/2 3/2 2 1/0 a/b; do
 		run --separate-stderr lrelu --part "$bad" "$SCRATCH/t.csv"
 		expect_status 2
