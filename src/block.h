@@ -19,9 +19,12 @@ enum lr_cell_kind {
 	LR_CELL_RAW,     /* bytes written verbatim (a byte-order mark) */
 	LR_CELL_PENDING, /* first-row field whose role is not known yet */
 	LR_CELL_ROW,     /* end of a record (a JSON element); writes nothing */
-	LR_CELL_SPAN     /* whole rows of plain numbers, computed as one piece
+	LR_CELL_SPAN,    /* whole rows of plain numbers, computed as one piece
 			  * by the decoder (span.h); only its result is kept,
 			  * and the row ends are in it */
+	LR_CELL_VALUE    /* a NUM whose result the calculator gave as a
+			  * double (text into binary, lr_calc's values): its
+			  * 8 bytes at blk->text[out_off], unaligned */
 };
 
 struct lr_cell {

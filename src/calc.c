@@ -325,10 +325,58 @@ int lr_calc_spans_negatives_only(const struct lr_calc *c)
 	       (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU) && !c->dec[0].neg;
 }
 
+/*
+ * Text into binary (c->values): the exact result of the common shape
+ * (forward, prelu or grad, exact arithmetic, "[-+]digits[.digits]" of at
+ * most 19 significant digits, a product that fits 64 bits) as a number
+ * rounded once to the target's width, as reading the result's text
+ * would give, without writing the text. Returns 1 with *out set, or 0
+ * for the text path.
+ */
+static int result_value(const struct lr_calc *c, size_t channel, const char *in, size_t n,
+			double *out)
+{
+	const struct lr_small *a = &c->dec[slope_index(c, channel)];
+	int neg, e, rneg;
+	uint64_t m, rm;
+	int64_t re;
+	double y = 0;
+	float f = 0;
+
+	if (lr_dec_parse_simple(in, n, &neg, &m, &e) < 0)
+		return 0;
+	if (m && !neg) {
+		/* x > 0: x itself, or a gradient of 1 */
+		rneg = 0;
+		rm = c->k.mode == LR_MODE_GRAD ? 1 : m;
+		re = c->k.mode == LR_MODE_GRAD ? 0 : e;
+	} else if (c->k.mode == LR_MODE_GRAD) {
+		/* x <= 0: the slope, or 1 at zero with --zero-grad one */
+		int one = !m && c->k.zero_grad_one;
+
+		rneg = one ? 0 : a->neg;
+		rm = one ? 1 : a->m;
+		re = one ? 0 : a->exp;
+	} else {
+		/* a * x, with the sign lr_dec_mul_simple gives (also of 0) */
+		rneg = neg ^ a->neg;
+		re = (int64_t)e + a->exp;
+		if (__builtin_mul_overflow(m, a->m, &rm))
+			return 0;
+	}
+	if (rm && !(c->values == 32 ? lr_read32(rm, re, &f) : lr_read64(rm, re, &y)))
+		return 0; /* undecided or subnormal: the text path's reader */
+	if (c->values == 32)
+		y = (double)f;
+	*out = rneg ? -y : y;
+	return 1;
+}
+
 int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 {
 	size_t i, len = 0;
-	int r, fast;
+	int r, fast, values;
+	double v;
 
 	if (c->stats && b->vtype != LR_VALUES_NONE)
 		for (i = 0; i < b->nvals; i++)
@@ -352,6 +400,8 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 	 * straight to the product. Everything else takes lr_calc_text. */
 	fast = c->dtype == LR_DTYPE_EXACT && !c->precision &&
 	       (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU);
+	values = c->values && c->dtype == LR_DTYPE_EXACT && !c->precision &&
+		 (fast || c->k.mode == LR_MODE_GRAD);
 	for (i = 0; i < b->ncells; i++) {
 		struct lr_cell *cell = &b->cell[i];
 		char *out = b->out + b->outlen;
@@ -364,6 +414,14 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b)
 			continue;
 		if (c->stats && lr_calc_is_number(t, cell->len))
 			lr_stats_add_text(c->stats, t, cell->len);
+		if (values && result_value(c, cell->channel, t, cell->len, &v)) {
+			cell->kind = LR_CELL_VALUE;
+			cell->out_off = (uint32_t)(b->out - b->text + b->outlen);
+			cell->out_len = sizeof v;
+			memcpy(out, &v, sizeof v);
+			b->outlen += sizeof v;
+			continue;
+		}
 		if (fast && (cell->positive ||
 			     (t[0] != '-' && lr_dec_is_plain_positive(t, cell->len)))) {
 			cell->copied = 1;

@@ -37,6 +37,8 @@ struct lr_calc {
 	const char *const *na;      /* missing-value tokens of CSV, nna of them */
 	size_t nna;
 	struct lr_stats *stats;     /* counts the input values, or NULL */
+	int values;                 /* text into binary: 64 or 32, the width results
+				     * are rounded to for LR_CELL_VALUE; 0: none */
 };
 
 #define LR_CALC_COPY 0 /* the result is the input text, unchanged */

@@ -655,8 +655,15 @@ static int convert_cells(struct lr_convert *cv, const struct lr_block *in)
 		} else if (cv->objects && c->kind == LR_CELL_TEXT) {
 			if (keyed_text(cv, in, c) < 0)
 				return -1;
-		} else if (c->kind == LR_CELL_NUM && cell_number(cv, c, t, c->out_len) < 0)
+		} else if (c->kind == LR_CELL_NUM && cell_number(cv, c, t, c->out_len) < 0) {
 			return -1;
+		} else if (c->kind == LR_CELL_VALUE) {
+			double v;
+
+			memcpy(&v, t, sizeof v);
+			if (pend(cv, v) < 0)
+				return -1;
+		}
 	}
 	if (cv->to_binary)
 		cv->out->row_width = cv->width;

@@ -17,6 +17,7 @@
 
 #include "diag.h"
 #include "format.h"
+#include "paths.h"
 
 #define LR_VERSION "0.1.0"
 
@@ -948,6 +949,13 @@ void lr_options_calc(const struct lr_options *o, struct lr_calc *c)
 	c->skip_invalid = o->skip_invalid;
 	c->na = o->csv.na;
 	c->nna = o->csv.nna;
+	/* text into float64 or float32: the common numbers' results go as
+	 * values, rounded once to the target (f16 and bfloat16 as text) */
+	if (o->to && !(lr_paths & LR_PATH_RESULT_TEXT))
+		c->values = o->to == &lr_format_f64 ? 64
+			    : o->to == &lr_format_f32 ? 32
+			    : o->to == &lr_format_npy ? (o->dtype == LR_DTYPE_F32 ? 32 : 64)
+						      : 0;
 }
 
 void lr_options_free(struct lr_options *o)

@@ -19,7 +19,7 @@ int lr_paths_init(void)
 		{ "libcsv", LR_PATH_LIBCSV },	    { "json-general", LR_PATH_JSON_GENERAL },
 		{ "json-window", LR_PATH_JSON_WINDOW }, { "portable", LR_PATH_PORTABLE },
 		{ "sse2", LR_PATH_SSE2 },	    { "avx2", LR_PATH_AVX2 },
-		{ "eager", LR_PATH_EAGER },
+		{ "eager", LR_PATH_EAGER },	    { "result-text", LR_PATH_RESULT_TEXT },
 	};
 	const char *p = getenv("LRELU_PATHS");
 

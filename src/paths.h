@@ -14,8 +14,10 @@ enum {
 	LR_PATH_PORTABLE = 1 << 3,     /* the scalar loops, not SSE2 and up */
 	LR_PATH_SSE2 = 1 << 4,         /* SSE2, not AVX2 or AVX-512 */
 	LR_PATH_AVX2 = 1 << 5,         /* AVX2, not AVX-512 */
-	LR_PATH_EAGER = 1 << 6         /* small buffers, and the read-ahead thread does
+	LR_PATH_EAGER = 1 << 6,        /* small buffers, and the read-ahead thread does
 					* every part of each */
+	LR_PATH_RESULT_TEXT = 1 << 7   /* text into binary: every result as text first,
+					* then read (no LR_CELL_VALUE) */
 };
 
 /* The paths forced; 0 unless $LRELU_PATHS names some. */

@@ -225,3 +225,40 @@ EAGER=eager
 	[ "$stderr" = "$eager_err" ]
 	[[ "$stderr" == *'q.csv:12:2: not a number'* ]]
 }
+
+@test "text into float64, float32, .npy and float16: each result's value, as its text would give" {
+	# Into binary, results of the common shape go straight to a value
+	# rounded once to the target; LRELU_PATHS=result-text writes every
+	# result's text and reads it back. Values, messages and status must
+	# be the same, for every slope shape, mode and target.
+	local seed f t args st bad=0 runs=0 n=0
+	for seed in $(seeds 1 2); do
+		n=$((n + 1))
+		for f in "$SCRATCH/n$seed.csv" "$SCRATCH/n$seed.ndjson"; do
+			awk -v seed="$seed" -v rows=300 -v cols=4 -v json="$([ "${f##*.}" = ndjson ] && echo 1 || echo 0)" \
+				-f "$TESTS_DIR/gen_numbers.awk" >"$f"
+			for args in "-s 0.01" "-s 0.2" "-s 0.3" "-s 0.1234" "-s 3" "-s -2.5" "-s 0" \
+				"-s 1234567890.123456789" "-s 1e-20" "-m prelu -s 0.1,0.25,-3,0" \
+				"-m grad -s 0.2" "-m grad -s -0.5 --zero-grad one" "-m inverse -s 0.2" \
+				"-s 0.2 --dtype f32"; do
+				for t in f64 f32 npy f16; do
+					st=0
+					# shellcheck disable=SC2086
+					"$LRELU" $args -t "$t" "$f" >"$f.v" 2>"$f.v.err" || st=$?
+					echo "$st" >>"$f.v"
+					st=0
+					# shellcheck disable=SC2086
+					LRELU_PATHS=result-text "$LRELU" $args -t "$t" "$f" >"$f.t" 2>"$f.t.err" || st=$?
+					echo "$st" >>"$f.t"
+					cmp -s "$f.v" "$f.t" && cmp -s "$f.v.err" "$f.t.err" ||
+						{ echo "seed $seed, ${f##*.} $args -t $t: differ" >&2; bad=1; }
+					[ "$st" -ne 0 ] || runs=$((runs + 1))
+				done
+			done
+		done
+	done
+	# most runs write values: the shapes that fail (NaN into JSON's
+	# grammar, inverse by 0) are few
+	echo "$runs comparisons of values" >&2
+	[ "$bad" -eq 0 ] && [ "$runs" -ge $((n * 80)) ] || { echo "only $runs" >&2; false; }
+}
