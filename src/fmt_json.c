@@ -51,6 +51,22 @@ struct json_scan {
 	unsigned char kinds[(JSON_DEPTH_MAX + 8) / 8 + 1]; /* bit set: object */
 };
 
+/* What json_check saw of an element that element_span needs, in order:
+ * each number (and whether it has an exponent) and each run of white
+ * space outside strings, so that writing the element whole needs no
+ * second walk over its bytes. */
+enum { MARK_WS, MARK_NUM, MARK_NUM_SCI };
+#define JSON_MARKS_MAX 65536 /* more: the element goes as cells */
+struct json_mark {
+	uint32_t off, len;
+	uint32_t kind;
+};
+struct json_marks {
+	struct json_mark *m;
+	size_t n, cap;
+	int lost;        /* out of memory: the element goes as cells */
+};
+
 /* One open container while tokenizing. */
 struct frame {
 	char type;               /* '[' or '{' */
@@ -72,6 +88,7 @@ struct json_dec {
 	struct lr_calc calc;        /* what rows of numbers are computed under */
 	int spans;                  /* rows of numbers become SPAN cells (flat_span) */
 	int negatives_only;         /* a positive number is its own result */
+	struct json_marks marks;    /* the checked element's, for element_span */
 	int ndjson;                 /* one value per line, no array streaming */
 	const unsigned char *chunk; /* unread input bytes */
 	size_t avail;
@@ -114,15 +131,14 @@ static int is_ws(int c)
 /* Advances (line, col) over the bytes p[0..n). */
 static void advance(uint64_t *line, uint64_t *col, const char *p, size_t n)
 {
-	size_t i;
+	const char *end = p + n, *nl;
 
-	for (i = 0; i < n; i++) {
-		if (p[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else
-			(*col)++;
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		(*line)++;
+		*col = 1;
+		p = nl + 1;
 	}
+	*col += (uint64_t)(end - p);
 }
 
 /* Adds a cell; from_elem says p points into d->elem, which has
@@ -219,13 +235,6 @@ static size_t number_length_sci(const char *s, int *sci)
 	return (size_t)(p - s);
 }
 
-static size_t number_length(const char *s)
-{
-	int sci;
-
-	return number_length_sci(s, &sci);
-}
-
 /* Bytes that can be part of a number token. */
 static const unsigned char number_char[256] = {
 	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
@@ -239,7 +248,8 @@ struct json_fault {
 	char buf[96];
 };
 
-static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct json_fault *f);
+static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct json_fault *f,
+		      struct json_marks *mk);
 static void element_error(struct json_dec *d, size_t off, const char *what);
 static size_t python_constant(const char *s, size_t n);
 static int window_refill(struct json_dec *d);
@@ -251,7 +261,7 @@ static int flat_reject(struct json_dec *d)
 {
 	struct json_fault f;
 
-	if (json_check(d->elem, d->elen, d->at_eof, d->o->json.allow_nan, &f)) {
+	if (json_check(d->elem, d->elen, d->at_eof, d->o->json.allow_nan, &f, NULL)) {
 		lr_error_at(d->blk->name, d->eline, d->ecol, "internal error: a row of numbers judged twice");
 		d->failed = 1;
 		return -1;
@@ -336,62 +346,51 @@ static int flat_span(struct json_dec *d)
  * strings dropped, strings and the other tokens copied, each number
  * replaced by its result (one slope, so no channel to follow; a
  * positive number is its own result where the calculator says so).
+ * The numbers and the white space are where json_check marked them
+ * (d->marks), so the bytes between are copied without a look.
  * Returns 1 when done, 0 when the element is for the cells instead (a
- * result that is not finite, or no room): nothing of it is kept then.
+ * result that is not finite, no room, or marks lost): nothing of it is
+ * kept then.
  */
 static int element_span(struct json_dec *d)
 {
 	struct lr_block *b = d->blk;
-	const char *e = d->elem, *run = e, *end = e + d->elen, *p = e;
+	const char *e = d->elem, *run = e, *end = e + d->elen;
 	char *start = b->out + b->outlen, *o = start, *limit = b->out + b->outcap;
 	char res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
+	const struct json_mark *m = d->marks.m, *mend = m + d->marks.n;
 	struct lr_cell *c;
-	size_t len, r;
-	int sci;
+	size_t r;
 
-	while (p < end) {
-		char ch = *p;
+	if (d->marks.lost)
+		return 0;
+	for (; m < mend; m++) {
+		const char *p = e + m->off;
 
-		if (ch == '"') {
-			/* checked already: only its end is needed */
-			for (p++; *p != '"'; p++)
-				p += *p == '\\';
-			p++;
-			continue;
-		}
-		if (is_ws((unsigned char)ch)) {
+		if (m->kind != MARK_WS) {
+			int k;
+
+			if (m->len > LR_SPAN_FIELD_MAX)
+				return 0;
+			if (d->negatives_only && m->kind == MARK_NUM && *p >= '1' && *p <= '9')
+				continue;
+			k = lr_calc_text(&d->calc, 0, p, m->len, res, &r);
+			if (k == LR_CALC_COPY)
+				continue;
+			if (k != LR_CALC_NEW || result_nonfinite(res) ||
+			    (size_t)(limit - o) < (size_t)(p - run) + r)
+				return 0;
+			memcpy(o, run, (size_t)(p - run));
+			o += p - run;
+			memcpy(o, res, r);
+			o += r;
+		} else {
 			if ((size_t)(limit - o) < (size_t)(p - run))
 				return 0;
 			memcpy(o, run, (size_t)(p - run));
 			o += p - run;
-			while (p < end && is_ws((unsigned char)*p))
-				p++;
-			run = p;
-			continue;
 		}
-		if (ch != '-' && !is_digit(ch)) {
-			p++; /* punctuation, true, false, null */
-			continue;
-		}
-		len = number_length_sci(p, &sci);
-		if (!len || len > LR_SPAN_FIELD_MAX)
-			return 0;
-		if (!(d->negatives_only && !sci && ch >= '1' && ch <= '9')) {
-			int k = lr_calc_text(&d->calc, 0, p, len, res, &r);
-
-			if (k == LR_CALC_NEW) {
-				if (result_nonfinite(res) ||
-				    (size_t)(limit - o) < (size_t)(p - run) + r)
-					return 0;
-				memcpy(o, run, (size_t)(p - run));
-				o += p - run;
-				memcpy(o, res, r);
-				o += r;
-				run = p + len;
-			} else if (k != LR_CALC_COPY)
-				return 0;
-		}
-		p += len;
+		run = p + m->len;
 	}
 	if ((size_t)(limit - o) < (size_t)(end - run))
 		return 0;
@@ -837,6 +836,38 @@ static int unexpected(struct json_fault *f, const char *e, size_t n, size_t i)
 	return fault(f, i, f->buf);
 }
 
+/* Adds a mark; past the element's possible count (or memory), the
+ * marks are lost and the element goes as cells. */
+static void mark(struct json_marks *mk, size_t off, uint32_t len, uint32_t kind)
+{
+	if (mk->n == mk->cap) {
+		size_t cap = mk->cap ? 2 * mk->cap : 256;
+		struct json_mark *m = mk->lost || cap > JSON_MARKS_MAX ? NULL
+					: realloc(mk->m, cap * sizeof *m);
+
+		if (!m) {
+			mk->lost = 1;
+			return;
+		}
+		mk->m = m;
+		mk->cap = cap;
+	}
+	mk->m[mk->n].off = (uint32_t)off;
+	mk->m[mk->n].len = len;
+	mk->m[mk->n++].kind = kind;
+}
+
+/* A byte of white space at off: a run of its own, or the last one's. */
+static inline void mark_ws(struct json_marks *mk, size_t off)
+{
+	struct json_mark *last = mk->n ? &mk->m[mk->n - 1] : NULL;
+
+	if (last && last->kind == MARK_WS && last->off + last->len == off)
+		last->len++;
+	else
+		mark(mk, off, 1, MARK_WS);
+}
+
 static void scan_start(struct json_scan *s, int maxdepth)
 {
 	s->st = VALUE;
@@ -877,10 +908,10 @@ static size_t string_end(const char *e, size_t n, size_t i)
  */
 static inline __attribute__((always_inline)) int
 json_scan(struct json_scan *s, const char *e, size_t i, size_t n, int more, int at_eof,
-	  int allow_nan, struct json_fault *f, size_t *stop)
+	  int allow_nan, struct json_fault *f, size_t *stop, struct json_marks *mk)
 {
 	/* the state in locals while the loop runs, stored at the end */
-	int st = s->st, depth = s->depth, r;
+	int st = s->st, depth = s->depth, r, sci;
 	size_t len;
 
 #define IS_OBJECT() (s->kinds[(depth - 1) / 8] >> ((depth - 1) % 8) & 1)
@@ -889,8 +920,11 @@ json_scan(struct json_scan *s, const char *e, size_t i, size_t n, int more, int 
 		char c = e[i];
 
 		len = 1;
-		if (is_ws((unsigned char)c))
+		if (is_ws((unsigned char)c)) {
+			if (mk)
+				mark_ws(mk, i);
 			continue;
+		}
 		switch (st) {
 		case DONE:
 			*stop = i;
@@ -937,7 +971,9 @@ json_scan(struct json_scan *s, const char *e, size_t i, size_t n, int more, int 
 			if (more && (number_fault(e, n, i) >= n ||
 				     (c == '-' && n - i < 10 && e[i + 1] == 'I')))
 				goto need_more;
-			len = number_length(e + i);
+			len = number_length_sci(e + i, &sci);
+			if (len && mk)
+				mark(mk, i, (uint32_t)len, sci ? MARK_NUM_SCI : MARK_NUM);
 			if (!len && (len = python_constant(e + i, n - i)) != 0) {
 				if (!allow_nan)
 					goto nan;
@@ -1009,15 +1045,24 @@ out:
 	return r;
 }
 
-/* The verdict on one whole element e[0..n). */
-static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct json_fault *f)
+/* The verdict on one whole element e[0..n); its marks into *mk unless
+ * NULL. */
+static int json_check(const char *e, size_t n, int at_eof, int allow_nan, struct json_fault *f,
+		      struct json_marks *mk)
 {
 	struct json_scan s;
 	size_t stop = 0;
 
 	scan_start(&s, JSON_DEPTH_MAX);
-	if (!json_scan(&s, e, 0, n, 0, at_eof, allow_nan, f, &stop))
+	if (mk) {
+		mk->n = 0;
+		mk->lost = 0;
+		if (!json_scan(&s, e, 0, n, 0, at_eof, allow_nan, f, &stop, mk))
+			return 0;
+	} else if (!json_scan(&s, e, 0, n, 0, at_eof, allow_nan, f, &stop, NULL))
 		return 0;
+	if (stop < n && mk && is_ws((unsigned char)e[stop]))
+		mark(mk, stop, (uint32_t)(n - stop), MARK_WS);
 	while (stop < n && is_ws((unsigned char)e[stop]))
 		stop++;
 	return stop < n ? unexpected(f, e, n, stop) : 1;
@@ -1081,7 +1126,7 @@ static int window_scan(struct json_dec *d, size_t from)
 	size_t stop = from;
 	char *e = d->elem;
 	int r = json_scan(&d->scan, e, from, d->elen, !d->at_eof, d->at_eof, d->o->json.allow_nan, &f,
-			  &stop);
+			  &stop, NULL);
 
 	if (r == 1 && d->c_scalar && stop < d->elen && stop > 0 && !is_ws((unsigned char)e[stop - 1]) &&
 	    !scalar_end((unsigned char)e[stop]))
@@ -1190,7 +1235,8 @@ static int validate(struct json_dec *d)
 	d->flat = !LR_JSON_GENERAL && !(d->ks && lr_keysel_has_paths(d->ks)) &&
 		  b->ncells + d->elen <= JSON_CELLS_HIGH &&
 		  b->textlen + d->elen <= JSON_TEXT_HIGH && flat_shape(d->elem, d->elen);
-	if (d->flat || json_check(d->elem, d->elen, d->at_eof, d->o->json.allow_nan, &f))
+	if (d->flat || json_check(d->elem, d->elen, d->at_eof, d->o->json.allow_nan, &f,
+				  d->spans ? &d->marks : NULL))
 		return 0;
 	element_error(d, f.off, f.why);
 	return -1;
@@ -1253,7 +1299,7 @@ static void open_at_end(struct json_dec *d)
 	size_t open = d->c_in_str ? open_quote(d) : d->elen;
 
 	d->elem[d->elen] = '\0';
-	if (!json_check(d->elem, d->elen, 1, d->o->json.allow_nan, &f) && f.off <= open)
+	if (!json_check(d->elem, d->elen, 1, d->o->json.allow_nan, &f, NULL) && f.off <= open)
 		element_error(d, f.off, f.why);
 	else if (d->c_in_str)
 		element_error(d, open, "unterminated string");
@@ -1633,6 +1679,7 @@ static void json_dec_close(void *vd)
 	lr_keysel_free(d->ks);
 	free(d->elem);
 	free(d->pushbuf);
+	free(d->marks.m);
 	free(d);
 }
 
