@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh - the optional oracle checks (make check-oracle): lrelu against
 # Python's json module (strict mode), numpy's .npy reader, a pandas round
-# trip, PyTorch and Python's decimal module. Each runs where
+# trip, PyTorch and Python's decimal and fractions modules. Each runs where
 # /usr/bin/python3 has what it needs (Debian: python3-numpy,
 # python3-pandas, python3-torch) and is skipped otherwise.
 set -u
@@ -11,6 +11,7 @@ export LRELU=${LRELU:-./lrelu}
 status=0
 $py tests/oracle/json_validity.py || status=1
 $py tests/oracle/decimal_exact.py || status=1
+$py tests/oracle/text_binary.py || status=1
 if $py -c 'import numpy' 2>/dev/null; then
 	$py tests/oracle/npy_shapes.py || status=1
 	if $py -c 'import pandas' 2>/dev/null; then
