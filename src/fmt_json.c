@@ -358,13 +358,14 @@ static int element_span(struct json_dec *d)
 	const char *e = d->elem, *run = e, *end = e + d->elen;
 	char *start = b->out + b->outlen, *o = start, *limit = b->out + b->outcap;
 	char res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
-	const struct json_mark *m = d->marks.m, *mend = m + d->marks.n;
 	struct lr_cell *c;
-	size_t r;
+	size_t r, i;
 
 	if (d->marks.lost)
 		return 0;
-	for (; m < mend; m++) {
+	/* by index: an element with no marks may come before any array */
+	for (i = 0; i < d->marks.n; i++) {
+		const struct json_mark *m = &d->marks.m[i];
 		const char *p = e + m->off;
 
 		if (m->kind != MARK_WS) {
