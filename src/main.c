@@ -354,6 +354,29 @@ static int pump(const struct run *u, const struct lr_options *o, const struct lr
 	return 0;
 }
 
+/* Opens the stages between u's source and sink under o: the converter
+ * (between families), decoder and encoder. Returns 0, or -1 after
+ * reporting (run_close frees what was opened). */
+static int run_open(struct run *u, const struct lr_options *o)
+{
+	if (u->out->family != u->in->family && !(u->cv = lr_convert_open(u->in, u->out, o)))
+		return -1;
+	if (!(u->dec = u->in->dec_open(u->in, u->src, o)) ||
+	    !(u->enc = u->out->enc_open(u->out, u->sink, o, u->in)))
+		return -1;
+	return 0;
+}
+
+/* Closes what run_open opened (not the source or the sink). */
+static void run_close(struct run *u)
+{
+	lr_convert_close(u->cv);
+	if (u->enc)
+		u->out->enc_close(u->enc);
+	if (u->dec)
+		u->in->dec_close(u->dec);
+}
+
 /* The first part into .npy from another format writes the header with
  * the whole array's length, which only the whole input tells: this
  * reads all of path as the serial run would (o: the options without the
@@ -375,14 +398,9 @@ static int npy_header_pass(const char *path, const struct lr_format *in,
 	hc.stats = NULL; /* the part's own run counts its values */
 	if (!(u.src = lr_source_open(path)))
 		return -1;
-	if ((out->family == in->family || (u.cv = lr_convert_open(in, out, &ho))) && (u.dec = in->dec_open(in, u.src, &ho)) &&
-	    (u.enc = out->enc_open(out, sink, &ho, in)))
+	if (run_open(&u, &ho) == 0)
 		r = pump(&u, &ho, &hc, &hp);
-	lr_convert_close(u.cv);
-	if (u.enc)
-		out->enc_close(u.enc);
-	if (u.dec)
-		in->dec_close(u.dec);
+	run_close(&u);
 	lr_source_close(u.src);
 	return r;
 }
@@ -411,15 +429,12 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 	lr_options_warn_ignored(o, u.in, u.out);
 	if (check_formats(o, plan, u.src, u.in, u.out) < 0)
 		goto done;
-	if (u.out->family != u.in->family && !(u.cv = lr_convert_open(u.in, u.out, o)))
-		goto done;
 	if (!u.sink && !(u.sink = own_sink(o, plan, path, u.src, u.in, u.out)))
 		goto done;
 	if (o->npy_header == LR_NPY_HEADER_DONE &&
 	    npy_header_pass(path, u.in, u.out, whole, calc, u.sink) < 0)
 		goto done;
-	if (!(u.dec = u.in->dec_open(u.in, u.src, o)) ||
-	    !(u.enc = u.out->enc_open(u.out, u.sink, o, u.in)))
+	if (run_open(&u, o) < 0)
 		goto done;
 	if (plan->bar)
 		lr_progress_file(plan->bar, u.src->name);
@@ -429,11 +444,7 @@ static int run_one(const struct lr_options *o, const struct lr_calc *calc, const
 		lr_stats_print(calc->stats, u.src->name, o->stats == 2);
 	r = 0;
 done:
-	lr_convert_close(u.cv);
-	if (u.enc)
-		u.out->enc_close(u.enc);
-	if (u.dec)
-		u.in->dec_close(u.dec);
+	run_close(&u);
 	/* A file of this input's own: in place only if all went well. */
 	if (u.sink && u.sink != plan->shared && lr_sink_close(u.sink, r == 0) < 0)
 		r = -1;

@@ -63,9 +63,23 @@ def check(name, args, texts, slopes, mode, out):
             if bad < 3:
                 print(f"  {' '.join(args)}: {a} gave {b}, want {want}")
             bad += 1
+    return report(name, len(texts), bad)
+
+
+def report(name, n, bad):
+    """Prints a failing case (any case with VERBOSE=1); 1 if it failed."""
     if bad or os.environ.get("VERBOSE"):
-        print(f"{'ok' if bad == 0 else 'not ok'} {name} ({len(texts)} values, {bad} wrong)")
+        print(f"{'ok' if bad == 0 else 'not ok'} {name} ({n} values, {bad} wrong)")
     return 1 if bad else 0
+
+
+def layout(fmt, rows):
+    """Rows of number texts as a CSV, JSON or NDJSON document."""
+    if fmt == "csv":
+        return "".join(",".join(r) + "\n" for r in rows)
+    if fmt == "json":
+        return "[" + ",\n".join("[" + ",".join(r) + "]" for r in rows) + "]\n"
+    return "".join('{"x":[' + ",".join(r) + "]}\n" for r in rows)
 
 
 def run(args, data):
@@ -88,12 +102,7 @@ def main():
         texts = [number(rng, fmt != "csv") for _ in range(n)]
         rows = [texts[i:i + 3] for i in range(0, n - n % 3, 3)]
         texts = texts[:n - n % 3]
-        if fmt == "csv":
-            data = "".join(",".join(r) + "\n" for r in rows)
-        elif fmt == "json":
-            data = "[" + ",\n".join("[" + ",".join(r) + "]" for r in rows) + "]\n"
-        else:
-            data = "".join('{"x":[' + ",".join(r) + "]}\n" for r in rows)
+        data = layout(fmt, rows)
         base = ["-f", fmt] + (["--no-header"] if fmt == "csv" else [])
         for mode, slope in cases + [("prelu", "0.1,-0.2,0.3")]:
             args = base + ["-m", mode, "-s", slope]

@@ -17,7 +17,7 @@ from decimal import Decimal, getcontext
 from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from decimal_exact import expected, number  # noqa: E402
+from decimal_exact import expected, layout, number, report  # noqa: E402
 
 getcontext().prec = 300
 LRELU = os.environ.get("LRELU", "./lrelu")
@@ -90,9 +90,7 @@ def check(name, texts, slopes, mode, width, out):
             if bad < 3:
                 print(f"  {name}: {t} gave {g!r}, want {w!r} (exact {want})")
             bad += 1
-    if bad or os.environ.get("VERBOSE"):
-        print(f"{'ok' if bad == 0 else 'not ok'} {name} ({len(texts)} values, {bad} wrong)")
-    return 1 if bad else 0
+    return report(name, len(texts), bad)
 
 
 def main():
@@ -107,12 +105,7 @@ def main():
                  ("-" if rng.random() < 0.6 else "") + rng.choice(SPECIAL) for _ in range(n)]
         texts = texts[:n - n % 3]
         rows = [texts[i:i + 3] for i in range(0, len(texts), 3)]
-        if fmt == "csv":
-            data = "".join(",".join(r) + "\n" for r in rows)
-        elif fmt == "json":
-            data = "[" + ",\n".join("[" + ",".join(r) + "]" for r in rows) + "]\n"
-        else:
-            data = "".join('{"x":[' + ",".join(r) + "]}\n" for r in rows)
+        data = layout(fmt, rows)
         base = ["-f", fmt] + (["--no-header"] if fmt == "csv" else [])
         for mode, slope in cases:
             for to, width in [("f64", 64), ("f32", 32)]:
