@@ -891,7 +891,7 @@ static int span_options(const struct lr_format *f, const struct lr_options *o,
 	int in = o->csv.delimiter ? o->csv.delimiter : f->delimiter;
 	int out = o->csv.delimiter && !o->to ? o->csv.delimiter : to->delimiter;
 
-	return !LR_CSV_LIBCSV_ONLY && !o->stats && lr_calc_spans(c) && !o->cols && !o->with_input &&
+	return !LR_CSV_LIBCSV_ONLY && !o->stats && lr_calc_spans(c) && !o->cols &&
 	       to->family == LR_FAMILY_TABLE && in == out && !(in == '-' || in == '.' ||
 							       (in >= '0' && in <= '9'));
 }
@@ -1026,7 +1026,7 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->spans = span_options(f, o, &d->calc) && !o->unbuffered && !o->csv.comment;
 	d->skip_left = o->csv.skip_rows;
 	d->drop_rows = o->part_preamble_rows;
-	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc);
+	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc, o->with_input);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
 		csv_free(&d->p);

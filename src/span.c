@@ -513,7 +513,8 @@ static inline size_t span_number_length(const char *q)
  * span_compute when every number is visited: start[0..nstart) are where
  * the numbers of the checked rows p[0..*n) start. Each goes through the
  * calculator in the channel of its column; a result other than a copy
- * replaces it, and the runs between are copied whole. Where the slopes
+ * replaces it (with_input: follows it, as a copy does), and the runs
+ * between are copied whole. Where the slopes
  * are per column (sc->columns), a row that is not blank must have as
  * many fields as there are slopes: the rows end before the first that
  * has not (*n is cut back to its start), which the field-by-field path
@@ -529,7 +530,7 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 	int filled = 0; /* the row has a byte other than its line end */
 
 	for (;;) {
-		const char *q = i < nstart ? t + start[i] : end;
+		const char *q = i < nstart ? t + start[i] : end, *src;
 		size_t len, r;
 
 		if (sc->columns) {
@@ -559,22 +560,32 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 		len = span_number_length(q);
 		at = q + len;
 		i++;
-		switch (lr_calc_text(sc->calc, col, q, len, res, &r)) {
+		src = res;
+		switch (*q != '-' && sc->kept ? LR_CALC_COPY :
+			lr_calc_text(sc->calc, col, q, len, res, &r)) {
 		case LR_CALC_COPY:
-			continue;
+			if (!sc->with_input)
+				continue;
+			src = q;
+			r = len;
+			break;
 		case LR_CALC_NEW:
 			break;
 		default:
 			return SIZE_MAX;
 		}
-		copy_run(o, run, (size_t)(q - run));
-		o += q - run;
-		if (r <= 64)
-			memcpy(o, res, 64);
-		else
-			memcpy(o, res, r);
+		if (sc->with_input) {
+			/* the number stays, a separator and the result follow */
+			copy_run(o, run, (size_t)(at - run));
+			o += at - run;
+			*o++ = (char)sc->delim;
+		} else {
+			copy_run(o, run, (size_t)(q - run));
+			o += q - run;
+		}
+		copy_run(o, src, r);
 		o += r;
-		run = q + len;
+		run = at;
 	}
 	copy_run(o, run, (size_t)(end - run));
 	o += end - run;
@@ -966,12 +977,16 @@ span_rows_avx512(const struct lr_span_scan *sc, const unsigned char *p, size_t n
 }
 #endif
 
-void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_calc *c)
+void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_calc *c,
+		  int with_input)
 {
-	const struct lr_small *a = lr_calc_spans_negatives_only(c) ? &c->dec[0] : NULL;
+	const struct lr_small *a =
+		lr_calc_spans_negatives_only(c) && !with_input ? &c->dec[0] : NULL;
 
 	sc->delim = delim;
 	sc->calc = c;
+	sc->with_input = with_input;
+	sc->kept = lr_calc_spans_negatives_only(c);
 	sc->all = !a;
 	sc->columns = c->k.nslopes > 1;
 	sc->k = a && a->m == 1 && a->exp < 0 && a->exp >= -16 ? (unsigned)-a->exp : 0;

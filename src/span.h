@@ -16,6 +16,8 @@ struct lr_span_scan {
 	unsigned k;                 /* the slope is 10^-k, 1 <= k <= 16; else 0 */
 	int all;                    /* every number is computed, not the negatives only */
 	int columns;                /* the channel is the column: several slopes */
+	int with_input;             /* each number is kept, its result after it */
+	int kept;                   /* a number without '-' is its own result */
 	const struct lr_calc *calc; /* what the rows are computed under */
 	unsigned char perm[17][32]; /* result bytes by integer digits (span.c) */
 	unsigned char classes[128]; /* each byte's classes, a bit each (span.c) */
@@ -28,14 +30,17 @@ struct lr_span_scan {
 #define LR_SPAN_CHUNK 4096
 
 /* Bytes out must have for the rows of n input bytes: a number and its
- * separator take two bytes or more, and each result is at most
- * LR_CALC_SLACK bytes longer than its number. */
-#define LR_SPAN_ROOM(n) ((n) + ((n) + 1) / 2 * LR_CALC_SLACK + 64)
+ * separator take two bytes or more, each result is at most
+ * LR_CALC_SLACK bytes longer than its number, and with_input writes
+ * each number and a separator once more. */
+#define LR_SPAN_ROOM(n) (2 * (n) + 1 + ((n) + 1) / 2 * LR_CALC_SLACK + 64)
 
 /* Prepares a scan of rows separated into fields by delim, which is not
  * a digit, '.' or '-', computed under c (lr_calc_spans(c) holds; c must
- * outlive the scan). */
-void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_calc *c);
+ * outlive the scan). With with_input (--with-input) each number is
+ * written, then delim, then its result. */
+void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_calc *c,
+		  int with_input);
 
 /*
  * Takes the whole rows at the start of p[0..n) that make a SPAN (n at

@@ -925,7 +925,7 @@ static int span_try(const char *rows, int prev_cr, size_t want, uint64_t want_li
 
 		forward_calc(&c, &a, &a64, &a32);
 		lines = 0;
-		lr_span_init(&sc, ',', &c);
+		lr_span_init(&sc, ',', &c, 0);
 		got = lr_span_rows(&sc, (const unsigned char *)buf, n, prev_cr, out, &outlen, &lines);
 		if (got != want || lines != want_lines) {
 			snprintf(detail, cap, "\"%.400s\": %zu bytes and %llu lines, want %zu and %llu",
