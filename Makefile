@@ -19,14 +19,17 @@ PKG_CONFIG ?= pkg-config
 CJSON_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 ZLIB_LIBS    = $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
 CJSON_LIBS   = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
-# gzip output through libdeflate where it is installed (make deps does);
-# `make ZLIB_ONLY=1` builds with zlib alone.
+# gzip output through libdeflate, and gzip input through ISA-L, where
+# they are installed (make deps does); `make ZLIB_ONLY=1` builds with
+# zlib alone.
 ifeq ($(ZLIB_ONLY),1)
 DEFLATE_DEFS =
 DEFLATE_LIBS =
 else
-DEFLATE_DEFS = $(shell $(PKG_CONFIG) --exists libdeflate 2>/dev/null && echo -DLR_HAVE_LIBDEFLATE=1)
-DEFLATE_LIBS = $(shell $(PKG_CONFIG) --libs libdeflate 2>/dev/null)
+DEFLATE_DEFS = $(shell $(PKG_CONFIG) --exists libdeflate 2>/dev/null && echo -DLR_HAVE_LIBDEFLATE=1) \
+               $(shell $(PKG_CONFIG) --exists libisal 2>/dev/null && echo -DLR_HAVE_ISAL=1)
+DEFLATE_LIBS = $(shell $(PKG_CONFIG) --libs libdeflate 2>/dev/null) \
+               $(shell $(PKG_CONFIG) --libs libisal 2>/dev/null)
 endif
 LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) $(DEFLATE_LIBS) -lm -pthread
 
@@ -37,7 +40,7 @@ SRC      = $(CORE_SRC) src/stream.c src/pgzip.c src/format.c src/options.c src/f
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
 
-DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev libdeflate-dev pkg-config bats mandoc \
+DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev libdeflate-dev libisal-dev pkg-config bats mandoc \
               gnuplot-nox parallel zsh fish strace tabix
 
 .PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-oracle check-asan check-valgrind check-zlib check-cluster bench plot \
@@ -99,7 +102,7 @@ check-zlib: deps
 	rm -rf build-zlib && mkdir -p build-zlib
 	$(CC) $(WARN) $(DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
 		-o build-zlib/lrelu $(SRC) -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) -lm -pthread
-	! ldd build-zlib/lrelu | grep -q libdeflate
+	! ldd build-zlib/lrelu | grep -q -e libdeflate -e libisal
 	LRELU=$(CURDIR)/build-zlib/lrelu bats tests/gzip.bats tests/batch.bats
 
 check-valgrind: deps

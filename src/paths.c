@@ -20,6 +20,7 @@ int lr_paths_init(void)
 		{ "json-window", LR_PATH_JSON_WINDOW }, { "portable", LR_PATH_PORTABLE },
 		{ "sse2", LR_PATH_SSE2 },	    { "avx2", LR_PATH_AVX2 },
 		{ "eager", LR_PATH_EAGER },	    { "result-text", LR_PATH_RESULT_TEXT },
+		{ "zlib", LR_PATH_ZLIB },
 	};
 	const char *p = getenv("LRELU_PATHS");
 

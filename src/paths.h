@@ -16,8 +16,9 @@ enum {
 	LR_PATH_AVX2 = 1 << 5,         /* AVX2, not AVX-512 */
 	LR_PATH_EAGER = 1 << 6,        /* small buffers, and the read-ahead thread does
 					* every part of each */
-	LR_PATH_RESULT_TEXT = 1 << 7   /* text into binary: every result as text first,
+	LR_PATH_RESULT_TEXT = 1 << 7,  /* text into binary: every result as text first,
 					* then read (no LR_CELL_VALUE) */
+	LR_PATH_ZLIB = 1 << 8          /* gzip input inflated by zlib, not ISA-L */
 };
 
 /* The paths forced; 0 unless $LRELU_PATHS names some. */

@@ -26,6 +26,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <zlib.h>
+/* gzip input inflated by ISA-L where it is built in (the Makefile
+ * defines LR_HAVE_ISAL where libisal is installed) */
+#ifndef LR_HAVE_ISAL
+#define LR_HAVE_ISAL 0
+#endif
+#if LR_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 #include "diag.h"
 
@@ -135,10 +143,16 @@ struct lr_source *lr_source_open_segments(const char *path, const struct lr_segm
 }
 
 struct lr_gzin {
-	z_stream z;
-	unsigned char *in;  /* compressed bytes read from the descriptor */
+	z_stream z;                /* zlib's inflater, unless is is set */
+#if LR_HAVE_ISAL
+	struct inflate_state *is;  /* ISA-L's, where it is built in and not
+				    * LRELU_PATHS=zlib */
+#endif
+	unsigned char *in;         /* compressed bytes read from the descriptor */
+	unsigned char *next_in;    /* of which these are not inflated yet */
+	size_t avail_in;
 	int in_eof;
-	int member_done;    /* the last member ended; more may follow */
+	int member_done;           /* the last member ended; more may follow */
 };
 
 /* Why a read failed, kept by the read-ahead thread for the reader to
@@ -261,51 +275,125 @@ static ssize_t read_fd(struct lr_source *s, unsigned char *p, size_t n)
 	return r;
 }
 
+#if LR_HAVE_ISAL
+/* What an ISA-L error code means, in zlib's words. */
+static const char *isal_why(int r)
+{
+	switch (r) {
+	case ISAL_INVALID_BLOCK:
+		return "invalid block type";
+	case ISAL_INVALID_SYMBOL:
+		return "invalid code";
+	case ISAL_INVALID_LOOKBACK:
+		return "invalid distance too far back";
+	case ISAL_INVALID_WRAPPER:
+		return "incorrect header check";
+	case ISAL_UNSUPPORTED_METHOD:
+		return "unknown compression method";
+	case ISAL_INCORRECT_CHECKSUM:
+		return "incorrect data check";
+	default:
+		return "invalid data";
+	}
+}
+#endif
+
+/*
+ * One step of g's inflater from g->next_in[0..g->avail_in) into
+ * p[0..n), starting a new member after one that ended. Sets *made to
+ * the bytes made. Returns 1 when a member ended, 0 when more is to come,
+ * -1 on corrupt data with *why set.
+ */
+static int inflate_step(struct lr_gzin *g, unsigned char *p, size_t n, size_t *made,
+			const char **why)
+{
+	int r;
+
+#if LR_HAVE_ISAL
+	if (g->is) {
+		struct inflate_state *st = g->is;
+
+		if (g->member_done) {
+			isal_inflate_reset(st);
+			st->crc_flag = ISAL_GZIP;
+			g->member_done = 0;
+		}
+		st->next_in = g->next_in;
+		st->avail_in = (uint32_t)g->avail_in;
+		st->next_out = p;
+		st->avail_out = (uint32_t)n;
+		r = isal_inflate(st);
+		*made = n - st->avail_out;
+		g->next_in = st->next_in;
+		g->avail_in = st->avail_in;
+		if (r < 0) {
+			*why = isal_why(r);
+			return -1;
+		}
+		return g->member_done = st->block_state == ISAL_BLOCK_FINISH;
+	}
+#endif
+	if (g->member_done) {
+		if (inflateReset(&g->z) != Z_OK) {
+			*why = "invalid data";
+			return -1;
+		}
+		g->member_done = 0;
+	}
+	g->z.next_in = g->next_in;
+	g->z.avail_in = (uInt)g->avail_in;
+	g->z.next_out = p;
+	g->z.avail_out = (uInt)n;
+	r = inflate(&g->z, Z_NO_FLUSH);
+	*made = n - g->z.avail_out;
+	g->next_in = g->z.next_in;
+	g->avail_in = g->z.avail_in;
+	if (r != Z_OK && r != Z_BUF_ERROR && r != Z_STREAM_END) {
+		*why = g->z.msg ? g->z.msg : "invalid data";
+		return -1;
+	}
+	return g->member_done = r == Z_STREAM_END;
+}
+
 /* Inflates into p[0..n): returns bytes made, 0 at the end of the last
- * member, -1 with e set. *count as for read_quiet. */
+ * member, -1 with e set. *count as for read_quiet. Concatenated members
+ * (cat a.gz b.gz, pigz, lrelu -z) follow one another. The input ends
+ * truncated where, with all of it given, the inflater makes nothing more
+ * and no member ends. */
 static ssize_t inflate_quiet(struct lr_source *s, unsigned char *p, size_t n, uint64_t *count,
 			     struct read_err *e)
 {
 	struct lr_gzin *g = s->gz;
+	size_t made = 0;
 
-	g->z.next_out = p;
-	g->z.avail_out = (uInt)n;
-	while (g->z.avail_out == n) {
+	while (made == 0) {
+		const char *why;
 		int r;
 
-		if (g->z.avail_in == 0 && !g->in_eof) {
+		if (g->avail_in == 0 && !g->in_eof) {
 			ssize_t k = read_src(s, g->in, read_size(), count, e);
 
 			if (k < 0)
 				return -1;
 			if (k == 0)
 				g->in_eof = 1;
-			g->z.next_in = g->in;
-			g->z.avail_in = (uInt)k;
+			g->next_in = g->in;
+			g->avail_in = (size_t)k;
 		}
-		if (g->member_done) {
-			/* Concatenated members (cat a.gz b.gz, pigz) continue. */
-			if (g->z.avail_in == 0)
-				return 0;
-			if (inflateReset(&g->z) != Z_OK)
-				goto corrupt;
-			g->member_done = 0;
+		if (g->member_done && g->avail_in == 0)
+			return 0;
+		r = inflate_step(g, p, n, &made, &why);
+		if (r < 0) {
+			e->kind = READ_CORRUPT;
+			snprintf(e->what, sizeof e->what, "%s", why);
+			return -1;
 		}
-		if (g->z.avail_in == 0 && g->in_eof) {
+		if (r == 0 && made == 0 && g->avail_in == 0 && g->in_eof) {
 			e->kind = READ_TRUNCATED;
 			return -1;
 		}
-		r = inflate(&g->z, Z_NO_FLUSH);
-		if (r == Z_STREAM_END)
-			g->member_done = 1;
-		else if (r != Z_OK && r != Z_BUF_ERROR)
-			goto corrupt;
 	}
-	return (ssize_t)(n - g->z.avail_out);
-corrupt:
-	e->kind = READ_CORRUPT;
-	snprintf(e->what, sizeof e->what, "%s", g->z.msg ? g->z.msg : "invalid data");
-	return -1;
+	return (ssize_t)made;
 }
 
 /* The next bytes of input, inflated if need be, into p[0..n). Returns
@@ -442,8 +530,20 @@ static int detect_gzip(struct lr_source *s)
 		return -1;
 	}
 	memcpy(g->in, s->buf, (size_t)n);
-	g->z.next_in = g->in;
-	g->z.avail_in = (uInt)n;
+	g->next_in = g->in;
+	g->avail_in = (size_t)n;
+#if LR_HAVE_ISAL
+	if (!(lr_paths & LR_PATH_ZLIB)) {
+		if (!(g->is = calloc(1, sizeof *g->is))) {
+			free(g->in);
+			free(g);
+			lr_error_sys("out of memory");
+			return -1;
+		}
+		isal_inflate_init(g->is);
+		g->is->crc_flag = ISAL_GZIP;
+	}
+#endif
 	/* 15 + 16: a gzip wrapper, the largest window */
 	if (inflateInit2(&g->z, 15 + 16) != Z_OK) {
 		free(g->in);
@@ -482,7 +582,7 @@ int lr_source_would_block(struct lr_source *s)
 		return s->pipe_like && ahead_would_wait(s->ahead);
 	if (s->size >= 0 || s->eof || s->len > s->pos)
 		return 0;
-	if (s->gz && (s->gz->z.avail_in > 0 || s->gz->in_eof))
+	if (s->gz && (s->gz->avail_in > 0 || s->gz->in_eof))
 		return 0;
 	pfd.fd = s->fd;
 	pfd.events = POLLIN;
@@ -910,6 +1010,9 @@ void lr_source_close(struct lr_source *s)
 		ahead_stop(s);
 	if (s->gz) {
 		inflateEnd(&s->gz->z);
+#if LR_HAVE_ISAL
+		free(s->gz->is);
+#endif
 		free(s->gz->in);
 		free(s->gz);
 	}

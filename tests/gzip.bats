@@ -215,3 +215,54 @@ identity_of() {
 	printf '%s\n' "$output" >"$SCRATCH/part.out"
 	"$LRELU" "$SCRATCH/full.csv.gz" | head -n "${#lines[@]}" | cmp - "$SCRATCH/part.out"
 }
+
+@test "gzip input inflates alike through ISA-L and zlib: members of every shape, cuts and damage" {
+	# the default inflater (ISA-L where it is built in) against zlib
+	# (LRELU_PATHS=zlib): whole streams give the same bytes; cut or
+	# damaged ones the same status and the same kind of message
+	local f cut pos st st_ref bad=0 n=0
+	seq -50000 3 100000 >"$SCRATCH/s.csv"
+	gzip -1 -c "$SCRATCH/s.csv" >"$SCRATCH/fast.csv.gz"
+	gzip -9 -n -c "$SCRATCH/s.csv" >"$SCRATCH/best.csv.gz"
+	gzip -c "$SCRATCH/s.csv" >"$SCRATCH/named.csv.gz"   # a name in the header
+	{ seq -3 -1 | gzip; printf '' | gzip; seq -6 -4 | gzip -9; } >"$SCRATCH/three.csv.gz"
+	"$LRELU" -m identity -z "$SCRATCH/s.csv" >"$SCRATCH/members.csv.gz" # 256 KiB members
+	# incompressible bytes: stored blocks
+	head -c 27092 "$SAMPLES/curves.png" | gzip -c >"$SCRATCH/stored.f32.gz"
+	if command -v bgzip >/dev/null; then
+		bgzip -c "$SCRATCH/s.csv" >"$SCRATCH/bgzf.csv.gz"
+	fi
+	for f in "$SCRATCH"/*.gz; do
+		n=$((n + 1))
+		st=0; "$LRELU" -s 0.2 "$f" >"$f.out" 2>"$f.err" || st=$?
+		st_ref=0; LRELU_PATHS=zlib "$LRELU" -s 0.2 "$f" >"$f.ref" 2>"$f.ref.err" || st_ref=$?
+		[ "$st" -eq 0 ] && [ "$st_ref" -eq 0 ] && cmp -s "$f.out" "$f.ref" && cmp -s "$f.err" "$f.ref.err" ||
+			{ echo "$(basename "$f"): differs ($st, $st_ref)" >&2; bad=1; }
+	done
+	# the whole stream inflated: the plain file's results
+	"$LRELU" -s 0.2 "$SCRATCH/s.csv" | cmp - "$SCRATCH/members.csv.gz.out"
+	# cut at many places, and a byte changed at many places
+	for f in three.csv.gz members.csv.gz stored.f32.gz; do
+		f=$SCRATCH/$f
+		for ((pos = 1; pos < $(wc -c <"$f"); pos += $(($(wc -c <"$f") / 24 + 1)))); do
+			head -c "$pos" "$f" >"$SCRATCH/cut"
+			cp "$f" "$SCRATCH/hit"
+			printf '\x5a' | dd of="$SCRATCH/hit" bs=1 seek="$pos" conv=notrunc status=none
+			for cut in cut hit; do
+				n=$((n + 1))
+				st=0; "$LRELU" -f csv "$SCRATCH/$cut" >/dev/null 2>"$SCRATCH/err" || st=$?
+				st_ref=0; LRELU_PATHS=zlib "$LRELU" -f csv "$SCRATCH/$cut" >/dev/null 2>"$SCRATCH/err.ref" || st_ref=$?
+				[ "$st" -eq "$st_ref" ] &&
+					[ "$(cut -d: -f1-3 "$SCRATCH/err")" = "$(cut -d: -f1-3 "$SCRATCH/err.ref")" ] ||
+					{ echo "$(basename "$f") $cut at $pos: $st $(cat "$SCRATCH/err") / $st_ref $(cat "$SCRATCH/err.ref")" >&2; bad=1; }
+			done
+		done
+	done
+	echo "$n comparisons" >&2
+	[ "$bad" -eq 0 ]
+	# the cuts were seen as cuts
+	head -c 1000 "$SCRATCH/members.csv.gz" >"$SCRATCH/cut"
+	run --separate-stderr lrelu "$SCRATCH/cut"
+	expect_status 1
+	expect_stderr_match "cut: truncated gzip stream\$"
+}
