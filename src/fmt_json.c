@@ -286,13 +286,13 @@ static inline int result_nonfinite(const char *t)
  * JSON's grammar, a result that is not finite, a slope count that does
  * not fit, or no room): nothing of it is kept then.
  */
-static int flat_span(struct json_dec *d)
+static int flat_row(struct json_dec *d, const char *e, size_t n)
 {
 	struct lr_block *b = d->blk;
-	const char *e = d->elem, *run = e;
+	const char *run = e;
 	char *start = b->out + b->outlen, *o = start;
 	char res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
-	size_t n = d->elen, i = 1, channel = 0, len, r;
+	size_t i = 1, channel = 0, len, r;
 	struct lr_cell *c;
 	int sci;
 
@@ -335,8 +335,49 @@ static int flat_span(struct json_dec *d)
 	c->out_len = (uint32_t)(o - start);
 	c->line = d->tline;
 	b->outlen += (size_t)(o - start);
-	d->tpos = n;
-	d->tcol += n;
+	return 1;
+}
+
+/* flat_row on the element cut out (d->elem). */
+static int flat_span(struct json_dec *d)
+{
+	if (!flat_row(d, d->elem, d->elen))
+		return 0;
+	d->tpos = d->elen;
+	d->tcol += d->elen;
+	return 1;
+}
+
+/*
+ * An element that is a row of numbers whole in the chunk, computed
+ * straight from the chunk (flat_row) without being cut out and checked
+ * first; its '[' was just taken (next_byte leaves it at d->chunk[-1]).
+ * Returns 1 when the element is done, its row cells made, or 0 when it
+ * is for cut_element and the tokenizer (nothing taken then).
+ */
+static int direct_row(struct json_dec *d)
+{
+	const unsigned char *q;
+	size_t n;
+
+	if (!d->spans || LR_JSON_GENERAL || d->o->unbuffered ||
+	    !(q = memchr(d->chunk, ']', d->avail)))
+		return 0;
+	n = (size_t)(q - d->chunk) + 2;
+	if (n > d->wmax || d->blk->ncells + 3 > JSON_CELLS_HIGH)
+		return 0;
+	d->tline = d->line;
+	if (!flat_row(d, (const char *)d->chunk - 1, n))
+		return 0;
+	d->chunk += n - 1;
+	d->avail -= n - 1;
+	d->col += n;
+	d->nelem++;
+	if (add_cell(d, LR_CELL_ROW, NULL, 0, d->line, d->col) < 0 ||
+	    (d->top == TOP_VALUES && add_end(d) < 0))
+		return -1;
+	if (d->top == TOP_ARRAY_OPEN || d->top == TOP_AFTER_COMMA)
+		d->top = TOP_AFTER_ELEM;
 	return 1;
 }
 
@@ -1563,6 +1604,8 @@ static int next_element(struct json_dec *d)
 
 	if (r <= 0)
 		return r;
+	if (c == '[' && (r = direct_row(d)) != 0)
+		return r < 0 ? -1 : 2;
 	if (cut_element(d, c) < 0)
 		return -1;
 	d->nelem++;
@@ -1652,6 +1695,8 @@ static int json_dec_read(void *vd, struct lr_block **out)
 			d->done = 1;
 			break;
 		}
+		if (r == 2)
+			continue;
 		d->tokenizing = 1;
 		d->tpos = 0;
 		d->tline = d->eline;
