@@ -67,16 +67,19 @@ demo: deps
 	./lrelu --slope 0.2 samples/features.csv
 	./lrelu --slope 0.1 --columns 3- samples/activations.csv
 
+tests/torture: tests/torture.c
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ tests/torture.c
+
 unit: tests/unit
 	./tests/unit
 
-bats: lrelu
+bats: lrelu tests/torture
 	LRELU=$(CURDIR)/lrelu bats tests/
 
 # Everything: unit tests, then the command-line suites; the last line is
 # the summary over both.
 check: deps
-	$(MAKE) lrelu tests/unit
+	$(MAKE) lrelu tests/unit tests/torture
 	LRELU=$(CURDIR)/lrelu sh tests/run.sh
 
 test: check
@@ -94,6 +97,7 @@ check-asan: deps
 	$(CC) $(WARN) $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -o build-asan/lrelu $(SRC) $(LIBS)
 	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o build-asan/unit tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
 	./build-asan/unit
+	$(MAKE) tests/torture
 	ASAN_OPTIONS=detect_leaks=1 TEST_SAMPLE=2 TORTURE_STRIDE=3 LRELU=$(CURDIR)/build-asan/lrelu bats --timing --jobs 2 tests/
 
 # The build with zlib alone (make ZLIB_ONLY=1), in build-zlib/, through
@@ -107,7 +111,7 @@ check-zlib: deps
 
 check-valgrind: deps
 	@sh tests/deps.sh valgrind
-	$(MAKE) lrelu tests/unit
+	$(MAKE) lrelu tests/unit tests/torture
 	valgrind -q --error-exitcode=99 ./tests/unit
 	TORTURE_STRIDE=25 TEST_SAMPLE=8 \
 		LRELU_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
@@ -210,5 +214,5 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/lrelu.fish
 
 clean:
-	rm -f lrelu $(OBJ) tests/unit tests/shortest_check tests/bench/shortest_bench
+	rm -f lrelu $(OBJ) tests/unit tests/torture tests/shortest_check tests/bench/shortest_bench
 	rm -rf build-asan build-fuzz build-zlib

@@ -4,6 +4,7 @@
 # "lrelu: " message on 1), never a crash, another status or a hang.
 # TORTURE_STRIDE=N tries every Nth prefix and position (make
 # check-valgrind sets it, since each run there costs half a second).
+# The runs are made by tests/torture.c.
 
 load helper
 
@@ -16,49 +17,24 @@ samples() {
 		"$SAMPLES"/*.f32 "$SAMPLES"/*.npy "$SAMPLES"/*.gz
 }
 
-# try FILE ARGS...: runs lrelu on FILE; prints a line if the outcome is
-# not acceptable.
-try() {
-	local f=$1 st err
-	shift
-	err=$(${LRELU_WRAP:-} "$LRELU" "$@" "$f" 2>&1 >/dev/null)
-	st=$?
-	case $st in
-	0) ;;
-	1) [[ $err == lrelu:* ]] || echo "status 1 without a message: $(basename "$f") $*" ;;
-	*) echo "status $st: $(basename "$f") $* ($err)" ;;
-	esac
+# torture prefix|change: every STRIDE-th prefix of every sample, or
+# every sample with one byte changed at every STRIDE-th position, each
+# run as one process by tests/torture (make builds it with the suite);
+# it prints a line for each run that ends otherwise than in exit 0, or
+# exit 1 with a "lrelu: " message.
+torture() {
+	[ -x "$TESTS_DIR/torture" ] || { echo "tests/torture is not built (make tests/torture)" >&2; return 1; }
+	# shellcheck disable=SC2046
+	"$TESTS_DIR/torture" "$1" "$STRIDE" "$SCRATCH" "$LRELU" $(samples) >"$SCRATCH/bad" 2>"$SCRATCH/log"
+	cat "$SCRATCH/log" >&2
+	grep -q " runs\$" "$SCRATCH/log"
+	[ ! -s "$SCRATCH/bad" ] || { cat "$SCRATCH/bad"; false; }
 }
 
 @test "every prefix of every sample gives exit 0 or 1 with a message" {
-	local f n size out bad=
-	for f in $(samples); do
-		size=$(wc -c <"$f")
-		for ((n = 0; n < size; n += STRIDE)); do
-			out=$SCRATCH/$n.$(basename "$f")
-			head -c "$n" "$f" >"$out"
-			# plain, and every other one through another mode and encoder
-			if ((n % 2)); then bad+=$(try "$out" -m grad -t json); else bad+=$(try "$out"); fi
-			rm -f "$out"
-		done
-	done
-	[ -z "$bad" ] || { echo "$bad"; false; }
+	torture prefix
 }
 
 @test "each sample with one byte changed at each position gives exit 0 or 1 with a message" {
-	local f n size out bad= i=0
-	# bytes that mean something to some decoder, in turn
-	local -a bytes=('\x00' '\xff' '"' ',' '\n' '[' '{' '-' '9' 'e' '.' '\x93' '\x80' ' ')
-	for f in $(samples); do
-		size=$(wc -c <"$f")
-		for ((n = 0; n < size; n += STRIDE)); do
-			out=$SCRATCH/$n.$(basename "$f")
-			cp "$f" "$out"
-			printf "${bytes[i++ % ${#bytes[@]}]}" |
-				dd of="$out" bs=1 seek="$n" conv=notrunc status=none
-			if ((n % 2)); then bad+=$(try "$out" -m prelu -s 0.1,0.2 -t csv); else bad+=$(try "$out"); fi
-			rm -f "$out"
-		done
-	done
-	[ -z "$bad" ] || { echo "$bad"; false; }
+	torture change
 }
