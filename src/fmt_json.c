@@ -880,20 +880,26 @@ static int unexpected(struct json_fault *f, const char *e, size_t n, size_t i)
 
 /* Adds a mark; past the element's possible count (or memory), the
  * marks are lost and the element goes as cells. */
-static void mark(struct json_marks *mk, size_t off, uint32_t len, uint32_t kind)
+/* Makes room for a mark: 1, or 0 when the marks are lost. */
+static __attribute__((noinline)) int mark_room(struct json_marks *mk)
 {
-	if (mk->n == mk->cap) {
-		size_t cap = mk->cap ? 2 * mk->cap : 256;
-		struct json_mark *m = mk->lost || cap > JSON_MARKS_MAX ? NULL
-					: realloc(mk->m, cap * sizeof *m);
+	size_t cap = mk->cap ? 2 * mk->cap : 256;
+	struct json_mark *m = mk->lost || cap > JSON_MARKS_MAX ? NULL
+				: realloc(mk->m, cap * sizeof *m);
 
-		if (!m) {
-			mk->lost = 1;
-			return;
-		}
-		mk->m = m;
-		mk->cap = cap;
+	if (!m) {
+		mk->lost = 1;
+		return 0;
 	}
+	mk->m = m;
+	mk->cap = cap;
+	return 1;
+}
+
+static inline void mark(struct json_marks *mk, size_t off, uint32_t len, uint32_t kind)
+{
+	if (mk->n == mk->cap && !mark_room(mk))
+		return;
 	mk->m[mk->n].off = (uint32_t)off;
 	mk->m[mk->n].len = len;
 	mk->m[mk->n++].kind = kind;
@@ -1024,6 +1030,20 @@ json_scan(struct json_scan *s, const char *e, size_t i, size_t n, int more, int 
 					goto end;
 				r = fault(f, i, "invalid number");
 				goto fail;
+			} else if (!more && depth && !IS_OBJECT()) {
+				/* the numbers that follow in the array, as
+				 * datasets have them, without a round of the
+				 * switch each (e[n] is a NUL); one that is not
+				 * a number is the switch's to judge */
+				size_t j = i + len, k;
+
+				while (e[j] == ',' && (e[j + 1] == '-' || is_digit(e[j + 1])) &&
+				       (k = number_length_sci(e + j + 1, &sci)) != 0) {
+					if (mk)
+						mark(mk, j + 1, (uint32_t)k, sci ? MARK_NUM_SCI : MARK_NUM);
+					j += 1 + k;
+				}
+				len = j - i;
 			}
 		} else if (c == '"') {
 			if (more && !string_end(e, n, i))
