@@ -67,7 +67,10 @@ struct csv_part {
 	char out[];
 };
 
-#define CSV_PART_SIZE (offsetof(struct csv_part, out) + CSV_PART_OUT + LR_SPAN_ROOM(LR_SPAN_CHUNK))
+/* Parts lie side by side: each one's size a multiple of 64, so that the
+ * next is aligned as its struct needs. */
+#define CSV_PART_SIZE                                                                          \
+	((offsetof(struct csv_part, out) + CSV_PART_OUT + LR_SPAN_ROOM(LR_SPAN_CHUNK) + 63) / 64 * 64)
 _Static_assert(CSV_PARTS <= LR_AHEAD_PARTS, "more parts than the source keeps");
 _Static_assert(CSV_PARTS <= LR_BLOCK_EXT, "more parts than a block refers to");
 

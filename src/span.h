@@ -32,8 +32,10 @@ struct lr_span_scan {
 /* Bytes out must have for the rows of n input bytes: a number and its
  * separator take two bytes or more, each result is at most
  * LR_CALC_SLACK bytes longer than its number, and with_input writes
- * each number and a separator once more. */
-#define LR_SPAN_ROOM(n) (2 * (n) + 1 + ((n) + 1) / 2 * LR_CALC_SLACK + 64)
+ * each number and a separator once more (a separator or line end
+ * follows every number of the rows taken). A multiple of 64 for a
+ * multiple of 64. */
+#define LR_SPAN_ROOM(n) (2 * (n) + ((n) + 1) / 2 * LR_CALC_SLACK + 64)
 
 /* Prepares a scan of rows separated into fields by delim, which is not
  * a digit, '.' or '-', computed under c (lr_calc_spans(c) holds; c must
