@@ -314,6 +314,14 @@ static int inflate_step(struct lr_gzin *g, unsigned char *p, size_t n, size_t *m
 		struct inflate_state *st = g->is;
 
 		if (g->member_done) {
+			/* bytes after a member that cannot start one are
+			 * corrupt at once, as zlib finds them, not when
+			 * ISA-L has a whole header's worth */
+			if (g->next_in[0] != 0x1f || (g->avail_in > 1 && g->next_in[1] != 0x8b)) {
+				*made = 0;
+				*why = "incorrect header check";
+				return -1;
+			}
 			isal_inflate_reset(st);
 			st->crc_flag = ISAL_GZIP;
 			g->member_done = 0;
