@@ -203,7 +203,9 @@ static void test_simple_parse_random(void)
 		n = (size_t)(state % 24);
 		for (k = 0; k < sizeof in; k++) {
 			state = state * 6364136223846793005u + 1442695040888963407u;
-			in[k] = k < n ? alphabet[(state >> 33) % (sizeof alphabet - 1)] : (char)(state >> 40);
+			/* after the text, digits and points as often as not */
+			in[k] = k < n || (state >> 60) & 1 ? alphabet[(state >> 33) % (sizeof alphabet - 1)]
+							 : (char)(state >> 40);
 		}
 		if (n && (state >> 20) % 3 == 0)
 			in[0] = '-'; /* signs mostly first */
