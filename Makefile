@@ -43,7 +43,7 @@ HDR      = $(wildcard src/*.h)
 DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev libdeflate-dev libisal-dev pkg-config bats mandoc \
               gnuplot-nox parallel zsh fish strace tabix
 
-.PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-oracle check-asan check-valgrind check-zlib check-cluster bench plot \
+.PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-full check-oracle check-asan check-valgrind check-zlib check-cluster bench plot \
 	install uninstall clean
 
 all: lrelu
@@ -76,29 +76,45 @@ unit: tests/unit
 bats: lrelu tests/torture
 	LRELU=$(CURDIR)/lrelu bats tests/
 
+# The random suites take every TEST_SAMPLE-th of their cases, from
+# TEST_OFFSET on (tests/helper.bash): make check every 4th from a random
+# place, which tests/run.sh prints (give TEST_OFFSET=N to repeat a run);
+# make check-full takes every case.
+TEST_SAMPLE ?= 4
+ifndef TEST_OFFSET
+TEST_OFFSET := $(shell od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+endif
+export TEST_OFFSET
+
 # Everything: unit tests, then the command-line suites; the last line is
 # the summary over both.
 check: deps
-	$(MAKE) lrelu tests/unit tests/torture
-	LRELU=$(CURDIR)/lrelu sh tests/run.sh
+	$(MAKE) -j2 lrelu tests/unit tests/torture
+	TEST_SAMPLE=$(TEST_SAMPLE) LRELU=$(CURDIR)/lrelu sh tests/run.sh
+
+check-full:
+	$(MAKE) check TEST_SAMPLE=1
 
 test: check
 
-# The whole suite again on a build with AddressSanitizer and UBSan (in
-# build-asan/), and under Valgrind; the random suites and the torture
-# tests take a sample of their cases there (TEST_SAMPLE, TORTURE_STRIDE),
-# where each run costs ten times more or worse (under ASan, at every
-# byte, the two torture tests took 10 of the 26 minutes its tests ran,
-# two at a time; every byte is still tried by make check, and the
-# fuzzers go further).
+# The suite again on a build with AddressSanitizer and UBSan (in
+# build-asan/). Each run of the binary costs ten times what it does on
+# the plain build, so the random suites take 1 case in ASAN_SAMPLE and
+# the torture tests every TORTURE_STRIDE-th byte, from a place that
+# moves with TEST_OFFSET; leaks are left to Valgrind and the fuzzers
+# (LeakSanitizer's scan at exit costs 50 ms a run). `make check-asan
+# ASAN_SAMPLE=1 TORTURE_STRIDE=1` takes every case.
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_SAMPLE ?= 16
+TORTURE_STRIDE ?= 16
 check-asan: deps
 	rm -rf build-asan && mkdir -p build-asan
 	$(CC) $(WARN) $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -o build-asan/lrelu $(SRC) $(LIBS)
 	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o build-asan/unit tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
 	./build-asan/unit
 	$(MAKE) tests/torture
-	ASAN_OPTIONS=detect_leaks=1 TEST_SAMPLE=2 TORTURE_STRIDE=3 LRELU=$(CURDIR)/build-asan/lrelu bats --timing --jobs 2 tests/
+	ASAN_OPTIONS=detect_leaks=0 TEST_SAMPLE=$(ASAN_SAMPLE) TORTURE_STRIDE=$(TORTURE_STRIDE) \
+		LRELU=$(CURDIR)/build-asan/lrelu bats --timing --jobs 2 tests/
 
 # The build with zlib alone (make ZLIB_ONLY=1), in build-zlib/, through
 # the suites that write gzip.
@@ -109,13 +125,20 @@ check-zlib: deps
 	! ldd build-zlib/lrelu | grep -q -e libdeflate -e libisal
 	LRELU=$(CURDIR)/build-zlib/lrelu bats tests/gzip.bats tests/batch.bats
 
+# The shipped build under Valgrind (uninitialised reads, definite
+# leaks): the unit test on 1 case in 20 of its random ones, then the
+# suites that take every sample, format and conversion through it. A
+# run costs 0.7 s there; `make check-valgrind VALGRIND_SUITES=tests/`
+# runs the whole suite (about 15 minutes on two cores).
+VALGRIND_SUITES ?= tests/samples.bats tests/convert.bats tests/realworld.bats tests/gzip.bats \
+                   tests/stats.bats tests/plot.bats
 check-valgrind: deps
 	@sh tests/deps.sh valgrind
-	$(MAKE) lrelu tests/unit tests/torture
-	valgrind -q --error-exitcode=99 ./tests/unit
+	$(MAKE) -j2 lrelu tests/unit tests/torture
+	UNIT_SAMPLE=20 valgrind -q --error-exitcode=99 ./tests/unit
 	TORTURE_STRIDE=25 TEST_SAMPLE=8 \
 		LRELU_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
-		LRELU=$(CURDIR)/lrelu bats --timing --jobs 2 tests/
+		LRELU=$(CURDIR)/lrelu bats --timing --jobs 2 $(VALGRIND_SUITES)
 
 # libFuzzer harnesses (clang): the whole program on one input per decoder,
 # and decimal.c's arithmetic. `make fuzz FUZZ_SECONDS=N` runs each for N

@@ -149,7 +149,7 @@ EAGER=eager
 		grep -q 'not a number' "$f.ref.err" && spans=$((spans + 1))
 	done
 	echo "$runs runs, $spans inputs with a bad number" >&2
-	[ "$bad" -eq 0 ] && [ "$spans" -gt $((5 / TEST_SAMPLE)) ]
+	[ "$bad" -eq 0 ] && sampled_over "$spans" 5
 }
 
 @test "rows of plain numbers with a slope per column agree with the libcsv-only path" {
@@ -158,11 +158,15 @@ EAGER=eager
 	# field-by-field path reports (what came before it may have gone
 	# out or not, block by block: the message and status must agree)
 	local seed f st args bad=0
-	for seed in $(seeds 1 12); do
-		f=$SCRATCH/w$seed.csv
-		awk -v seed="$seed" -v rows=2000 -v odd=0 -v ragged=0 -v width=$((seed % 2 ? 3 : 5)) \
+	# wide_rows SEED: the rows of a seed, and with the odd row
+	wide_rows() {
+		f=$SCRATCH/w$1.csv
+		awk -v seed="$1" -v rows=2000 -v odd=0 -v ragged=0 -v width=$(($1 % 2 ? 3 : 5)) \
 			-f "$TESTS_DIR/gen_rows.awk" >"$f"
 		{ cat "$f"; printf '\n-1,2\n-3,4,5,6\n'; } >"$f.bad"
+	}
+	for seed in $(seeds 1 12); do
+		wide_rows "$seed"
 		for args in "-m prelu -s 0.1,0.2,0.3" "-m prelu -s 0.1,-0.2,0,2.5,0.01" "-m grad -s 0.1,0.2,0.3" \
 			"--dtype f32 -m prelu -s 0.5,0.25,0.125,1,2" "-m inverse -s 0.1,0.2,0.3" \
 			"--with-input -m prelu -s 0.1,0.2,0.3"; do
@@ -183,8 +187,12 @@ EAGER=eager
 	done
 	[ "$bad" -eq 0 ]
 	# the rows are computed, not refused, and the odd one is reported
-	[ "$(wc -l <"$SCRATCH/w1.csv.ref")" -gt 1500 ]
-	grep -q "values in the row, but" "$SCRATCH/w1.csv.ref.err"
+	# (seed 1's rows, three wide, under three slopes)
+	wide_rows 1
+	[ "$("$REF" -m prelu -s 0.1,0.2,0.3 "$f" | wc -l)" -gt 1500 ]
+	run --separate-stderr "$REF" -m prelu -s 0.1,0.2,0.3 "$f.bad"
+	expect_status 1
+	expect_stderr_match "values in the row, but 3 slopes given\$"
 }
 
 @test "the portable path prints floats as the SSE2 path does" {

@@ -309,9 +309,12 @@ load helper
 @test "validity verdicts equal Python's strict json on a sample of mutated texts" {
 	# tests/fixtures/json_validity.txt: made by tests/oracle/json_validity.py,
 	# which checks every one of its 26,000 texts (make check-oracle)
-	local hex want got n=0 bad=0
+	local hex want got n=0 i=0 bad=0
 	while read -r hex want; do
 		[ "$hex" = "#" ] && continue
+		# every TEST_SAMPLE-th text, as the random suites sample
+		i=$((i + 1))
+		[ $(((i + TEST_OFFSET) % TEST_SAMPLE)) -eq 0 ] || continue
 		printf "$(printf '%s' "$hex" | sed 's/../\\x&/g')" >"$SCRATCH/t.json"
 		got=0
 		"$LRELU" -f json "$SCRATCH/t.json" >/dev/null 2>&1 || got=$?
@@ -319,7 +322,7 @@ load helper
 		[ "$((got == 0))" = "$want" ] || { echo "verdict $got, want $want: $hex" >&2; bad=1; }
 		n=$((n + 1))
 	done <"$TESTS_DIR/fixtures/json_validity.txt"
-	[ "$n" -eq 400 ]
+	[ "$i" -eq 400 ] && [ "$n" -ge $((400 / TEST_SAMPLE)) ]
 	[ "$bad" -eq 0 ]
 }
 

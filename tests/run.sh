@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.." || exit 3
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
+# which cases of the random suites run (tests/helper.bash), so that a
+# run can be repeated
+echo "random suites: 1 case in ${TEST_SAMPLE:-1} from TEST_OFFSET=${TEST_OFFSET:-0}" \
+	"(make check TEST_OFFSET=${TEST_OFFSET:-0} takes the same)"
 ./tests/unit | tee "$out"
 u_pass=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out")
 u_fail=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out")

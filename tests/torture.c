@@ -2,13 +2,14 @@
  * torture.c - runs lrelu on damaged copies of files, for
  * tests/torture.bats: every prefix of each file (prefix), or the file
  * with one byte changed at each position (change), every STRIDE-th
- * one. A run must end in exit 0, or exit 1 with a message that starts
+ * one from START (default 0); every other run takes another mode and
+ * output format. A run must end in exit 0, or exit 1 with a message that starts
  * "lrelu: "; anything else (another status, a signal) is printed as a
  * line on standard output, which the test wants empty. Each run is one
  * process (no shell between), so that the thousands of runs cost what
  * lrelu costs.
  *
- * usage: torture prefix|change STRIDE DIR LRELU FILE...
+ * usage: torture prefix|change STRIDE[:START] DIR LRELU FILE...
  * DIR is a scratch directory for the damaged copies, which keep their
  * file's name (its suffix says the format). $LRELU_WRAP, words split at
  * spaces, goes before LRELU (valgrind and its options).
@@ -145,12 +146,17 @@ int main(int argc, char **argv)
 	char *wrap = getenv("LRELU_WRAP"), *words = wrap ? strdup(wrap) : NULL;
 	char *av[ARGS_MAX], path[4096], err[ERR_MAX];
 	int change, nbase = 0, i;
-	long stride;
+	long stride, start = 0;
 	size_t next = 0, runs = 0;
+	char *end = NULL;
 
-	if (argc < 6 || (strcmp(argv[1], "prefix") && strcmp(argv[1], "change")) ||
-	    (stride = strtol(argv[2], NULL, 10)) < 1) {
-		fprintf(stderr, "usage: torture prefix|change STRIDE DIR LRELU FILE...\n");
+	if (argc >= 6)
+		stride = strtol(argv[2], &end, 10);
+	if (end && *end == ':')
+		start = strtol(end + 1, &end, 10);
+	if (argc < 6 || (strcmp(argv[1], "prefix") && strcmp(argv[1], "change")) || *end ||
+	    stride < 1 || start < 0) {
+		fprintf(stderr, "usage: torture prefix|change STRIDE[:START] DIR LRELU FILE...\n");
 		return 2;
 	}
 	change = argv[1][0] == 'c';
@@ -167,8 +173,8 @@ int main(int argc, char **argv)
 			perror("malloc");
 			return 2;
 		}
-		for (n = 0; n < len; n += (size_t)stride) {
-			char *const *extra = n % 2 ? (change ? odd_change : odd_prefix) : none;
+		for (n = (size_t)(start % stride); n < len; n += (size_t)stride) {
+			char *const *extra = runs % 2 ? (change ? odd_change : odd_prefix) : none;
 			int k = nbase, status;
 
 			snprintf(path, sizeof path, "%s/%zu.%s", argv[3], n, base);

@@ -20,6 +20,10 @@
 
 static int passed, failed;
 
+/* UNIT_SAMPLE=N runs one Nth of each random test's cases (make
+ * check-valgrind, where the whole takes a minute). */
+static int sample = 1;
+
 static void check(int ok, const char *what, const char *detail)
 {
 	if (ok)
@@ -192,7 +196,7 @@ static void test_simple_parse_random(void)
 	char in[64], first_bad[96] = "";
 	int i, bad = 0;
 
-	for (i = 0; i < 300000; i++) {
+	for (i = 0; i < 300000 / sample; i++) {
 		size_t n, k, digits = 0, points = 0, sig = 0, others = 0;
 		int neg, e, r, want;
 		uint64_t m;
@@ -287,7 +291,7 @@ static void test_mul_simple_property(void)
 	int i, bad = 0;
 	char first_bad[256] = "";
 
-	for (i = 0; i < 200000; i++) {
+	for (i = 0; i < 200000 / sample; i++) {
 		struct lr_small a = slope(slopes[i % 10]);
 		uint64_t m;
 		int e, neg;
@@ -358,7 +362,7 @@ static void test_readfloat(void)
 	char text[64], first_bad[128] = "";
 	int i, bad = 0, undecided = 0;
 
-	for (i = 0; i < 200000 + (int)(sizeof edges / sizeof edges[0]); i++) {
+	for (i = 0; i < 200000 / sample + (int)(sizeof edges / sizeof edges[0]); i++) {
 		uint64_t w = 0;
 		int64_t q;
 		double d, want;
@@ -607,7 +611,7 @@ static void test_shortest_vs_reference(void)
 			badb16 += !same_digits(na, a, ea, nb, b, eb);
 		}
 	}
-	for (i = 0; i < 200000; i++) {
+	for (i = 0; i < 200000 / sample; i++) {
 		uint64_t r = rng();
 		uint32_t b32 = (uint32_t)r & 0x7fffffffu;
 		double d;
@@ -722,7 +726,7 @@ static void test_print(void)
 	check_str("print max", print64(-1.7976931348623157e308), "-1.7976931348623157e308");
 	check_str("print nan", print64(NAN), "nan");
 	check_str("print -inf", print64(-INFINITY), "-inf");
-	for (i = 0; i < 300000; i++) {
+	for (i = 0; i < 300000 / sample; i++) {
 		uint64_t r = rng();
 		uint32_t b32 = (uint32_t)r;
 		double d;
@@ -779,7 +783,7 @@ static void test_mul_pow10(void)
 {
 	int i, bad = 0, handled = 0;
 
-	for (i = 0; i < 300000; i++) {
+	for (i = 0; i < 300000 / sample; i++) {
 		char s[40], a1[128], a2[128];
 		size_t n = random_number(s, rng() % 8 ? '-' : '+', 12), k1, k2;
 		int neg, e;
@@ -804,7 +808,7 @@ static void test_mul_pow10(void)
 					a.neg ? "-1" : "1", a.exp, (int)k1, a1, (int)k2, a2);
 		}
 	}
-	check(bad == 0 && handled > 100000, "moving the point agrees with multiplying", NULL);
+	check(bad == 0 && handled > 100000 / sample, "moving the point agrees with multiplying", NULL);
 }
 
 /* lr_dec_shift_negative writes what lr_dec_mul_pow10 writes, for every
@@ -814,7 +818,7 @@ static void test_shift_negative(void)
 {
 	int i, bad = 0, handled = 0;
 
-	for (i = 0; i < 400000; i++) {
+	for (i = 0; i < 400000 / sample; i++) {
 		char s[64], a1[128], a2[128];
 		size_t n, k1, k2;
 		struct lr_small a;
@@ -840,10 +844,10 @@ static void test_shift_negative(void)
 					a.exp, (int)k1, a1, (int)k2, a2);
 		}
 	}
-	check(bad == 0 && handled > 200000, "moving the point without a scan agrees", NULL);
+	check(bad == 0 && handled > 200000 / sample, "moving the point without a scan agrees", NULL);
 	/* any other text: 0, or what lr_dec_mul_pow10 writes */
 	bad = 0;
-	for (i = 0; i < 200000; i++) {
+	for (i = 0; i < 200000 / sample; i++) {
 		static const char junk[] = "0123456789..-+eE x";
 		char s[64], a1[128], a2[128];
 		size_t n = 1 + rng() % 17, j, k1;
@@ -983,7 +987,7 @@ static void test_span_random(void)
 	char rows[LR_SPAN_CHUNK], detail[640] = "";
 	int round, bad = 0;
 
-	for (round = 0; round < 3000; round++) {
+	for (round = 0; round < 3000 / sample; round++) {
 		size_t n = 0, want = 0;
 		uint64_t want_lines = 0;
 		int bad_seen = 0, odds = (int)(rng() % 4);
@@ -1142,7 +1146,7 @@ static void test_calc(void)
 		int bad64 = 0, bad32 = 0;
 
 		c.k.mode = LR_MODE_IDENTITY;
-		for (int i = 0; i < 200000; i++) {
+		for (int i = 0; i < 200000 / sample; i++) {
 			char s[80], want[LR_PRINT_ROOM + 1];
 			int nd = 1 + (int)(rng() % 20), z = (int)(rng() % 13), k = 0, point;
 
@@ -1182,6 +1186,10 @@ static void test_calc(void)
 
 int main(void)
 {
+	const char *env = getenv("UNIT_SAMPLE");
+
+	if (env && atoi(env) > 1)
+		sample = atoi(env);
 	test_parse();
 	test_simple_parse();
 	test_simple_parse_random();
