@@ -277,6 +277,56 @@ static inline int result_nonfinite(const char *t)
 }
 
 /*
+ * The number q[0..len) of an element written whole (flat_row,
+ * direct_element): where its result differs from it, the bytes from
+ * *run up to it and the result go to *o, and *run moves past it.
+ * Returns 1, or 0 when the element is for the cells instead (no room, a
+ * result that is not finite, the calculator's refusal).
+ */
+static inline int span_number(struct json_dec *d, size_t channel, const char *q, size_t len,
+			      int sci, const char **run, char **o)
+{
+	struct lr_block *b = d->blk;
+	char res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
+	size_t r;
+	int k;
+
+	if (len > LR_SPAN_FIELD_MAX ||
+	    (size_t)(b->out + b->outcap - *o) < (size_t)(q - *run) + len + LR_CALC_SLACK + 64)
+		return 0;
+	if (d->negatives_only && !sci && q[0] >= '1' && q[0] <= '9')
+		return 1;
+	k = lr_calc_text(&d->calc, channel, q, len, res, &r);
+	if (k == LR_CALC_COPY)
+		return 1;
+	if (k != LR_CALC_NEW || result_nonfinite(res))
+		return 0;
+	memcpy(*o, *run, (size_t)(q - *run));
+	*o += q - *run;
+	memcpy(*o, res, r);
+	*o += r;
+	*run = q + len;
+	return 1;
+}
+
+/* Ends an element written whole from start to o in the block's result
+ * arena: its SPAN cell, of the given line. Returns 1, or 0 if the block
+ * has no cell for it. */
+static int span_element(struct json_dec *d, char *start, char *o, uint64_t line)
+{
+	struct lr_block *b = d->blk;
+	struct lr_cell *c = lr_block_add(b, LR_CELL_SPAN, "", 0);
+
+	if (!c)
+		return 0;
+	c->out_off = (uint32_t)(start - b->text);
+	c->out_len = (uint32_t)(o - start);
+	c->line = line;
+	b->outlen += (size_t)(o - start);
+	return 1;
+}
+
+/*
  * A row of numbers ("[1,-2.5,3]" with no space) computed whole, as one
  * SPAN cell whose text is the row with each number replaced by its
  * result, as the compact encoder would write the cells of the general
@@ -291,30 +341,13 @@ static int flat_row(struct json_dec *d, const char *e, size_t n)
 	struct lr_block *b = d->blk;
 	const char *run = e;
 	char *start = b->out + b->outlen, *o = start;
-	char res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
-	size_t i = 1, channel = 0, len, r;
-	struct lr_cell *c;
+	size_t i = 1, channel = 0, len;
 	int sci;
 
 	for (;;) {
 		len = number_length_sci(e + i, &sci);
-		if (!len || len > LR_SPAN_FIELD_MAX ||
-		    (size_t)(b->out + b->outcap - o) < (size_t)(e + i - run) + len + LR_CALC_SLACK + 64)
+		if (!len || !span_number(d, channel, e + i, len, sci, &run, &o))
 			return 0;
-		if (!(d->negatives_only && !sci && e[i] >= '1' && e[i] <= '9')) {
-			int k = lr_calc_text(&d->calc, channel, e + i, len, res, &r);
-
-			if (k == LR_CALC_NEW) {
-				if (result_nonfinite(res))
-					return 0;
-				memcpy(o, run, (size_t)(e + i - run));
-				o += e + i - run;
-				memcpy(o, res, r);
-				o += r;
-				run = e + i + len;
-			} else if (k != LR_CALC_COPY)
-				return 0;
-		}
 		i += len;
 		if (e[i] == ']')
 			break;
@@ -328,14 +361,7 @@ static int flat_row(struct json_dec *d, const char *e, size_t n)
 		return 0;
 	memcpy(o, run, (size_t)(e + n - run));
 	o += e + n - run;
-	c = lr_block_add(b, LR_CELL_SPAN, "", 0);
-	if (!c)
-		return 0;
-	c->out_off = (uint32_t)(start - b->text);
-	c->out_len = (uint32_t)(o - start);
-	c->line = d->tline;
-	b->outlen += (size_t)(o - start);
-	return 1;
+	return span_element(d, start, o, d->tline);
 }
 
 /* flat_row on the element cut out (d->elem). */
@@ -345,6 +371,23 @@ static int flat_span(struct json_dec *d)
 		return 0;
 	d->tpos = d->elen;
 	d->tcol += d->elen;
+	return 1;
+}
+
+/* An element of n bytes taken straight from the chunk (its SPAN cell
+ * made): the stream goes on after it. Returns 1, or -1 after
+ * reporting. */
+static int direct_done(struct json_dec *d, size_t n)
+{
+	d->chunk += n - 1;
+	d->avail -= n - 1;
+	d->col += n;
+	d->nelem++;
+	if (add_cell(d, LR_CELL_ROW, NULL, 0, d->line, d->col) < 0 ||
+	    (d->top == TOP_VALUES && add_end(d) < 0))
+		return -1;
+	if (d->top == TOP_ARRAY_OPEN || d->top == TOP_AFTER_COMMA)
+		d->top = TOP_AFTER_ELEM;
 	return 1;
 }
 
@@ -369,16 +412,124 @@ static int direct_row(struct json_dec *d)
 	d->tline = d->line;
 	if (!flat_row(d, (const char *)d->chunk - 1, n))
 		return 0;
-	d->chunk += n - 1;
-	d->avail -= n - 1;
-	d->col += n;
-	d->nelem++;
-	if (add_cell(d, LR_CELL_ROW, NULL, 0, d->line, d->col) < 0 ||
-	    (d->top == TOP_VALUES && add_end(d) < 0))
-		return -1;
-	if (d->top == TOP_ARRAY_OPEN || d->top == TOP_AFTER_COMMA)
-		d->top = TOP_AFTER_ELEM;
-	return 1;
+	return direct_done(d, n);
+}
+
+/* Deepest nesting direct_element follows (a bit a level). */
+#define DIRECT_DEPTH 64
+
+/*
+ * Any other element whole in the chunk, in the shapes datasets write
+ * (objects and arrays of numbers, strings of printable ASCII without
+ * escapes, true, false, null, spaces and tabs between tokens), checked
+ * and computed in one pass straight from the chunk into one SPAN cell,
+ * as json_check and element_span would make it: the blanks dropped,
+ * each number replaced by its result (one slope: no channel to follow).
+ * Its first byte, '{' or '[', was just taken (d->chunk[-1]). Returns 1
+ * when the element is done, 0 when it is for cut_element and the
+ * general path (anything else, a result that is not finite, an element
+ * not whole in the chunk, no room: nothing is taken then), -1 after
+ * reporting.
+ */
+static int direct_element(struct json_dec *d)
+{
+	enum { WANT_VALUE, WANT_VALUE_OR_CLOSE, WANT_KEY, WANT_KEY_OR_CLOSE, WANT_COLON,
+	       WANT_NEXT } want;
+	struct lr_block *b = d->blk;
+	const char *e = (const char *)d->chunk - 1, *run = e;
+	char *o = b->out + b->outlen, *start = o;
+	size_t lim = d->avail + 1 < d->wmax ? d->avail + 1 : d->wmax, i, len;
+	uint64_t objects = *e == '{'; /* bit k: level k is an object */
+	int depth = 1, sci;
+
+	if (!d->spans || LR_JSON_GENERAL || d->o->unbuffered || d->o->nslopes != 1 ||
+	    d->o->json.allow_nan || d->blk->ncells + 3 > JSON_CELLS_HIGH)
+		return 0;
+	want = *e == '{' ? WANT_KEY_OR_CLOSE : WANT_VALUE_OR_CLOSE;
+	for (i = 1;; i++) {
+		if (i >= lim)
+			return 0;
+		switch (e[i]) {
+		case ' ':
+		case '\t':
+			/* blanks are dropped: the run so far goes out */
+			if ((size_t)(b->out + b->outcap - o) < (size_t)(e + i - run))
+				return 0;
+			memcpy(o, run, (size_t)(e + i - run));
+			o += e + i - run;
+			while (i + 1 < lim && (e[i + 1] == ' ' || e[i + 1] == '\t'))
+				i++;
+			run = e + i + 1;
+			continue;
+		case '{':
+		case '[':
+			if ((want != WANT_VALUE && want != WANT_VALUE_OR_CLOSE) || depth == DIRECT_DEPTH)
+				return 0;
+			objects = (objects & ~((uint64_t)1 << depth)) | (uint64_t)(e[i] == '{') << depth;
+			depth++;
+			want = e[i] == '{' ? WANT_KEY_OR_CLOSE : WANT_VALUE_OR_CLOSE;
+			continue;
+		case '}':
+		case ']':
+			if (!(want == WANT_NEXT || (e[i] == '}' && want == WANT_KEY_OR_CLOSE) ||
+			      (e[i] == ']' && want == WANT_VALUE_OR_CLOSE)) ||
+			    (int)(objects >> (depth - 1) & 1) != (e[i] == '}'))
+				return 0;
+			want = WANT_NEXT;
+			if (--depth == 0)
+				break;
+			continue;
+		case ',':
+			if (want != WANT_NEXT)
+				return 0;
+			want = objects >> (depth - 1) & 1 ? WANT_KEY : WANT_VALUE;
+			continue;
+		case ':':
+			if (want != WANT_COLON)
+				return 0;
+			want = WANT_VALUE;
+			continue;
+		case '"':
+			if (want == WANT_KEY || want == WANT_KEY_OR_CLOSE)
+				want = WANT_COLON;
+			else if (want == WANT_VALUE || want == WANT_VALUE_OR_CLOSE)
+				want = WANT_NEXT;
+			else
+				return 0;
+			for (i++; i < lim && e[i] != '"'; i++)
+				if ((unsigned char)e[i] < 0x20 || (unsigned char)e[i] > 0x7e || e[i] == '\\')
+					return 0;
+			continue;
+		case 't':
+		case 'f':
+		case 'n':
+			len = e[i] == 'f' ? 5 : 4;
+			if ((want != WANT_VALUE && want != WANT_VALUE_OR_CLOSE) || i + len >= lim ||
+			    memcmp(e + i, e[i] == 't' ? "true" : e[i] == 'f' ? "false" : "null", len))
+				return 0;
+			i += len - 1;
+			want = WANT_NEXT;
+			continue;
+		default:
+			if (want != WANT_VALUE && want != WANT_VALUE_OR_CLOSE)
+				return 0;
+			len = number_length_sci(e + i, &sci);
+			if (!len || i + len >= lim || !span_number(d, 0, e + i, len, sci, &run, &o))
+				return 0;
+			i += len - 1;
+			want = WANT_NEXT;
+			continue;
+		}
+		break;
+	}
+	/* the element is e[0..i] */
+	if ((size_t)(b->out + b->outcap - o) < (size_t)(e + i + 1 - run))
+		return 0;
+	memcpy(o, run, (size_t)(e + i + 1 - run));
+	o += e + i + 1 - run;
+	if (!span_element(d, start, o, d->line))
+		return 0;
+	return direct_done(d, i + 1);
 }
 
 /*
@@ -398,9 +549,7 @@ static int element_span(struct json_dec *d)
 	struct lr_block *b = d->blk;
 	const char *e = d->elem, *run = e, *end = e + d->elen;
 	char *start = b->out + b->outlen, *o = start, *limit = b->out + b->outcap;
-	char res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
-	struct lr_cell *c;
-	size_t r, i;
+	size_t i;
 
 	if (d->marks.lost)
 		return 0;
@@ -410,41 +559,22 @@ static int element_span(struct json_dec *d)
 		const char *p = e + m->off;
 
 		if (m->kind != MARK_WS) {
-			int k;
-
-			if (m->len > LR_SPAN_FIELD_MAX)
+			if (!span_number(d, 0, p, m->len, m->kind == MARK_NUM_SCI, &run, &o))
 				return 0;
-			if (d->negatives_only && m->kind == MARK_NUM && *p >= '1' && *p <= '9')
-				continue;
-			k = lr_calc_text(&d->calc, 0, p, m->len, res, &r);
-			if (k == LR_CALC_COPY)
-				continue;
-			if (k != LR_CALC_NEW || result_nonfinite(res) ||
-			    (size_t)(limit - o) < (size_t)(p - run) + r)
-				return 0;
-			memcpy(o, run, (size_t)(p - run));
-			o += p - run;
-			memcpy(o, res, r);
-			o += r;
-		} else {
-			if ((size_t)(limit - o) < (size_t)(p - run))
-				return 0;
-			memcpy(o, run, (size_t)(p - run));
-			o += p - run;
+			continue;
 		}
+		if ((size_t)(limit - o) < (size_t)(p - run))
+			return 0;
+		memcpy(o, run, (size_t)(p - run));
+		o += p - run;
 		run = p + m->len;
 	}
 	if ((size_t)(limit - o) < (size_t)(end - run))
 		return 0;
 	memcpy(o, run, (size_t)(end - run));
 	o += end - run;
-	c = lr_block_add(b, LR_CELL_SPAN, "", 0);
-	if (!c)
+	if (!span_element(d, start, o, d->tline))
 		return 0;
-	c->out_off = (uint32_t)(start - b->text);
-	c->out_len = (uint32_t)(o - start);
-	c->line = d->tline;
-	b->outlen += (size_t)(o - start);
 	advance(&d->tline, &d->tcol, e, d->elen);
 	d->tpos = d->elen;
 	return 1;
@@ -1624,7 +1754,8 @@ static int next_element(struct json_dec *d)
 
 	if (r <= 0)
 		return r;
-	if (c == '[' && (r = direct_row(d)) != 0)
+	if ((c == '[' && (r = direct_row(d)) != 0) ||
+	    ((c == '{' || c == '[') && (r = direct_element(d)) != 0))
 		return r < 0 ? -1 : 2;
 	if (cut_element(d, c) < 0)
 		return -1;

@@ -116,6 +116,56 @@ rows() {
 	sampled_over "$errors" 20
 }
 
+# records SEED COUNT: objects as Python's json.dumps and pandas'
+# to_json(lines=True) write them, one a line: ", " and ": " or no
+# blanks, numbers of every form, arrays and objects inside, plain
+# strings, true, false and null; now and then something the direct
+# path leaves to the general one (an escape, a byte above ASCII).
+records() {
+	awk -v seed="$1" -v n="$2" 'function num(  r) { r = rand()
+			if (r < 0.1) return sprintf("%.3e", (rand() - 0.5) * 1e6)
+			if (r < 0.2) return sprintf("%d", (rand() - 0.5) * 1e9)
+			if (r < 0.23) return odd[1 + int(rand() * 5)]
+			return sprintf("%.*f", int(rand() * 17), (rand() - 0.5) * 200) }
+		function val(d,  r) { r = rand()
+			if (d > 3 || r < 0.5) return num()
+			if (r < 0.6) return str[1 + int(rand() * 5)]
+			if (r < 0.65) return lit[1 + int(rand() * 3)]
+			if (r < 0.85) return arr(d)
+			return obj(d, int(rand() * 4)) }
+		function arr(d,  k, i, s) { k = int(rand() * 6); s = "["
+			for (i = 0; i < k; i++) s = s (i ? sep : "") val(d + 1)
+			return s "]" }
+		function obj(d, k,  i, s) { s = "{"
+			for (i = 0; i < k; i++) s = s (i ? sep : "") "\"k" i "\"" colon val(d + 1)
+			return s "}" }
+		BEGIN { srand(seed)
+			split("\"a b\"|\"x\\ny\"|\"\303\251\"|\"\"|\"  \"", str, "|")
+			split("true false null", lit, " ")
+			split("-0 1e5 -1E-7 0.0 -0.0e+00", odd, " ")
+			for (j = 0; j < n; j++) {
+				py = rand() < 0.5; sep = py ? ", " : ","; colon = py ? ": " : ":"
+				if (rand() < 0.03) sep = ",\t"
+				print obj(1, 2 + int(rand() * 5)) } }'
+}
+
+@test "whole elements straight from the chunk agree with the general path: Python's and pandas' records" {
+	local seed bad=0
+	for seed in $(seeds 1 16); do
+		records "$seed" 300 >"$SCRATCH/r.ndjson"
+		{ printf '['; paste -sd, "$SCRATCH/r.ndjson"; printf ']\n'; } >"$SCRATCH/r.json"
+		"$LRELU" "$SCRATCH/r.ndjson" >/dev/null || { echo "seed $seed: not valid" >&2; bad=1; }
+		for args in "-s 0.2" "-s 0.01" "-m grad -s 0.3" "--dtype f32 -s 0.1" "-m inverse -s 0.3" \
+			"--precision 3 -s 0.25" "--dtype f64 -s 1e300" "-t json -s 0.2" "-m prelu -s 0.1,0.2"; do
+			# shellcheck disable=SC2086
+			compare "$SCRATCH/r.ndjson" $args || { echo "seed $seed, ndjson $args differs" >&2; bad=1; }
+			# shellcheck disable=SC2086
+			compare "$SCRATCH/r.json" $args || { echo "seed $seed, json $args differs" >&2; bad=1; }
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
+
 @test "a row longer than a block leaves the fast path with the same output" {
 	seq -5000 7 50000 | paste -sd, | sed 's/^/[[/; s/$/],[1,-2]]/' >"$SCRATCH/long.json"
 	compare "$SCRATCH/long.json" -s 0.5
