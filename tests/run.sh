@@ -16,7 +16,8 @@ u_pass=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out")
 u_fail=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out")
 [ -n "$u_pass" ] || { u_pass=0; u_fail=1; }
 
-bats --tap --jobs 2 tests/ | tee "$out"
+# shellcheck disable=SC2086
+bats --tap ${BATS_JOBS:---jobs 2 --no-parallelize-within-files} tests/ | tee "$out"
 b_skip=$(grep -c '^ok .* # skip' "$out")
 b_pass=$(($(grep -c '^ok ' "$out") - b_skip))
 b_fail=$(grep -c '^not ok ' "$out")
