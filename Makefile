@@ -43,7 +43,7 @@ HDR      = $(wildcard src/*.h)
 DEBIAN_PKGS = libcsv-dev libcjson-dev zlib1g-dev libdeflate-dev libisal-dev pkg-config bats mandoc \
               gnuplot-nox parallel zsh fish strace tabix
 
-.PHONY: pow10 check-shortest fuzz all deps demo check test unit bats check-full check-oracle check-asan check-valgrind check-zlib check-cluster bench plot \
+.PHONY: pow10 check-shortest fuzz fuzz-deps cluster-deps all deps demo check test unit bats check-full check-oracle check-asan check-valgrind check-zlib check-cluster bench plot \
 	install uninstall clean
 
 all: lrelu
@@ -114,20 +114,35 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 ASAN_SAMPLE ?= 16
 TORTURE_STRIDE ?= 16
 check-asan: deps
-	rm -rf build-asan && mkdir -p build-asan
-	$(CC) $(WARN) $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -o build-asan/lrelu $(SRC) $(LIBS)
-	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o build-asan/unit tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
+	rm -rf build-asan
+	$(MAKE) -j2 build-asan/lrelu build-asan/unit
 	./build-asan/unit
 	$(MAKE) tests/torture
 	ASAN_OPTIONS=detect_leaks=0 TEST_SAMPLE=$(ASAN_SAMPLE) TORTURE_STRIDE=$(TORTURE_STRIDE) \
 		LRELU=$(CURDIR)/build-asan/lrelu bats --timing $(BATS_JOBS) tests/
 
+# The objects of the sanitizer build, two compilers at a time.
+ASAN_OBJ = $(patsubst src/%.c,build-asan/%.o,$(SRC))
+build-asan/%.o: src/%.c $(HDR)
+	@mkdir -p build-asan
+	$(CC) $(WARN) $(DEFS) $(DEFLATE_DEFS) $(CJSON_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+build-asan/lrelu: $(ASAN_OBJ)
+	$(CC) $(SAN_FLAGS) -o $@ $(ASAN_OBJ) $(LIBS)
+build-asan/unit: tests/unit.c tests/shortest_ref.c $(CORE_SRC) $(HDR)
+	@mkdir -p build-asan
+	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o $@ tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
+
 # The build with zlib alone (make ZLIB_ONLY=1), in build-zlib/, through
 # the suites that write gzip.
+ZLIB_OBJ = $(patsubst src/%.c,build-zlib/%.o,$(SRC))
+build-zlib/%.o: src/%.c $(HDR)
+	@mkdir -p build-zlib
+	$(CC) $(WARN) $(DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+build-zlib/lrelu: $(ZLIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(ZLIB_OBJ) -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) -lm -pthread
 check-zlib: deps
-	rm -rf build-zlib && mkdir -p build-zlib
-	$(CC) $(WARN) $(DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
-		-o build-zlib/lrelu $(SRC) -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) -lm -pthread
+	rm -rf build-zlib
+	$(MAKE) -j2 build-zlib/lrelu
 	! ldd build-zlib/lrelu | grep -q -e libdeflate -e libisal
 	LRELU=$(CURDIR)/build-zlib/lrelu bats $(BATS_JOBS) tests/gzip.bats tests/batch.bats
 
@@ -166,8 +181,7 @@ FUZZ_BINS   = $(foreach p,$(FUZZ_PIPE),build-fuzz/fuzz_$(firstword $(subst :, ,$
 FUZZ_OBJ    = $(patsubst src/%.c,build-fuzz/obj/%.o,$(SRC))
 .SECONDARY: $(FUZZ_OBJ)
 
-fuzz: deps
-	@sh tests/deps.sh clang libclang-rt-dev
+fuzz: fuzz-deps
 	rm -rf $(FUZZ_BINS) build-fuzz/obj
 	$(MAKE) -j2 $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
@@ -186,13 +200,19 @@ build-fuzz/fuzz_decimal: tests/fuzz/fuzz_decimal.c src/decimal.c src/paths.c $(H
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_FLAGS) -Isrc -o $@ tests/fuzz/fuzz_decimal.c src/decimal.c src/paths.c src/diag.c
 
+# What fuzz and check-cluster install when missing (CI installs both
+# before it runs them side by side: one package manager at a time).
+fuzz-deps: deps
+	@sh tests/deps.sh clang libclang-rt-dev
+cluster-deps:
+	@sh tests/deps.sh $(CLUSTER_PKGS)
+
 # Optional: the README's scale-out recipes on real engines brought up on
 # loopback only (GNU parallel over two sshd, Dask, a one-node SLURM
 # cluster), each compared with a serial run; ROWS sets the file size.
 CLUSTER_PKGS = slurm-wlm munge openssh-server openssh-client python3-distributed python3-dask \
                parallel bc util-linux
-check-cluster: lrelu
-	@sh tests/deps.sh $(CLUSTER_PKGS)
+check-cluster: cluster-deps lrelu
 	LRELU=$(CURDIR)/lrelu sh tests/cluster/run.sh
 
 # Optional: bit-for-bit comparison with PyTorch where python3-torch is installed.
