@@ -108,18 +108,21 @@ test: check
 # the plain build, so the random suites take 1 case in ASAN_SAMPLE and
 # the torture tests every TORTURE_STRIDE-th byte, from a place that
 # moves with TEST_OFFSET; leaks are left to Valgrind and the fuzzers
-# (LeakSanitizer's scan at exit costs 50 ms a run). `make check-asan
-# ASAN_SAMPLE=1 TORTURE_STRIDE=1` takes every case.
+# (LeakSanitizer's scan at exit costs 50 ms a run). The suites of the
+# documentation, make install and GNU parallel's recipes are left out:
+# the paths of the binary they run, the others run too. `make check-asan
+# ASAN_SAMPLE=1 TORTURE_STRIDE=1 ASAN_SUITES=tests/` takes every case.
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ASAN_SAMPLE ?= 16
 TORTURE_STRIDE ?= 16
+ASAN_SUITES ?= $(filter-out tests/docs.bats tests/install.bats tests/parallel.bats,$(sort $(wildcard tests/*.bats)))
 check-asan: deps
 	rm -rf build-asan
 	$(MAKE) -j2 build-asan/lrelu build-asan/unit
 	./build-asan/unit
 	$(MAKE) tests/torture
 	ASAN_OPTIONS=detect_leaks=0 TEST_SAMPLE=$(ASAN_SAMPLE) TORTURE_STRIDE=$(TORTURE_STRIDE) \
-		LRELU=$(CURDIR)/build-asan/lrelu bats --timing $(BATS_JOBS) tests/
+		LRELU=$(CURDIR)/build-asan/lrelu bats --timing $(BATS_JOBS) $(ASAN_SUITES)
 
 # The objects of the sanitizer build, two compilers at a time.
 ASAN_OBJ = $(patsubst src/%.c,build-asan/%.o,$(SRC))
