@@ -283,8 +283,9 @@ static inline int result_nonfinite(const char *t)
  * Returns 1, or 0 when the element is for the cells instead (no room, a
  * result that is not finite, the calculator's refusal).
  */
-static inline int span_number(struct json_dec *d, size_t channel, const char *q, size_t len,
-			      int sci, const char **run, char **o)
+static inline __attribute__((always_inline)) int
+span_number(struct json_dec *d, size_t channel, const char *q, size_t len,
+	    int sci, const char **run, char **o)
 {
 	struct lr_block *b = d->blk;
 	char res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
