@@ -419,6 +419,43 @@ static int direct_row(struct json_dec *d)
 /* Deepest nesting direct_element follows (a bit a level). */
 #define DIRECT_DEPTH 64
 
+/* direct_element's string from its quote at e[i]: the index of the
+ * closing quote, or 0 for a string it leaves to the general path (an
+ * escape, a byte outside printable ASCII, no end before lim). */
+static inline size_t direct_string(const char *e, size_t i, size_t lim)
+{
+	for (i++; i < lim && e[i] != '"'; i++)
+		if ((unsigned char)e[i] < 0x20 || (unsigned char)e[i] > 0x7e || e[i] == '\\')
+			return 0;
+	return i < lim ? i : 0;
+}
+
+/* direct_element's true, false or null at e[i]: its length, or 0. */
+static inline size_t direct_literal(const char *e, size_t i, size_t lim)
+{
+	size_t len = e[i] == 'f' ? 5 : 4;
+
+	if (i + len >= lim || memcmp(e + i, e[i] == 't' ? "true" : e[i] == 'f' ? "false" : "null", len))
+		return 0;
+	return len;
+}
+
+/* direct_element's blanks from e[i]: the bytes from *run up to them go
+ * to *o, and *run moves past them. Returns the index of the last blank,
+ * or 0 when there is no room. */
+static inline size_t direct_blanks(struct lr_block *b, const char *e, size_t i, size_t lim,
+				   const char **run, char **o)
+{
+	if ((size_t)(b->out + b->outcap - *o) < (size_t)(e + i - *run))
+		return 0;
+	memcpy(*o, *run, (size_t)(e + i - *run));
+	*o += e + i - *run;
+	while (i + 1 < lim && (e[i + 1] == ' ' || e[i + 1] == '\t'))
+		i++;
+	*run = e + i + 1;
+	return i;
+}
+
 /*
  * Any other element whole in the chunk, in the shapes datasets write
  * (objects and arrays of numbers, strings of printable ASCII without
@@ -431,6 +468,10 @@ static int direct_row(struct json_dec *d)
  * general path (anything else, a result that is not finite, an element
  * not whole in the chunk, no room: nothing is taken then), -1 after
  * reporting.
+ * Kept as one function of 90 lines on purpose: the automaton is one
+ * switch a byte whose transitions share its state (what comes next,
+ * the depth, the bit a level) in locals; the strings, literals and
+ * blanks, which are not transitions, are helpers above.
  */
 static int direct_element(struct json_dec *d)
 {
@@ -453,14 +494,8 @@ static int direct_element(struct json_dec *d)
 		switch (e[i]) {
 		case ' ':
 		case '\t':
-			/* blanks are dropped: the run so far goes out */
-			if ((size_t)(b->out + b->outcap - o) < (size_t)(e + i - run))
+			if (!(i = direct_blanks(b, e, i, lim, &run, &o)))
 				return 0;
-			memcpy(o, run, (size_t)(e + i - run));
-			o += e + i - run;
-			while (i + 1 < lim && (e[i + 1] == ' ' || e[i + 1] == '\t'))
-				i++;
-			run = e + i + 1;
 			continue;
 		case '{':
 		case '[':
@@ -497,16 +532,14 @@ static int direct_element(struct json_dec *d)
 				want = WANT_NEXT;
 			else
 				return 0;
-			for (i++; i < lim && e[i] != '"'; i++)
-				if ((unsigned char)e[i] < 0x20 || (unsigned char)e[i] > 0x7e || e[i] == '\\')
-					return 0;
+			if (!(i = direct_string(e, i, lim)))
+				return 0;
 			continue;
 		case 't':
 		case 'f':
 		case 'n':
-			len = e[i] == 'f' ? 5 : 4;
-			if ((want != WANT_VALUE && want != WANT_VALUE_OR_CLOSE) || i + len >= lim ||
-			    memcmp(e + i, e[i] == 't' ? "true" : e[i] == 'f' ? "false" : "null", len))
+			if ((want != WANT_VALUE && want != WANT_VALUE_OR_CLOSE) ||
+			    !(len = direct_literal(e, i, lim)))
 				return 0;
 			i += len - 1;
 			want = WANT_NEXT;
