@@ -153,7 +153,7 @@ check-zlib: deps
 # leaks): the unit test on 1 case in 20 of its random ones, then the
 # suites that take every sample, format and conversion through it. A
 # run costs 0.7 s there; `make check-valgrind VALGRIND_SUITES=tests/`
-# runs the whole suite (about 15 minutes on two cores).
+# runs the whole suite (about 10 minutes on two cores, at TEST_SAMPLE=8).
 VALGRIND_SUITES ?= tests/samples.bats tests/convert.bats tests/realworld.bats tests/gzip.bats \
                    tests/stats.bats tests/plot.bats
 check-valgrind: deps
