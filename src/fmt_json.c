@@ -1433,6 +1433,9 @@ static void window_end(struct json_dec *d)
 		return;
 	}
 	memcpy(d->pushbuf, d->elem + d->tend, k);
+	/* zeros after the bytes, as after a source's chunk: a scan for the
+	 * end of a number (direct_element) stops there */
+	memset(d->pushbuf + k, 0, LR_STREAM_PAD);
 	d->rchunk = d->chunk;
 	d->rchunk_start = d->chunk_start;
 	d->ravail = d->avail;
