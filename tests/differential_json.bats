@@ -179,6 +179,35 @@ records() {
 	[ "$bad" -eq 0 ]
 }
 
+@test "after the read-ahead thread's parts, a bad element is reported where the general path puts it" {
+	local seed bad=0 errors=0
+	for seed in $(seeds 1 12); do
+		records "$seed" 400 >"$SCRATCH/r.ndjson"
+		# one element late in the file made bad: a number JSON does not
+		# allow, a raw control byte in a key, or its last brace gone
+		awk -v seed="$seed" 'BEGIN { srand(seed); at = 300 + int(rand() * 90); kind = seed % 3 }
+			NR == at { if (kind == 0) sub(/^\{/, "{\"bad\": 01, ")
+				else if (kind == 1) sub(/^\{/, "{\"b\001\": 1, ")
+				else sub(/\}$/, "") }
+			{ print }' "$SCRATCH/r.ndjson" >"$SCRATCH/e.ndjson"
+		{ printf '['; paste -sd, "$SCRATCH/e.ndjson"; printf ']\n'; } >"$SCRATCH/e.json"
+		for f in e.ndjson e.json; do
+			# (-o: what goes out before the error depends on the block sizes)
+			compare_all "$SCRATCH/$f" -s 0.2 -o "$SCRATCH/out.json" || { echo "seed $seed, $f differs" >&2; bad=1; }
+			[ "$(tail -n 1 "$SCRATCH/$f.eager")" = 1 ] && errors=$((errors + 1))
+		done
+		# a row late in the file one number wider than the slopes: the
+		# message counts the elements before it
+		rows 2000 "$seed" 0 2 | awk -v at=$((1500 + seed * 37)) '{ n = split($0, a, /\],\[/)
+			a[at] = a[at] ",1"; s = a[1]; for (i = 2; i <= n; i++) s = s "],[" a[i]; print s }' >"$SCRATCH/w.json"
+		compare_all "$SCRATCH/w.json" -m prelu -s 0.1,0.2 -o "$SCRATCH/out.json" ||
+			{ echo "seed $seed, a wide row differs" >&2; bad=1; }
+		[ "$(tail -n 1 "$SCRATCH/w.json.eager")" = 1 ] && errors=$((errors + 1))
+	done
+	[ "$bad" -eq 0 ]
+	[ "$errors" -gt 0 ]
+}
+
 @test "a row longer than a block leaves the fast path with the same output" {
 	seq -5000 7 50000 | paste -sd, | sed 's/^/[[/; s/$/],[1,-2]]/' >"$SCRATCH/long.json"
 	compare "$SCRATCH/long.json" -s 0.5
