@@ -36,7 +36,7 @@ LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) $(DEFLATE_LIBS) -lm -pthread
 ALL_CFLAGS = $(WARN) $(DEFS) $(DEFLATE_DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 CORE_SRC = src/diag.c src/paths.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/readfloat.c src/shortest.c src/stats.c src/calc.c src/block.c src/span.c
-SRC      = $(CORE_SRC) src/stream.c src/pgzip.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/keysel.c src/fmt_raw.c src/convert.c src/objrows.c src/part.c src/progress.c src/range.c src/main.c
+SRC      = $(CORE_SRC) src/helper.c src/stream.c src/pgzip.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/keysel.c src/fmt_raw.c src/convert.c src/objrows.c src/part.c src/progress.c src/range.c src/main.c
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
 

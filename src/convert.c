@@ -18,6 +18,7 @@
 #include "decimal.h"
 #include "diag.h"
 #include "floatfmt.h"
+#include "helper.h"
 #include "objrows.h"
 #include "readfloat.h"
 
@@ -56,8 +57,10 @@ struct lr_convert {
 	int keyed;
 	struct lr_objrows *objrows;
 	/* binary to CSV or TSV: the rows' text written whole, one SPAN
-	 * cell a block, fields separated by delim; 0 if not */
+	 * cell a block (two when the helper wrote a share), fields
+	 * separated by delim; 0 if not */
 	int delim;
+	struct lr_helper *helper; /* or NULL: text_rows writes every value */
 };
 
 struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr_format *to,
@@ -89,6 +92,10 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 
 		if (!strchr("+-.", d) && !(d >= '0' && d <= '9') && !((d | 0x20) >= 'a' && (d | 0x20) <= 'z'))
 			cv->delim = d;
+		/* printing takes most of the time: a second thread prints
+		 * half of each block (-j 1: one thread) */
+		if (cv->delim && !o->one_thread)
+			cv->helper = lr_helper_new();
 	}
 	if (cv->to_binary) {
 		cv->out = lr_block_new(1, 16, 0);
@@ -119,6 +126,7 @@ void lr_convert_close(struct lr_convert *cv)
 {
 	if (!cv)
 		return;
+	lr_helper_free(cv->helper);
 	if (cv->out) {
 		free(cv->out->vals);
 		cv->out->vals = NULL;
@@ -203,7 +211,7 @@ static float odd_float_from_text(const char *t)
  * read back to it in that type. out has LR_PRINT_ROOM bytes. */
 static size_t value_text(double v, int src_dtype, char *out)
 {
-	static struct lr_dec d;
+	static _Thread_local struct lr_dec d; /* large: one a thread */
 	static const struct lr_notation plain = { 0, 'e', 0 };
 	int e;
 
@@ -484,41 +492,86 @@ static double text_value(const struct lr_convert *cv, const char *t, size_t n)
 	return strtod(buf, NULL);
 }
 
-/* Binary values to CSV or TSV rows of width values, their text written
- * straight into one SPAN cell: a separator before every value but a
- * row's first, a line end after its last. */
-static int text_rows(struct lr_convert *cv, const struct lr_block *in, size_t width)
-{
-	struct lr_block *b = cv->out;
-	char *t = b->text;
-	size_t i, k = 0;
-	struct lr_cell *c;
+/* A share of text_rows: values [from, to) of in as text at t, in_row
+ * values of a row before the first; then the text's length, and the
+ * rows ended. */
+struct rows_share {
+	const struct lr_block *in;
+	size_t from, to, width, in_row;
+	int delim;
+	char *t;
+	size_t len;
+	uint64_t rows;
+};
 
-	/* a value's text is at most 41 bytes, with a separator and a line
-	 * end; the last may store LR_PRINT_ROOM bytes */
-	if (in->nvals * 43 + LR_PRINT_ROOM > b->textcap) {
-		lr_error_data("internal error: conversion block overflow");
-		return -1;
-	}
-	for (i = 0; i < in->nvals; i++) {
+static void rows_text(void *arg)
+{
+	struct rows_share *s = arg;
+	const struct lr_block *in = s->in;
+	/* in locals: the two shares' structs may share a cache line */
+	size_t i, k = 0, in_row = s->in_row, width = s->width;
+	uint64_t rows = 0;
+	char *t = s->t;
+
+	for (i = s->from; i < s->to; i++) {
 		double v = in->vtype == LR_VALUES_F64 ? ((const double *)in->vals)[i]
 						      : ((const float *)in->vals)[i];
 
-		if (cv->in_row)
-			t[k++] = (char)cv->delim;
+		if (in_row)
+			t[k++] = (char)s->delim;
 		k += value_text(v, in->src_dtype, t + k);
-		cv->in_row++;
+		in_row++;
 		if ((in->first + i + 1) % width == 0) {
 			t[k++] = '\n';
-			cv->in_row = 0;
-			cv->rows++;
+			in_row = 0;
+			rows++;
 		}
 	}
-	b->textlen = k;
-	if (!(c = lr_block_add(b, LR_CELL_SPAN, NULL, 0)))
+	s->len = k;
+	s->in_row = in_row;
+	s->rows = rows;
+}
+
+/* The fewest values of a block worth a share for the helper. */
+#define CONV_SHARE_MIN 4096
+
+/* Binary values to CSV or TSV rows of width values, their text written
+ * straight into one SPAN cell: a separator before every value but a
+ * row's first, a line end after its last. With a helper, it writes the
+ * second half of a large block into a second SPAN cell meanwhile. */
+static int text_rows(struct lr_convert *cv, const struct lr_block *in, size_t width)
+{
+	struct lr_block *b = cv->out;
+	size_t n = in->nvals, m = cv->helper && n >= CONV_SHARE_MIN ? n / 2 : n;
+	struct rows_share s[2] = {
+		{ in, 0, m, width, cv->in_row, cv->delim, b->text, 0, 0 },
+		{ in, m, n, width, (size_t)((in->first + m) % width), cv->delim,
+		  b->text + m * 43 + LR_PRINT_ROOM, 0, 0 },
+	};
+	int k, shares = m < n ? 2 : 1;
+
+	/* a value's text is at most 41 bytes, with a separator and a line
+	 * end; the last of a share may store LR_PRINT_ROOM bytes */
+	if (n * 43 + 2 * LR_PRINT_ROOM > b->textcap) {
+		lr_error_data("internal error: conversion block overflow");
 		return -1;
-	c->out_off = 0;
-	c->out_len = (uint32_t)k;
+	}
+	if (shares == 2)
+		lr_helper_start(cv->helper, rows_text, &s[1]);
+	rows_text(&s[0]);
+	if (shares == 2)
+		lr_helper_wait(cv->helper);
+	b->textlen = (size_t)(s[shares - 1].t - b->text) + s[shares - 1].len;
+	for (k = 0; k < shares; k++) {
+		struct lr_cell *c = lr_block_add(b, LR_CELL_SPAN, NULL, 0);
+
+		if (!c)
+			return -1;
+		c->out_off = (uint32_t)(s[k].t - b->text);
+		c->out_len = (uint32_t)s[k].len;
+		cv->rows += s[k].rows;
+	}
+	cv->in_row = s[shares - 1].in_row;
 	return 0;
 }
 

@@ -688,7 +688,7 @@ static const struct opt opts[] = {
 	  NULL },
 	{ "threads", 'j', required_argument, " N", set_threads, 0, 0, ALL,
 	  "compress gzip output with N threads (1..256,\ndefault 1); 0: one per processor; -j 1 also"
-	  "\nkeeps a large CSV or JSON file to one thread",
+	  "\nkeeps CSV, JSON and binary-to-text work to one thread",
 	  NULL },
 	{ "help", 'h', no_argument, "", NULL, 0, 0, ALL, "show this help and exit", NULL },
 	{ "version", 'V', no_argument, "", NULL, 0, 0, ALL, "show the version and exit", NULL },

@@ -4,9 +4,10 @@
  * temporary name in the target directory, renamed into place only on
  * success, removed on failure or interruption.
  */
-#define _GNU_SOURCE /* sched_getaffinity */
+#define _GNU_SOURCE /* pipe2 */
 #include "stream.h"
 
+#include "helper.h"
 #include "paths.h"
 #include "pgzip.h"
 
@@ -14,7 +15,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -801,17 +801,6 @@ static void ahead_free(struct lr_ahead *a)
 	free(a);
 }
 
-/* Whether the process may run on more than one processor (taskset and
- * cpusets narrow it): else a second thread only takes turns. */
-static int processors_to_share(void)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof set, &set) != 0)
-		return sysconf(_SC_NPROCESSORS_ONLN) > 1;
-	return CPU_COUNT(&set) > 1;
-}
-
 /* Starts reading s ahead. Returns 0, or -1 if it cannot or should not
  * (the caller then reads as before). */
 static int ahead_start(struct lr_source *s)
@@ -823,7 +812,7 @@ static int ahead_start(struct lr_source *s)
 
 	if (!a)
 		return -1;
-	if (!processors_to_share() || pthread_mutex_init(&a->mu, NULL) != 0) {
+	if (!lr_processors_to_share() || pthread_mutex_init(&a->mu, NULL) != 0) {
 		free(a);
 		return -1;
 	}

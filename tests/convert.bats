@@ -191,6 +191,25 @@ hex() { od -An -tx1 -v | tr -d ' \n'; }
 	expect_status 0
 }
 
+@test "binary to CSV in two threads writes the bytes of one: every type, rows across the halves" {
+	# a block's second half is printed by a second thread; -j 1 prints
+	# it all in one. Random bits: NaN, infinities, subnormals, -0.
+	head -c 300000 /dev/urandom >"$SCRATCH/bits"
+	local t w bad=0
+	for t in f32 f64 f16 bf16; do
+		for w in 1 7 1000 ""; do
+			for to in csv tsv; do
+				"$LRELU" -f "$t" -t "$to" ${w:+--channels $w} -s 0.3 "$SCRATCH/bits" >"$SCRATCH/two" || bad=1
+				"$LRELU" -j 1 -f "$t" -t "$to" ${w:+--channels $w} -s 0.3 "$SCRATCH/bits" >"$SCRATCH/one" || bad=1
+				cmp -s "$SCRATCH/one" "$SCRATCH/two" || { echo "$t, --channels $w, $to differ" >&2; bad=1; }
+			done
+		done
+	done
+	[ "$bad" -eq 0 ]
+	# and the rows are whole: 300000 bytes of float32 in rows of 7
+	[ "$("$LRELU" -f f32 -t csv --channels 7 -m identity <(head -c 299992 "$SCRATCH/bits") | wc -l)" -eq 10714 ]
+}
+
 @test "a long CSV column to .npy keeps every row" {
 	seq 1 100000 >"$SCRATCH/s.csv"
 	run lrelu -t npy -o "$SCRATCH/s.npy" "$SCRATCH/s.csv"
