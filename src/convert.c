@@ -61,6 +61,11 @@ struct lr_convert {
 	 * separated by delim; 0 if not */
 	int delim;
 	struct lr_helper *helper; /* or NULL: text_rows writes every value */
+	int values;             /* binary target of float64 or float32 (64, 32);
+				 * 0: float16 or bfloat16 */
+	/* binary target: where a full block goes (lr_convert_spill) */
+	int (*spill)(void *ctx, const struct lr_block *b);
+	void *spill_ctx;
 };
 
 struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr_format *to,
@@ -98,6 +103,10 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 			cv->helper = lr_helper_new();
 	}
 	if (cv->to_binary) {
+		cv->values = to == &lr_format_f64 ? 64
+			     : to == &lr_format_f32 ? 32
+			     : to == &lr_format_npy ? (o->dtype == LR_DTYPE_F32 ? 32 : 64)
+						    : 0;
 		cv->out = lr_block_new(1, 16, 0);
 		cv->pending = malloc(CONV_VALUES * sizeof *cv->pending);
 		if (cv->out)
@@ -120,6 +129,13 @@ struct lr_convert *lr_convert_open(const struct lr_format *from, const struct lr
 		}
 	}
 	return cv;
+}
+
+void lr_convert_spill(struct lr_convert *cv, int (*write)(void *ctx, const struct lr_block *b),
+		      void *ctx)
+{
+	cv->spill = write;
+	cv->spill_ctx = ctx;
 }
 
 void lr_convert_close(struct lr_convert *cv)
@@ -397,8 +413,14 @@ static int row_close_binary(struct lr_convert *cv)
 		return -1;
 	}
 	if (cv->npending > b->valcap - b->nvals) {
-		lr_error_data("internal error: conversion block overflow");
-		return -1;
+		if (!cv->spill) {
+			lr_error_data("internal error: conversion block overflow");
+			return -1;
+		}
+		b->row_width = cv->width;
+		if (cv->spill(cv->spill_ctx, b) < 0)
+			return -1;
+		b->nvals = 0;
 	}
 	for (i = 0; i < cv->npending; i++) {
 		if (b->vtype == LR_VALUES_F64)
@@ -646,6 +668,67 @@ static int convert_values(struct lr_convert *cv, const struct lr_block *in)
 	return 0;
 }
 
+/* The value of the plain number at *pp ("-"? digits ("." digits)?, at
+ * most 19 digits) that ends at a delimiter or line end, rounded to the
+ * binary target: 1 with *pp past it, or 0 for text_value. */
+static inline int plain_value(const struct lr_convert *cv, const char **pp, char delim,
+			      double *v)
+{
+	const char *p = *pp;
+	int neg = *p == '-', nd = 0, e = 0;
+	uint64_t m = 0;
+	float f;
+
+	p += neg;
+	for (; (unsigned)(*p - '0') < 10; p++, nd++)
+		m = m * 10 + (uint64_t)(*p - '0');
+	if (*p == '.')
+		for (p++; (unsigned)(*p - '0') < 10; p++, nd++, e--)
+			m = m * 10 + (uint64_t)(*p - '0');
+	if (nd == 0 || nd > 19 || (*p != delim && *p != '\n' && *p != '\r'))
+		return 0;
+	if (m == 0)
+		*v = 0;
+	else if (cv->values == 64) {
+		if (!lr_read64(m, e, v))
+			return 0;
+	} else if (cv->values == 32 && lr_read32(m, e, &f))
+		*v = f;
+	else
+		return 0;
+	*v = neg ? -*v : *v;
+	*pp = p;
+	return 1;
+}
+
+/* A SPAN cell of CSV rows of numbers (their results, fields separated
+ * by the block's delimiter, rows ended by LF, CR or both) into binary
+ * rows: a value for each field but the empty ones, which pass through
+ * as cells would, and a row's end for each line end (the text ends in
+ * one, so the scans stop there). */
+static int span_values(struct lr_convert *cv, const struct lr_block *in, const struct lr_cell *c)
+{
+	const char *p = lr_span_out(in, c), *end = p + c->out_len, *f;
+	char delim = (char)in->delim;
+	double v;
+
+	while (p < end) {
+		if (plain_value(cv, &p, delim, &v)) {
+			if (pend(cv, v) < 0)
+				return -1;
+		} else {
+			for (f = p; *p != delim && *p != '\n' && *p != '\r'; p++)
+				;
+			if (p > f && pend(cv, text_value(cv, f, (size_t)(p - f))) < 0)
+				return -1;
+		}
+		/* (the empty row between CR and LF is none) */
+		if (*p++ != delim && row_end(cv) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* A CSV TEXT cell on the way to JSON objects: a header name keys its
  * column; an empty field under one is a missing value. */
 static int keyed_text(struct lr_convert *cv, const struct lr_block *in, const struct lr_cell *c)
@@ -709,6 +792,8 @@ static int convert_cells(struct lr_convert *cv, const struct lr_block *in)
 			if (keyed_text(cv, in, c) < 0)
 				return -1;
 		} else if (c->kind == LR_CELL_NUM && cell_number(cv, c, t, c->out_len) < 0) {
+			return -1;
+		} else if (c->kind == LR_CELL_SPAN && cv->to_binary && span_values(cv, in, c) < 0) {
 			return -1;
 		} else if (c->kind == LR_CELL_VALUE) {
 			double v;

@@ -884,9 +884,10 @@ static void part_run(const void *ctx, const unsigned char *p, size_t n, unsigned
 
 /* Whether rows of plain numbers may go as SPAN cells: they can be
  * computed under c (lr_calc_spans; c is o's calculator but for --stats,
- * which main adds), every column is transformed, and the output is this
- * table again with the same delimiter, which must not be a byte of a
- * number. */
+ * which main adds), every column is transformed, the delimiter is not a
+ * byte of a number, and the output is this table again with the same
+ * delimiter, or binary values (which the converter reads from the
+ * results' text) without --with-input. */
 static int span_options(const struct lr_format *f, const struct lr_options *o,
 			const struct lr_calc *c)
 {
@@ -895,8 +896,9 @@ static int span_options(const struct lr_format *f, const struct lr_options *o,
 	int out = o->csv.delimiter && !o->to ? o->csv.delimiter : to->delimiter;
 
 	return !LR_CSV_LIBCSV_ONLY && !o->stats && lr_calc_spans(c) && !o->cols &&
-	       to->family == LR_FAMILY_TABLE && in == out && !(in == '-' || in == '.' ||
-							       (in >= '0' && in <= '9'));
+	       ((to->family == LR_FAMILY_TABLE && in == out) ||
+		(to->family == LR_FAMILY_BINARY && !o->with_input)) &&
+	       !(in == '-' || in == '.' || (in >= '0' && in <= '9'));
 }
 
 /* Does the name end in .csv (or .csv.gz), which fixes the separator? */

@@ -364,6 +364,8 @@ static int run_open(struct run *u, const struct lr_options *o)
 	if (!(u->dec = u->in->dec_open(u->in, u->src, o)) ||
 	    !(u->enc = u->out->enc_open(u->out, u->sink, o, u->in)))
 		return -1;
+	if (u->cv)
+		lr_convert_spill(u->cv, u->out->enc_write, u->enc);
 	return 0;
 }
 

@@ -210,6 +210,18 @@ hex() { od -An -tx1 -v | tr -d ' \n'; }
 	[ "$("$LRELU" -f f32 -t csv --channels 7 -m identity <(head -c 299992 "$SCRATCH/bits") | wc -l)" -eq 10714 ]
 }
 
+@test "rows of numbers to binary: a block of more values than a binary block holds goes out whole" {
+	# rows of numbers are computed a whole block at a time, ~90,000
+	# values here, more than one binary block: it goes out in pieces
+	seq -150000 150000 | sed 's/$/.5,-1.25,7/' >"$SCRATCH/big.csv"
+	run "$LRELU" -s 0.2 -t npy -o "$SCRATCH/a.npy" "$SCRATCH/big.csv"
+	expect_status 0
+	LRELU_PATHS=libcsv "$LRELU" -s 0.2 -t npy -o "$SCRATCH/b.npy" "$SCRATCH/big.csv"
+	cmp "$SCRATCH/a.npy" "$SCRATCH/b.npy"
+	head -c 128 "$SCRATCH/a.npy" | grep -aq "'shape': ( *300001, 3), }"
+	"$LRELU" -s 0.2 -t f32 "$SCRATCH/big.csv" | cmp - <(LRELU_PATHS=libcsv "$LRELU" -s 0.2 -t f32 "$SCRATCH/big.csv")
+}
+
 @test "a long CSV column to .npy keeps every row" {
 	seq 1 100000 >"$SCRATCH/s.csv"
 	run lrelu -t npy -o "$SCRATCH/s.npy" "$SCRATCH/s.csv"
