@@ -182,6 +182,22 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 			return LR_CALC_NEW;
 		}
 	}
+	/* --precision on the common shape: the exact product rounded,
+	 * without the general parser */
+	if (c->dtype == LR_DTYPE_EXACT && c->precision &&
+	    (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU)) {
+		int neg, e;
+		uint64_t m;
+
+		if (lr_dec_parse_simple(in, n, &neg, &m, &e) == 0) {
+			if (!neg && m)
+				return LR_CALC_COPY;
+			lr_dec_mul_u64(&x, neg, m, e, &c->dec[si]);
+			lr_dec_round(&x, c->precision);
+			*outlen = lr_dec_format(&x, &x.nt, out);
+			return LR_CALC_NEW;
+		}
+	}
 	/* The exact gradient of the common shape: 1 or the slope's text. */
 	if (c->dtype == LR_DTYPE_EXACT && !c->precision && c->k.mode == LR_MODE_GRAD && c->slope_text) {
 		int neg, e;
@@ -319,10 +335,21 @@ int lr_calc_spans(const struct lr_calc *c)
 	return !c->stats;
 }
 
+int lr_calc_spans_kept(const struct lr_calc *c)
+{
+	size_t i;
+
+	if (c->dtype != LR_DTYPE_EXACT || (c->k.mode != LR_MODE_FORWARD && c->k.mode != LR_MODE_PRELU))
+		return 0;
+	for (i = 0; i < c->k.nslopes; i++)
+		if (c->dec[i].neg)
+			return 0;
+	return 1;
+}
+
 int lr_calc_spans_negatives_only(const struct lr_calc *c)
 {
-	return c->dtype == LR_DTYPE_EXACT && !c->precision && c->k.nslopes == 1 &&
-	       (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU) && !c->dec[0].neg;
+	return c->k.nslopes == 1 && !c->precision && lr_calc_spans_kept(c);
 }
 
 /*

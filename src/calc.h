@@ -75,8 +75,12 @@ int lr_calc_block(const struct lr_calc *c, struct lr_block *b);
 int lr_calc_spans(const struct lr_calc *c);
 
 /* Whether, further, a number of a SPAN without a '-' (or "0") is its own
- * result: exact forward (or prelu) by one slope of 0 or more, without
- * --precision. Then only the negative numbers need computing. */
+ * result whatever its channel: exact forward (or prelu) by slopes of 0
+ * or more (--precision rounds computed results only). */
+int lr_calc_spans_kept(const struct lr_calc *c);
+
+/* The same by one slope and without --precision: then only the
+ * negative numbers need computing, and no column counting. */
 int lr_calc_spans_negatives_only(const struct lr_calc *c);
 
 /* Non-zero if s[0..n), space-trimmed, is a number in the CSV grammar. */

@@ -609,6 +609,23 @@ void lr_dec_mul(struct lr_dec *out, const struct lr_dec *x, const struct lr_smal
 	normalise(out);
 }
 
+void lr_dec_mul_u64(struct lr_dec *out, int neg, uint64_t m, int exp, const struct lr_small *a)
+{
+	out->neg = (unsigned char)(neg ^ a->neg);
+	out->kind = LR_DEC_FINITE;
+	out->nt.sci = 0;
+	out->nt.echar = 'e';
+	out->nt.eplus = 0;
+	if (m == 0 || a->m == 0) {
+		out->ndig = 0;
+		out->exp = 0;
+		return;
+	}
+	out->exp = (int64_t)exp + a->exp;
+	out->ndig = u128_digits((u128)m * a->m, out->dig);
+	normalise(out);
+}
+
 void lr_dec_div(struct lr_dec *out, const struct lr_dec *x, const struct lr_small *a, int nsig)
 {
 	u128 r = 0;

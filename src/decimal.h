@@ -104,6 +104,10 @@ void lr_dec_from_small(struct lr_dec *d, const struct lr_small *a);
 /* *out = x * a exactly. x must be finite; out must not alias x. */
 void lr_dec_mul(struct lr_dec *out, const struct lr_dec *x, const struct lr_small *a);
 
+/* The same for x = (-1)^neg * m * 10^exp as lr_dec_parse_simple reads
+ * it (plain notation), without the digits of x. */
+void lr_dec_mul_u64(struct lr_dec *out, int neg, uint64_t m, int exp, const struct lr_small *a);
+
 /* *out = x / a for a != 0. Exact when the quotient terminates; otherwise
  * correctly rounded to nsig significant digits. x must be finite; out
  * must not alias x. */

@@ -120,7 +120,7 @@ struct json_dec {
 	const struct lr_options *o;
 	struct lr_calc calc;        /* what rows of numbers are computed under */
 	int spans;                  /* rows of numbers become SPAN cells (flat_span) */
-	int negatives_only;         /* a positive number is its own result */
+	int kept;         /* a positive number is its own result */
 	size_t wmax, wstep;         /* window from this length; bytes per fill */
 	char apart_after[64];
 
@@ -340,7 +340,7 @@ span_number(const struct json_dec *d, size_t channel, const char *q, size_t len,
 	if (len > LR_SPAN_FIELD_MAX ||
 	    (size_t)(limit - *o) < (size_t)(q - *run) + len + LR_CALC_SLACK + 64)
 		return 0;
-	if (d->negatives_only && !sci && q[0] >= '1' && q[0] <= '9')
+	if (d->kept && !sci && q[0] >= '1' && q[0] <= '9')
 		return 1;
 	k = lr_calc_text(&d->calc, channel, q, len, res, &r);
 	if (k == LR_CALC_COPY)
@@ -686,11 +686,11 @@ static void part_run(const void *ctx, const unsigned char *p, size_t n, unsigned
 	int comma = 0;
 	size_t start = part_start(p, n, i, &comma), end = part_start(p, n, i + 1, NULL);
 	size_t pos = start, last = start, len, k;
-	char *o = r->out, *kept = o, *limit = r->out + JSON_PART_ROOM;
+	char *o = r->out, *taken_to = o, *limit = r->out + JSON_PART_ROOM;
 
 	r->comma = comma;
 	r->elems = 0;
-	while (comma >= 0 && pos < end && (size_t)(kept - r->out) < JSON_PART_OUT) {
+	while (comma >= 0 && pos < end && (size_t)(taken_to - r->out) < JSON_PART_OUT) {
 		while (pos < n && is_ws(p[pos]))
 			pos++;
 		if (comma && r->elems) {
@@ -707,11 +707,11 @@ static void part_run(const void *ctx, const unsigned char *p, size_t n, unsigned
 			*o++ = '\n';
 		pos += len;
 		last = pos;
-		kept = o;
+		taken_to = o;
 		r->elems++;
 	}
 	r->taken = last - start;
-	r->outlen = (size_t)(kept - r->out);
+	r->outlen = (size_t)(taken_to - r->out);
 	r->lines = 0;
 	r->line_at = r->taken;
 	for (k = start; k < last; k++)
@@ -2041,7 +2041,7 @@ static void *json_dec_open(const struct lr_format *f, struct lr_source *src,
 	 * would write their cells as they are. */
 	d->spans = !o->json.pretty && !o->with_input && !o->stats && !o->cols &&
 		   (!o->to || o->to->family == LR_FAMILY_JSON);
-	d->negatives_only = lr_calc_spans_negatives_only(&d->calc);
+	d->kept = lr_calc_spans_kept(&d->calc);
 	d->wmax = JSON_ELEM_MAX;
 	d->wstep = SIZE_MAX;
 	if (lr_paths & LR_PATH_JSON_WINDOW) {

@@ -986,7 +986,7 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_
 	sc->delim = delim;
 	sc->calc = c;
 	sc->with_input = with_input;
-	sc->kept = lr_calc_spans_negatives_only(c);
+	sc->kept = lr_calc_spans_kept(c);
 	sc->all = !a;
 	sc->columns = c->k.nslopes > 1;
 	sc->k = a && a->m == 1 && a->exp < 0 && a->exp >= -16 ? (unsigned)-a->exp : 0;

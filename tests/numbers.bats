@@ -58,6 +58,37 @@ load helper
 	expect_output $'-1.2\n-1.4\n-1.3\n3.14159'
 }
 
+@test "--precision: plain numbers' quick product rounds as the general parser's does" {
+	# a blank before each number sends it through the general parser
+	# (and stays in front of its result): the two must agree digit for
+	# digit, at every precision, slope shape, ties and carries
+	local p s bad=0
+	awk 'BEGIN { srand(11)
+		for (i = 0; i < 3000; i++) {
+			nd = 1 + int(rand() * 19); d = ""
+			for (j = 0; j < nd; j++) d = d int(rand() * 10)
+			if (rand() < 0.2) d = d "5"
+			if (rand() < 0.1) d = "9999" d
+			k = int(rand() * (length(d) + 1))
+			t = k && k < length(d) ? substr(d, 1, k) "." substr(d, k + 1) : d
+			printf "%s%s,%s\n", (rand() < 0.8 ? "-" : ""), t, (rand() < 0.5 ? "-0" : "-0.000")
+		} }' >"$SCRATCH/p.csv"
+	sed 's/^/ /; s/,/, /' "$SCRATCH/p.csv" >"$SCRATCH/pb.csv"
+	for p in 1 2 3 6 17 25; do
+		for s in 0.2 0.25 123.456 1e-30 7 0.1234567891234567 -0.3 0; do
+			"$LRELU" --no-header --precision "$p" -s "$s" "$SCRATCH/p.csv" >"$SCRATCH/quick" || bad=1
+			"$LRELU" --no-header --precision "$p" -s "$s" "$SCRATCH/pb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
+			cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "--precision $p -s $s differs" >&2; bad=1; }
+		done
+		"$LRELU" --no-header --precision "$p" -m prelu -s 0.3,0.05 "$SCRATCH/p.csv" >"$SCRATCH/quick" || bad=1
+		"$LRELU" --no-header --precision "$p" -m prelu -s 0.3,0.05 "$SCRATCH/pb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
+		cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "--precision $p prelu differs" >&2; bad=1; }
+	done
+	[ "$bad" -eq 0 ]
+	# and it did compute: the first number's result is not its text
+	[ "$("$LRELU" --no-header --precision 3 -s 0.2 <<<'-1.2345')" = -0.247 ]
+}
+
 @test "grad gives 1 or the slope" {
 	# nan is a missing value in CSV unless --na says otherwise
 	run lrelu -m grad -s 0.2 --na='' <<<$'-5\n5\n0\nnan'
