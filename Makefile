@@ -35,8 +35,8 @@ LIBS    = -lcsv $(CJSON_LIBS) $(ZLIB_LIBS) $(DEFLATE_LIBS) -lm -pthread
 
 ALL_CFLAGS = $(WARN) $(DEFS) $(DEFLATE_DEFS) $(HARDEN) $(CJSON_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
-CORE_SRC = src/diag.c src/paths.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/readfloat.c src/shortest.c src/stats.c src/calc.c src/block.c src/span.c
-SRC      = $(CORE_SRC) src/helper.c src/stream.c src/pgzip.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/keysel.c src/fmt_raw.c src/convert.c src/objrows.c src/part.c src/progress.c src/range.c src/main.c
+CORE_SRC = src/diag.c src/paths.c src/decimal.c src/kernel.c src/half.c src/floatfmt.c src/readfloat.c src/shortest.c src/stats.c src/calc.c src/block.c src/span.c src/helper.c
+SRC      = $(CORE_SRC) src/stream.c src/pgzip.c src/format.c src/options.c src/fmt_csv.c src/fmt_json.c src/keysel.c src/fmt_raw.c src/convert.c src/objrows.c src/part.c src/progress.c src/range.c src/main.c
 OBJ      = $(SRC:.c=.o)
 HDR      = $(wildcard src/*.h)
 
@@ -55,7 +55,7 @@ src/%.o: src/%.c $(HDR)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 tests/unit: tests/unit.c tests/shortest_ref.c $(CORE_SRC) $(HDR)
-	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm -pthread
 
 # Installs the Debian packages the build and tests need, when missing.
 deps:
@@ -133,7 +133,7 @@ build-asan/lrelu: $(ASAN_OBJ)
 	$(CC) $(SAN_FLAGS) -o $@ $(ASAN_OBJ) $(LIBS)
 build-asan/unit: tests/unit.c tests/shortest_ref.c $(CORE_SRC) $(HDR)
 	@mkdir -p build-asan
-	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o $@ tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm
+	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) -Isrc -o $@ tests/unit.c tests/shortest_ref.c $(CORE_SRC) -lm -pthread
 
 # The build with zlib alone (make ZLIB_ONLY=1), in build-zlib/, through
 # the suites that write gzip.

@@ -145,8 +145,11 @@ void lr_helper_wait(struct lr_helper *h)
 {
 	unsigned want = atomic_load_explicit(&h->posted, memory_order_relaxed);
 
+	/* done is want - 1 until the share ends (one at a time); waiting
+	 * for a change of what done holds now would wait for ever when the
+	 * share ended between the two looks */
 	while (atomic_load_explicit(&h->done, memory_order_acquire) != want)
-		wait_change(h, &h->done, atomic_load_explicit(&h->done, memory_order_acquire), 2);
+		wait_change(h, &h->done, want - 1, 2);
 }
 
 void lr_helper_free(struct lr_helper *h)

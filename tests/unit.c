@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calc.h"
 #include "decimal.h"
 #include "floatfmt.h"
 #include "half.h"
+#include "helper.h"
 #include "shortest_ref.h"
 #include "kernel.h"
 #include "readfloat.h"
@@ -1184,6 +1186,51 @@ static void test_calc(void)
 	}
 }
 
+/* A share of the helper test: adds its number to a total of its own. */
+struct share {
+	unsigned long add, total;
+};
+
+static void add_share(void *arg)
+{
+	struct share *s = arg;
+
+	s->total += s->add;
+}
+
+/* The helper thread: many tiny shares, so that a share ends at every
+ * moment of the caller's wait, and none is lost. A hang ends the run
+ * (SIGALRM). */
+static void test_helper(void)
+{
+	struct lr_helper *h = lr_helper_new();
+	struct share s = { 0, 0 };
+	/* (under Valgrind, which runs one thread at a time, a few) */
+	unsigned long i, n = sample > 1 ? 1000 : 300000, mine = 0;
+
+	if (!h) {
+		printf("helper: one processor to run on; not tested\n");
+		return;
+	}
+	alarm(60);
+	for (i = 1; i <= n; i++) {
+		volatile unsigned long k;
+
+		s.add = i;
+		lr_helper_start(h, add_share, &s);
+		/* the caller's share takes from nothing to a few
+		 * microseconds, so that the helper's ends before, during
+		 * and after the caller's first look */
+		for (k = 0; k < i * 37 % 1024; k++)
+			;
+		mine += i;
+		lr_helper_wait(h);
+	}
+	alarm(0);
+	lr_helper_free(h);
+	check(s.total == mine, "helper: every share done once", NULL);
+}
+
 int main(void)
 {
 	const char *env = getenv("UNIT_SAMPLE");
@@ -1208,6 +1255,7 @@ int main(void)
 	test_shift_negative();
 	test_span_rows();
 	test_calc();
+	test_helper();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
