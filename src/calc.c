@@ -155,6 +155,66 @@ static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, ch
 	return LR_CALC_NEW;
 }
 
+/*
+ * The common shape "[-+]digits[.digits]" of at most 19 digits without
+ * the general parser, in the modes and settings where that is what the
+ * general path gives: exact forward and prelu (a power-of-ten slope only
+ * moves the point; else the 64-bit product, rounded with --precision),
+ * exact grad, and --dtype. Returns LR_CALC_COPY or LR_CALC_NEW, or -1
+ * for the general path.
+ */
+static int common_shape(const struct lr_calc *c, size_t si, const char *in, size_t n, char *out,
+			size_t *outlen)
+{
+	static _Thread_local struct lr_dec r; /* large: one a thread */
+	const struct lr_small *a = &c->dec[si];
+	int fwd = c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU, neg, e;
+	uint64_t m;
+
+	if (c->dtype == LR_DTYPE_EXACT && !c->precision && fwd && a->m == 1 && in[0] == '-' &&
+	    ((!a->neg && n >= 2 && (*outlen = lr_dec_shift_negative(in + 1, n - 1, a->exp, out)) != 0) ||
+	     (*outlen = lr_dec_mul_pow10(in, n, a, out)) != 0))
+		return LR_CALC_NEW;
+	if (lr_dec_parse_simple(in, n, &neg, &m, &e) != 0)
+		return -1;
+	if (c->dtype != LR_DTYPE_EXACT) {
+		/* read correctly rounded, as binary() reads the general one */
+		int f32 = c->dtype == LR_DTYPE_F32;
+		double y = 0;
+		float f = 0;
+
+		if (c->precision || (m && !(f32 ? lr_read32(m, e, &f) : lr_read64(m, e, &y))))
+			return -1;
+		if (f32)
+			*outlen = lr_print32(lr_kernel_one32(&c->k, neg ? -f : f, c->k.slope32[si]), out);
+		else
+			*outlen = lr_print64(lr_kernel_one64(&c->k, neg ? -y : y, c->k.slope64[si]), out);
+		return LR_CALC_NEW;
+	}
+	if (c->k.mode == LR_MODE_GRAD && !c->precision && c->slope_text) {
+		if ((m && !neg) || (!m && c->k.zero_grad_one)) {
+			out[0] = '1';
+			*outlen = 1;
+		} else {
+			memcpy(out, c->slope_text[si], c->slope_len[si]);
+			*outlen = c->slope_len[si];
+		}
+		return LR_CALC_NEW;
+	}
+	if (!fwd)
+		return -1;
+	if (!neg && m)
+		return LR_CALC_COPY;
+	if (!c->precision) {
+		*outlen = lr_dec_mul_simple(neg, m, e, a, out);
+		return LR_CALC_NEW;
+	}
+	lr_dec_mul_u64(&r, neg, m, e, a);
+	lr_dec_round(&r, c->precision);
+	*outlen = lr_dec_format(&r, &r.nt, out);
+	return LR_CALC_NEW;
+}
+
 int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t n, char *out,
 		 size_t *outlen)
 {
@@ -163,77 +223,8 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 	size_t si = slope_index(c, channel);
 	int r;
 
-	/* The common case first: a plain number whose product fits 128 bits. */
-	if (c->dtype == LR_DTYPE_EXACT && !c->precision &&
-	    (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU)) {
-		int neg, e;
-		uint64_t m;
-
-		/* Slopes such as 0.01 only move the point. */
-		if (c->dec[si].m == 1 && in[0] == '-' &&
-		    ((!c->dec[si].neg && n >= 2 &&
-		      (*outlen = lr_dec_shift_negative(in + 1, n - 1, c->dec[si].exp, out)) != 0) ||
-		     (*outlen = lr_dec_mul_pow10(in, n, &c->dec[si], out)) != 0))
-			return LR_CALC_NEW;
-		if (lr_dec_parse_simple(in, n, &neg, &m, &e) == 0) {
-			if (!neg && m)
-				return LR_CALC_COPY;
-			*outlen = lr_dec_mul_simple(neg, m, e, &c->dec[si], out);
-			return LR_CALC_NEW;
-		}
-	}
-	/* --precision on the common shape: the exact product rounded,
-	 * without the general parser */
-	if (c->dtype == LR_DTYPE_EXACT && c->precision &&
-	    (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU)) {
-		int neg, e;
-		uint64_t m;
-
-		if (lr_dec_parse_simple(in, n, &neg, &m, &e) == 0) {
-			if (!neg && m)
-				return LR_CALC_COPY;
-			lr_dec_mul_u64(&x, neg, m, e, &c->dec[si]);
-			lr_dec_round(&x, c->precision);
-			*outlen = lr_dec_format(&x, &x.nt, out);
-			return LR_CALC_NEW;
-		}
-	}
-	/* The exact gradient of the common shape: 1 or the slope's text. */
-	if (c->dtype == LR_DTYPE_EXACT && !c->precision && c->k.mode == LR_MODE_GRAD && c->slope_text) {
-		int neg, e;
-		uint64_t m;
-
-		if (lr_dec_parse_simple(in, n, &neg, &m, &e) == 0) {
-			if ((m && !neg) || (!m && c->k.zero_grad_one)) {
-				out[0] = '1';
-				*outlen = 1;
-			} else {
-				memcpy(out, c->slope_text[si], c->slope_len[si]);
-				*outlen = c->slope_len[si];
-			}
-			return LR_CALC_NEW;
-		}
-	}
-	/* --dtype on the common shape: read correctly rounded without the
-	 * general parser (what binary() does for it) */
-	if (c->dtype != LR_DTYPE_EXACT && !c->precision) {
-		int neg, e, f32 = c->dtype == LR_DTYPE_F32;
-		uint64_t m;
-		double y = 0;
-		float f = 0;
-
-		if (lr_dec_parse_simple(in, n, &neg, &m, &e) == 0 &&
-		    (m == 0 || (f32 ? lr_read32(m, e, &f) : lr_read64(m, e, &y)))) {
-			if (f32) {
-				f = lr_kernel_one32(&c->k, neg ? -f : f, c->k.slope32[si]);
-				*outlen = lr_print32(f, out);
-			} else {
-				y = lr_kernel_one64(&c->k, neg ? -y : y, c->k.slope64[si]);
-				*outlen = lr_print64(y, out);
-			}
-			return LR_CALC_NEW;
-		}
-	}
+	if ((r = common_shape(c, si, in, n, out, outlen)) >= 0)
+		return r;
 	while (lead < n && is_blank(in[lead]))
 		lead++;
 	while (trail < n - lead && is_blank(in[n - 1 - trail]))
