@@ -241,7 +241,7 @@ static inline int is_digit(char c)
 	return (unsigned)(c - '0') < 10;
 }
 
-static size_t number_length_sci(const char *s, int *sci)
+static size_t number_length_scalar(const char *s, int *sci)
 {
 	const char *p = s, *start;
 
@@ -277,6 +277,37 @@ static size_t number_length_sci(const char *s, int *sci)
 	if (is_digit(*p) || *p == '.' || (*p | 0x20) == 'e' || *p == '+' || *p == '-')
 		return 0;
 	return (size_t)(p - s);
+}
+
+/* The same, for the common number of under 16 bytes without an
+ * exponent, from masks of 16 bytes (which may be read: the buffers
+ * have padding past their data); anything else by the byte loop. */
+static inline size_t number_length_sci(const char *s, int *sci)
+{
+#ifdef __SSE2__
+	if (lr_simd()) {
+		const char *p = s + (*s == '-');
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+		unsigned dig = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+		unsigned dot = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+		unsigned end = (unsigned)__builtin_ctz(~(dig | dot) | 1u << 16);
+		char c = p[end];
+
+		dot &= (1u << end) - 1;
+		/* digits with at most one point, inside them, no leading
+		 * zero but a lone one, then not more number text */
+		if (end < 16 && (dig & 1) && !(dot & (dot - 1)) &&
+		    (!dot || (unsigned)__builtin_ctz(dot) + 1 < end) &&
+		    (p[0] != '0' || end == 1 || p[1] == '.') && (c | 0x20) != 'e') {
+			if (c == '+' || c == '-')
+				return 0;
+			*sci = 0;
+			return (size_t)(p - s) + end;
+		}
+	}
+#endif
+	return number_length_scalar(s, sci);
 }
 
 /* Bytes that can be part of a number token. */

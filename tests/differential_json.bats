@@ -208,6 +208,27 @@ records() {
 	[ "$errors" -gt 0 ]
 }
 
+@test "numbers read sixteen bytes at a time are judged and cut as the byte loop does" {
+	# LRELU_PATHS=portable: the byte loop alone; tokens of every shape,
+	# valid or not, inside rows, records and other arrays
+	local seed f bad=0 st
+	for seed in $(seeds 1 400); do
+		f=$SCRATCH/n$seed.json
+		awk -v seed="$seed" 'function pick(s,  a, n) { n = split(s, a, " "); return a[1 + int(rand() * n)] }
+			BEGIN { srand(seed)
+				t = (rand() < 0.5 ? "-" : "") pick("0 00 01 7 10 123456789012345 1234567890123456 12345678901234567890")
+				if (rand() < 0.6) t = t pick(". .5 .000123 .1234567890123 .12345678901234567 .0")
+				if (rand() < 0.3) t = t pick("e5 E-7 e+12 e E+ e-0")
+				if (rand() < 0.3) t = t pick("+ - . e 5 .5 x")
+				if (rand() < 0.1) t = pick("- -. . .5 -x")
+				printf "[[1,%s,-2.5],{\"a\": %s},[%s]]\n", t, t, t }' >"$f"
+		st=0; "$LRELU" -s 0.2 "$f" >"$f.fast" 2>&1 || st=$?; echo "$st" >>"$f.fast"
+		st=0; LRELU_PATHS=portable "$LRELU" -s 0.2 "$f" >"$f.port" 2>&1 || st=$?; echo "$st" >>"$f.port"
+		cmp -s "$f.fast" "$f.port" || { echo "seed $seed: $(head -c 120 "$f") differs" >&2; bad=1; }
+	done
+	[ "$bad" -eq 0 ]
+}
+
 @test "a row longer than a block leaves the fast path with the same output" {
 	seq -5000 7 50000 | paste -sd, | sed 's/^/[[/; s/$/],[1,-2]]/' >"$SCRATCH/long.json"
 	compare "$SCRATCH/long.json" -s 0.5
