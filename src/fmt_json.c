@@ -605,11 +605,29 @@ static size_t element_text(const struct json_dec *d, const char *e, size_t lim, 
 		default:
 			if (want != WANT_VALUE && want != WANT_VALUE_OR_CLOSE)
 				return 0;
-			len = number_length_sci(e + i, &sci);
-			if (!len || i + len >= lim || !span_number(d, 0, e + i, len, sci, &run, &o, limit))
-				return 0;
-			i += len - 1;
+			/* with the numbers that follow it in an array, as
+			 * datasets have them (", " too), without a round of
+			 * the switch each: i ends at the last byte taken */
 			want = WANT_NEXT;
+			for (;;) {
+				len = number_length_sci(e + i, &sci);
+				if (!len || i + len >= lim ||
+				    !span_number(d, 0, e + i, len, sci, &run, &o, limit))
+					return 0;
+				i += len;
+				if (e[i] != ',' || (objects >> (depth - 1) & 1)) {
+					i--;
+					break;
+				}
+				if ((e[i + 1] == ' ' || e[i + 1] == '\t') &&
+				    !(i = direct_blanks(e, i + 1, lim, &run, &o, limit)))
+					return 0;
+				if (e[i + 1] != '-' && !is_digit(e[i + 1])) {
+					want = WANT_VALUE;
+					break;
+				}
+				i++;
+			}
 			continue;
 		}
 		break;

@@ -137,6 +137,15 @@ load helper
 	expect_stderr_match "^lrelu: <stdin>:1:11: invalid JSON at ']'\$"
 }
 
+@test "bad JSON: a value where an object wants a key" {
+	run --separate-stderr lrelu <<<'{"a": 1, 2}'
+	expect_status 1
+	expect_stderr_match "^lrelu: <stdin>:1:10: invalid JSON at '2'\$"
+	run --separate-stderr lrelu <<<'[{"a":1,-2}]'
+	expect_status 1
+	expect_stderr_match "^lrelu: <stdin>:1:9: invalid JSON at '-'\$"
+}
+
 @test "bad JSON: an unterminated string names where it starts" {
 	run --separate-stderr lrelu <<<$'[1,\n  "abc]'
 	expect_status 1
