@@ -681,6 +681,68 @@ static int direct_element(struct json_dec *d)
 	return direct_done(d, n);
 }
 
+/* Most results direct_scalars writes at once. */
+#define SCALARS_OUT (64 * 1024)
+
+/*
+ * Numbers that are elements of the top-level array ("[1.5, -2.25, ...]",
+ * as json.dump writes a list), whole in the chunk: the first, whose
+ * first byte was just taken, and those that follow it after a comma
+ * (spaces and tabs around it dropped), computed straight from the chunk
+ * into one SPAN cell with their commas, as the compact encoder would
+ * write their cells. Returns 1 when at least one is done, 0 when the
+ * element is for cut_element and the general path (a number not whole
+ * in the chunk, not in JSON's grammar, a result that is not finite, a
+ * slope per channel), -1 after reporting.
+ */
+static int direct_scalars(struct json_dec *d)
+{
+	struct lr_block *b = d->blk;
+	const char *e = (const char *)d->chunk - 1, *run = e, *run_ok = e;
+	char *start = b->out + b->outlen, *o = start, *o_ok = o, *limit = b->out + b->outcap;
+	size_t avail = d->avail + 1, i = 0, end = 0, j, len;
+	uint64_t elems = 0;
+	int sci;
+
+	if (!d->spans || LR_JSON_GENERAL || d->o->unbuffered || d->o->nslopes != 1 ||
+	    d->o->json.allow_nan || b->ncells + 3 > JSON_CELLS_HIGH ||
+	    (d->top != TOP_ARRAY_OPEN && d->top != TOP_AFTER_COMMA))
+		return 0;
+	while ((size_t)(o - start) < SCALARS_OUT) {
+		len = number_length_sci(e + i, &sci);
+		if (!len || i + len >= avail || !span_number(d, 0, e + i, len, sci, &run, &o, limit))
+			break;
+		i += len;
+		elems++;
+		end = i;
+		run_ok = run;
+		o_ok = o;
+		/* a comma and the next number, blanks around it */
+		for (j = i; j < avail && (e[j] == ' ' || e[j] == '\t'); j++)
+			;
+		if (j >= avail || e[j] != ',')
+			break;
+		for (j++; j < avail && (e[j] == ' ' || e[j] == '\t'); j++)
+			;
+		if (j >= avail || (e[j] != '-' && !is_digit(e[j])) ||
+		    (size_t)(limit - o) < (size_t)(e + i - run) + 1)
+			break;
+		memcpy(o, run, (size_t)(e + i - run));
+		o += e + i - run;
+		*o++ = ',';
+		run = e + j;
+		i = j;
+	}
+	if (!elems || (size_t)(limit - o_ok) < (size_t)(e + end - run_ok))
+		return 0;
+	memcpy(o_ok, run_ok, (size_t)(e + end - run_ok));
+	o_ok += e + end - run_ok;
+	if (!span_element(d, start, o_ok, d->line))
+		return 0;
+	d->nelem += elems - 1;
+	return direct_done(d, end);
+}
+
 /* Where part i of the chunk p[0..n) starts: after the first ',' or LF
  * that follows a '}' or ']' in its n/JSON_PARTS bytes (or blanks after
  * them), *comma saying which (may be NULL); or, when there is none, at
@@ -2051,7 +2113,8 @@ static int next_element(struct json_dec *d)
 
 	if (r <= 0)
 		return r;
-	if ((c == '{' || c == '[') && (r = direct_element(d)) != 0)
+	if ((((c == '{' || c == '[') && (r = direct_element(d)) != 0)) ||
+	    ((c == '-' || is_digit((char)c)) && (r = direct_scalars(d)) != 0))
 		return r < 0 ? -1 : 2;
 	if (cut_element(d, c) < 0)
 		return -1;

@@ -229,6 +229,43 @@ records() {
 	[ "$bad" -eq 0 ]
 }
 
+# scalars SEED N BAD: a top-level array of N numbers as json.dump writes
+# a list (", ", or "," or a tab or a line end), now and then another
+# value; with BAD, one number in BAD outside JSON's grammar.
+scalars() {
+	awk -v seed="$1" -v n="$2" -v bad="$3" 'BEGIN { srand(seed)
+		split("0 -0 1 -1.5 2.25e-3 -2.25E+3 1e2 -0.000001 123456789012345678901234 -7 3.14159 -1e-400 0.000 0.5 -9.330601", ok, " ")
+		split("01 1. .5 - 1e +1 --1 1.2.3 -01 1ee2", no, " ")
+		split("\"a\" true null [1,-2] {\"k\":-3}", other, " ")
+		printf "["
+		for (i = 0; i < n; i++) {
+			r = rand()
+			sep = r < 0.6 ? ", " : r < 0.9 ? "," : r < 0.95 ? ",\t" : ",\n"
+			v = rand() < 0.03 ? other[1 + int(rand() * 5)] : ok[1 + int(rand() * 15)]
+			if (bad && rand() < bad) v = no[1 + int(rand() * 10)]
+			printf "%s%s", i ? sep : "", v
+		}
+		print "]" }'
+}
+
+@test "top-level arrays of numbers, as json.dump writes a list, agree with the general path" {
+	local seed bad=0 errors=0
+	for seed in $(seeds 1 16); do
+		scalars "$seed" 3000 0 >"$SCRATCH/s.json"
+		for args in "-s 0.2" "-s 0.01" "-m grad -s 0.3" "--dtype f32 -s 1e38" "-m prelu -s 0.1,0.2" \
+			"--precision 2 -s 0.7" "-t ndjson -s 0.2"; do
+			# shellcheck disable=SC2086
+			compare_all "$SCRATCH/s.json" $args || { echo "seed $seed, $args differs" >&2; bad=1; }
+		done
+		[ "$(tail -n 1 "$SCRATCH/s.json.fast")" = 0 ] || { echo "seed $seed: not valid" >&2; bad=1; }
+		scalars "$seed" 2000 0.002 >"$SCRATCH/b.json"
+		compare_all "$SCRATCH/b.json" -s 0.2 -o "$SCRATCH/out.json" || { echo "seed $seed, bad differs" >&2; bad=1; }
+		[ "$(tail -n 1 "$SCRATCH/b.json.fast")" = 1 ] && errors=$((errors + 1))
+	done
+	[ "$bad" -eq 0 ]
+	sampled_over "$errors" 8
+}
+
 @test "a row longer than a block leaves the fast path with the same output" {
 	seq -5000 7 50000 | paste -sd, | sed 's/^/[[/; s/$/],[1,-2]]/' >"$SCRATCH/long.json"
 	compare "$SCRATCH/long.json" -s 0.5
