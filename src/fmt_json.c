@@ -681,6 +681,13 @@ static int direct_element(struct json_dec *d)
 	return direct_done(d, n);
 }
 
+/* Can a top-level scalar end before this byte (as cut ends one)? */
+static int scalar_end(unsigned char ch)
+{
+	return is_ws(ch) || ch == ',' || ch == ']' || ch == '}' || ch == '[' || ch == '{' ||
+	       ch == '"';
+}
+
 /* Most results direct_scalars writes at once. */
 #define SCALARS_OUT (64 * 1024)
 
@@ -709,8 +716,11 @@ static int direct_scalars(struct json_dec *d)
 	    (d->top != TOP_ARRAY_OPEN && d->top != TOP_AFTER_COMMA))
 		return 0;
 	while ((size_t)(o - start) < SCALARS_OUT) {
+		/* (a number not followed by what ends a scalar is not one:
+		 * the general path says what it is) */
 		len = number_length_sci(e + i, &sci);
-		if (!len || i + len >= avail || !span_number(d, 0, e + i, len, sci, &run, &o, limit))
+		if (!len || i + len >= avail || !scalar_end((unsigned char)e[i + len]) ||
+		    !span_number(d, 0, e + i, len, sci, &run, &o, limit))
 			break;
 		i += len;
 		elems++;
@@ -1649,13 +1659,6 @@ static int input_waits(struct json_dec *d)
 	if (d->avail == 0 && d->pushed)
 		unpush(d);
 	return d->avail == 0 && lr_source_would_block(d->src);
-}
-
-/* Can a top-level scalar end before this byte (as cut ends one)? */
-static int scalar_end(unsigned char ch)
-{
-	return is_ws(ch) || ch == ',' || ch == ']' || ch == '}' || ch == '[' || ch == '{' ||
-	       ch == '"';
 }
 
 /*

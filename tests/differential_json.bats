@@ -235,14 +235,14 @@ records() {
 scalars() {
 	awk -v seed="$1" -v n="$2" -v bad="$3" 'BEGIN { srand(seed)
 		split("0 -0 1 -1.5 2.25e-3 -2.25E+3 1e2 -0.000001 123456789012345678901234 -7 3.14159 -1e-400 0.000 0.5 -9.330601", ok, " ")
-		split("01 1. .5 - 1e +1 --1 1.2.3 -01 1ee2", no, " ")
+		split("01 1. .5 - 1e +1 --1 1.2.3 -01 1ee2 1x 2true", no, " ")
 		split("\"a\" true null [1,-2] {\"k\":-3}", other, " ")
 		printf "["
 		for (i = 0; i < n; i++) {
 			r = rand()
 			sep = r < 0.6 ? ", " : r < 0.9 ? "," : r < 0.95 ? ",\t" : ",\n"
 			v = rand() < 0.03 ? other[1 + int(rand() * 5)] : ok[1 + int(rand() * 15)]
-			if (bad && rand() < bad) v = no[1 + int(rand() * 10)]
+			if (bad && rand() < bad) v = no[1 + int(rand() * 12)]
 			printf "%s%s", i ? sep : "", v
 		}
 		print "]" }'
