@@ -519,6 +519,34 @@ static inline size_t direct_blanks(const char *e, size_t i, size_t lim, const ch
 	return i;
 }
 
+/* element_text's number at e[i], with the numbers that follow it in an
+ * array (in_array), as datasets have them (", " too), without a round of
+ * the automaton each. Returns the index of the last byte taken, *comma
+ * saying whether that is a comma (a value comes next) or a number's; or
+ * 0 for the general path. */
+static inline size_t direct_numbers(const struct json_dec *d, const char *e, size_t i, size_t lim,
+				    int in_array, const char **run, char **o, const char *limit,
+				    int *comma)
+{
+	size_t len;
+	int sci;
+
+	for (*comma = 0;; i++) {
+		len = number_length_sci(e + i, &sci);
+		if (!len || i + len >= lim || !span_number(d, 0, e + i, len, sci, run, o, limit))
+			return 0;
+		i += len;
+		if (e[i] != ',' || !in_array)
+			return i - 1;
+		if ((e[i + 1] == ' ' || e[i + 1] == '\t') && !(i = direct_blanks(e, i + 1, lim, run, o, limit)))
+			return 0;
+		if (e[i + 1] != '-' && !is_digit(e[i + 1])) {
+			*comma = 1;
+			return i;
+		}
+	}
+}
+
 /*
  * Any other element whole in e[0..lim), in the shapes datasets write
  * (objects and arrays of numbers, strings of printable ASCII without
@@ -531,8 +559,8 @@ static inline size_t direct_blanks(const char *e, size_t i, size_t lim, const ch
  * not finite, an element not whole in e[0..lim), no room).
  * Kept as one function of 90 lines on purpose: the automaton is one
  * switch a byte whose transitions share its state (what comes next,
- * the depth, the bit a level) in locals; the strings, literals and
- * blanks, which are not transitions, are helpers above.
+ * the depth, the bit a level) in locals; the strings, literals, blanks
+ * and runs of numbers, which are not transitions, are helpers above.
  */
 static size_t element_text(const struct json_dec *d, const char *e, size_t lim, char **po,
 			   const char *limit)
@@ -543,7 +571,7 @@ static size_t element_text(const struct json_dec *d, const char *e, size_t lim, 
 	char *o = *po;
 	size_t i, len;
 	uint64_t objects = *e == '{'; /* bit k: level k is an object */
-	int depth = 1, sci;
+	int depth = 1, comma;
 
 	want = *e == '{' ? WANT_KEY_OR_CLOSE : WANT_VALUE_OR_CLOSE;
 	for (i = 1;; i++) {
@@ -605,29 +633,10 @@ static size_t element_text(const struct json_dec *d, const char *e, size_t lim, 
 		default:
 			if (want != WANT_VALUE && want != WANT_VALUE_OR_CLOSE)
 				return 0;
-			/* with the numbers that follow it in an array, as
-			 * datasets have them (", " too), without a round of
-			 * the switch each: i ends at the last byte taken */
-			want = WANT_NEXT;
-			for (;;) {
-				len = number_length_sci(e + i, &sci);
-				if (!len || i + len >= lim ||
-				    !span_number(d, 0, e + i, len, sci, &run, &o, limit))
-					return 0;
-				i += len;
-				if (e[i] != ',' || (objects >> (depth - 1) & 1)) {
-					i--;
-					break;
-				}
-				if ((e[i + 1] == ' ' || e[i + 1] == '\t') &&
-				    !(i = direct_blanks(e, i + 1, lim, &run, &o, limit)))
-					return 0;
-				if (e[i + 1] != '-' && !is_digit(e[i + 1])) {
-					want = WANT_VALUE;
-					break;
-				}
-				i++;
-			}
+			if (!(i = direct_numbers(d, e, i, lim, !(objects >> (depth - 1) & 1), &run, &o,
+						 limit, &comma)))
+				return 0;
+			want = comma ? WANT_VALUE : WANT_NEXT;
 			continue;
 		}
 		break;
