@@ -717,6 +717,11 @@ static int direct_scalars(struct json_dec *d)
 	const char *e = (const char *)d->chunk - 1, *run = e, *run_ok = e;
 	char *start = b->out + b->outlen, *o = start, *o_ok = o, *limit = b->out + b->outcap;
 	size_t avail = d->avail + 1, i = 0, end = 0, j, len;
+	/* the comma before the next part's start is left to the parse, so
+	 * that it comes to that start between elements (take_part) */
+	size_t part = d->part_at && !d->pushed && d->part_at > d->chunk
+			      ? (size_t)(d->part_at - (const unsigned char *)e) - 1
+			      : SIZE_MAX;
 	uint64_t elems = 0;
 	int sci;
 
@@ -739,7 +744,7 @@ static int direct_scalars(struct json_dec *d)
 		/* a comma and the next number, blanks around it */
 		for (j = i; j < avail && (e[j] == ' ' || e[j] == '\t'); j++)
 			;
-		if (j >= avail || e[j] != ',')
+		if (j >= avail || e[j] != ',' || j >= part)
 			break;
 		for (j++; j < avail && (e[j] == ' ' || e[j] == '\t'); j++)
 			;
@@ -762,10 +767,32 @@ static int direct_scalars(struct json_dec *d)
 	return direct_done(d, end);
 }
 
+/* A number whole in e[0..avail) that ends a scalar, as direct_scalars
+ * takes it: its length with its result at *o (room up to limit), or 0. */
+static size_t scalar_result(const struct json_dec *d, const char *e, size_t avail, char **o,
+			    const char *limit)
+{
+	const char *run = e;
+	size_t len;
+	int sci;
+
+	if ((*e != '-' && !is_digit(*e)) || d->o->nslopes != 1 || d->o->json.allow_nan)
+		return 0;
+	len = number_length_sci(e, &sci);
+	if (!len || len >= avail || !scalar_end((unsigned char)e[len]) ||
+	    !span_number(d, 0, e, len, sci, &run, o, limit) ||
+	    (size_t)(limit - *o) < (size_t)(e + len - run))
+		return 0;
+	memcpy(*o, run, (size_t)(e + len - run));
+	*o += e + len - run;
+	return len;
+}
+
 /* Where part i of the chunk p[0..n) starts: after the first ',' or LF
  * that follows a '}' or ']' in its n/JSON_PARTS bytes (or blanks after
- * them), *comma saying which (may be NULL); or, when there is none, at
- * the end of those bytes with *comma -1 (the part is empty). */
+ * them), *comma saying which (may be NULL), else after the first ','
+ * that follows a digit (an array of bare numbers); or, when there is
+ * none, at the end of those bytes with *comma -1 (the part is empty). */
 static const unsigned char *next_of(const unsigned char *p, size_t k, size_t lim, int ch)
 {
 	const unsigned char *q = memchr(p + k, ch, lim - k);
@@ -795,6 +822,16 @@ static size_t part_start(const unsigned char *p, size_t n, unsigned i, int *comm
 			sq = next_of(p, k, lim, ']');
 		else
 			cu = next_of(p, k, lim, '}');
+	}
+	/* none: an array of bare numbers, maybe (a ',' after a digit) */
+	for (k = n / JSON_PARTS * i; (q = memchr(p + k, ',', lim - k)) != NULL; k = (size_t)(q - p) + 1) {
+		for (j = (size_t)(q - p); j > 0 && (p[j - 1] == ' ' || p[j - 1] == '\t'); j--)
+			;
+		if (j > 0 && is_digit((char)p[j - 1])) {
+			if (comma)
+				*comma = 1;
+			return (size_t)(q - p) + 1;
+		}
 	}
 	if (comma)
 		*comma = -1;
@@ -830,8 +867,10 @@ static void part_run(const void *ctx, const unsigned char *p, size_t n, unsigned
 			for (pos++; pos < n && is_ws(p[pos]);)
 				pos++;
 		}
-		if (pos >= end || (p[pos] != '{' && p[pos] != '[') ||
-		    !(len = element_result(d, (const char *)p + pos, n - pos, &o, limit)))
+		if (pos >= end ||
+		    !(len = p[pos] == '{' || p[pos] == '['
+				    ? element_result(d, (const char *)p + pos, n - pos, &o, limit)
+				    : scalar_result(d, (const char *)p + pos, n - pos, &o, limit)))
 			break;
 		if (!comma)
 			*o++ = '\n';
