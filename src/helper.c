@@ -42,15 +42,6 @@ int lr_processors_to_share(void)
 	return CPU_COUNT(&set) > 1;
 }
 
-static inline void pause_briefly(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
-}
-
 /* Waits until *v differs from seen (or, with the lock, h->stop): first
  * spinning, then asleep with the given bit of h->sleeping set. */
 static void wait_change(struct lr_helper *h, atomic_uint *v, unsigned seen, int bit)
@@ -60,7 +51,7 @@ static void wait_change(struct lr_helper *h, atomic_uint *v, unsigned seen, int 
 	for (i = 0; i < HELPER_SPIN; i++) {
 		if (atomic_load_explicit(v, memory_order_acquire) != seen)
 			return;
-		pause_briefly();
+		lr_pause();
 	}
 	pthread_mutex_lock(&h->mu);
 	atomic_fetch_or(&h->sleeping, bit);

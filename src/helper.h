@@ -9,6 +9,17 @@
 
 struct lr_helper;
 
+/* Tells the processor that this is a spin-wait loop (the helper's and
+ * the read-ahead thread's waits). */
+static inline void lr_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
 /* Whether the process may run on more than one processor (taskset and
  * cpusets narrow it): else a second thread only takes turns. */
 int lr_processors_to_share(void);

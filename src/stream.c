@@ -643,16 +643,6 @@ ssize_t lr_source_peek_some(struct lr_source *s, const unsigned char **p)
 #define AHEAD_BUFSIZE (2 * LR_STREAM_BUFSIZE)
 #endif
 
-/* Tells the processor that this is a spin-wait loop. */
-static inline void pause_briefly(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
-}
-
 enum part_state {
 	PART_FREE,   /* nobody's yet */
 	PART_CLAIMED, /* the caller's (lr_source_claim) */
@@ -877,7 +867,7 @@ static ssize_t ahead_next(struct lr_source *s, const unsigned char **p)
 		pthread_mutex_unlock(&a->mu);
 		while (k < a->spin && !__atomic_load_n(&a->full[i], __ATOMIC_ACQUIRE) &&
 		       !__atomic_load_n(&a->done, __ATOMIC_ACQUIRE)) {
-			pause_briefly();
+			lr_pause();
 			k++;
 		}
 		a->spin = k < a->spin ? AHEAD_SPIN : a->spin > AHEAD_SPIN_MIN ? a->spin / 2 : AHEAD_SPIN_MIN;
