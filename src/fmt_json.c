@@ -697,78 +697,10 @@ static int scalar_end(unsigned char ch)
 	       ch == '"';
 }
 
-/* Most results direct_scalars writes at once. */
-#define SCALARS_OUT (64 * 1024)
-
-/*
- * Numbers that are elements of the top-level array ("[1.5, -2.25, ...]",
- * as json.dump writes a list), whole in the chunk: the first, whose
- * first byte was just taken, and those that follow it after a comma
- * (spaces and tabs around it dropped), computed straight from the chunk
- * into one SPAN cell with their commas, as the compact encoder would
- * write their cells. Returns 1 when at least one is done, 0 when the
- * element is for cut_element and the general path (a number not whole
- * in the chunk, not in JSON's grammar, a result that is not finite, a
- * slope per channel), -1 after reporting.
- */
-static int direct_scalars(struct json_dec *d)
-{
-	struct lr_block *b = d->blk;
-	const char *e = (const char *)d->chunk - 1, *run = e, *run_ok = e;
-	char *start = b->out + b->outlen, *o = start, *o_ok = o, *limit = b->out + b->outcap;
-	size_t avail = d->avail + 1, i = 0, end = 0, j, len;
-	/* the comma before the next part's start is left to the parse, so
-	 * that it comes to that start between elements (take_part) */
-	size_t part = d->part_at && !d->pushed && d->part_at > d->chunk
-			      ? (size_t)(d->part_at - (const unsigned char *)e) - 1
-			      : SIZE_MAX;
-	uint64_t elems = 0;
-	int sci;
-
-	if (!d->spans || LR_JSON_GENERAL || d->o->unbuffered || d->o->nslopes != 1 ||
-	    d->o->json.allow_nan || b->ncells + 3 > JSON_CELLS_HIGH ||
-	    (d->top != TOP_ARRAY_OPEN && d->top != TOP_AFTER_COMMA))
-		return 0;
-	while ((size_t)(o - start) < SCALARS_OUT) {
-		/* (a number not followed by what ends a scalar is not one:
-		 * the general path says what it is) */
-		len = number_length_sci(e + i, &sci);
-		if (!len || i + len >= avail || !scalar_end((unsigned char)e[i + len]) ||
-		    !span_number(d, 0, e + i, len, sci, &run, &o, limit))
-			break;
-		i += len;
-		elems++;
-		end = i;
-		run_ok = run;
-		o_ok = o;
-		/* a comma and the next number, blanks around it */
-		for (j = i; j < avail && (e[j] == ' ' || e[j] == '\t'); j++)
-			;
-		if (j >= avail || e[j] != ',' || j >= part)
-			break;
-		for (j++; j < avail && (e[j] == ' ' || e[j] == '\t'); j++)
-			;
-		if (j >= avail || (e[j] != '-' && !is_digit(e[j])) ||
-		    (size_t)(limit - o) < (size_t)(e + i - run) + 1)
-			break;
-		memcpy(o, run, (size_t)(e + i - run));
-		o += e + i - run;
-		*o++ = ',';
-		run = e + j;
-		i = j;
-	}
-	if (!elems || (size_t)(limit - o_ok) < (size_t)(e + end - run_ok))
-		return 0;
-	memcpy(o_ok, run_ok, (size_t)(e + end - run_ok));
-	o_ok += e + end - run_ok;
-	if (!span_element(d, start, o_ok, d->line))
-		return 0;
-	d->nelem += elems - 1;
-	return direct_done(d, end);
-}
-
-/* A number whole in e[0..avail) that ends a scalar, as direct_scalars
- * takes it: its length with its result at *o (room up to limit), or 0. */
+/* A number whole in e[0..avail) that ends a scalar (the top-level
+ * array's, or a stream's): its length with its result (or itself) at
+ * *o (room up to limit), or 0 for the general path, which says what
+ * anything else is. */
 static size_t scalar_result(const struct json_dec *d, const char *e, size_t avail, char **o,
 			    const char *limit)
 {
@@ -786,6 +718,58 @@ static size_t scalar_result(const struct json_dec *d, const char *e, size_t avai
 	memcpy(*o, run, (size_t)(e + len - run));
 	*o += e + len - run;
 	return len;
+}
+
+/* Most results direct_scalars writes at once. */
+#define SCALARS_OUT (64 * 1024)
+
+/*
+ * Numbers that are elements of the top-level array ("[1.5, -2.25, ...]",
+ * as json.dump writes a list), whole in the chunk: the first, whose
+ * first byte was just taken, and those that follow it after a comma
+ * (spaces and tabs around it dropped), computed straight from the chunk
+ * into one SPAN cell with their commas, as the compact encoder would
+ * write their cells. Returns 1 when at least one is done, 0 when the
+ * element is for cut_element and the general path (a number not whole
+ * in the chunk, not in JSON's grammar, a result that is not finite, a
+ * slope per channel), -1 after reporting.
+ */
+static int direct_scalars(struct json_dec *d)
+{
+	struct lr_block *b = d->blk;
+	const char *e = (const char *)d->chunk - 1;
+	char *start = b->out + b->outlen, *o = start, *o_ok = o, *limit = b->out + b->outcap;
+	size_t avail = d->avail + 1, i = 0, end = 0, j, len;
+	/* the comma before the next part's start is left to the parse, so
+	 * that it comes to that start between elements (take_part) */
+	size_t part = d->part_at && !d->pushed && d->part_at > d->chunk
+			      ? (size_t)(d->part_at - (const unsigned char *)e) - 1
+			      : SIZE_MAX;
+	uint64_t elems = 0;
+
+	if (!d->spans || LR_JSON_GENERAL || d->o->unbuffered || b->ncells + 3 > JSON_CELLS_HIGH ||
+	    (d->top != TOP_ARRAY_OPEN && d->top != TOP_AFTER_COMMA))
+		return 0;
+	while ((size_t)(o - start) < SCALARS_OUT &&
+	       (len = scalar_result(d, e + i, avail - i, &o, limit)) != 0) {
+		i += len;
+		elems++;
+		end = i;
+		o_ok = o;
+		/* a comma and the next number, blanks around it dropped */
+		for (j = i; j < avail && (e[j] == ' ' || e[j] == '\t'); j++)
+			;
+		if (j >= avail || e[j] != ',' || j >= part || o == limit)
+			break;
+		for (j++; j < avail && (e[j] == ' ' || e[j] == '\t'); j++)
+			;
+		*o++ = ',';
+		i = j;
+	}
+	if (!elems || !span_element(d, start, o_ok, d->line))
+		return 0;
+	d->nelem += elems - 1;
+	return direct_done(d, end);
 }
 
 /* Where part i of the chunk p[0..n) starts: after the first ',' or LF
