@@ -284,6 +284,98 @@ static int u128_digits(u128 v, char *out)
 	return n + u64_digits(lo, out + n, 19);
 }
 
+/* The value of eight digit values, one a byte, the most significant in
+ * the lowest byte: pairs, then quads by two multiplies. */
+static inline uint64_t eight_values(uint64_t x)
+{
+	x = x * 10 + (x >> 8);
+	return ((x & 0x000000FF000000FFull) * (100 + (1000000ull << 32)) +
+		((x >> 16 & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >> 32;
+}
+
+static inline uint64_t load8(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+static inline uint64_t load4(const unsigned char *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, 4);
+	return w;
+}
+
+/* The lanes of x (bytes, digit values) past lane 0..k) moved down one,
+ * over lane k. */
+static inline uint64_t drop_lane(uint64_t x, size_t k)
+{
+	uint64_t low = (1ull << (8 * k)) - 1;
+
+	return (x & low) | (x >> 8 & ~low);
+}
+
+/*
+ * "digits[.digits]" of 4 to 16 bytes at p, read a word at a time (only
+ * p[0..len) is read): 0 with *m and *exp set, or -1 when the text is
+ * anything else, which the byte loop then judges.
+ */
+static inline int parse_words(const unsigned char *p, size_t len, uint64_t *m, int *exp)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t a, b = 0, va = ~0ull, vb = 0, fa, fb;
+	size_t nd = len, k;
+
+	/* the bytes in 16 lanes, zero past len */
+	if (len >= 8) {
+		a = load8(p);
+		if (len > 8) {
+			b = load8(p + len - 8) >> (8 * (16 - len));
+			vb = len == 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
+		}
+	} else {
+		a = load4(p) | load4(p + len - 4) << (8 * (len - 4));
+		va = (1ull << (8 * len)) - 1;
+	}
+	/* digit values; a lane over 9 (the point among them) is flagged */
+	a = (a ^ 0x30 * ones) & va;
+	b = (b ^ 0x30 * ones) & vb;
+	fa = ((a + 0x76 * ones) | a) & 0x80 * ones & va;
+	fb = ((b + 0x76 * ones) | b) & 0x80 * ones & vb;
+	*exp = 0;
+	if (fa | fb) {
+		/* one flag, on a point: the point's lane is taken out */
+		if ((fa && fb) || (fa & (fa - 1)) || (fb & (fb - 1)))
+			return -1;
+		k = fa ? (size_t)__builtin_ctzll(fa) >> 3 : 8 + ((size_t)__builtin_ctzll(fb) >> 3);
+		if (p[k] != '.')
+			return -1;
+		if (k < 8) {
+			a = drop_lane(a, k) | b << 56;
+			b >>= 8;
+		} else {
+			b = drop_lane(b, k - 8);
+		}
+		nd--;
+		*exp = -(int)(len - 1 - k);
+	}
+	/* right-aligned in 8 or 16 lanes: the lanes before the first
+	 * digit are leading zeros */
+	if (nd <= 8) {
+		*m = eight_values(a << (8 * (8 - nd)));
+	} else {
+		unsigned sh = (unsigned)(16 - nd) * 8;
+
+		if (sh)
+			b = b << sh | a >> (64 - sh), a <<= sh;
+		*m = eight_values(a) * 100000000 + eight_values(b);
+	}
+	return 0;
+}
+
 int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *first, *dot = end;
@@ -295,6 +387,8 @@ int lr_dec_parse_simple(const char *s, size_t n, int *neg, uint64_t *m, int *exp
 		*neg = *p == '-';
 		p++;
 	}
+	if (end - p >= 4 && end - p <= 16 && parse_words(p, (size_t)(end - p), m, exp) == 0)
+		return 0;
 	first = p;
 	while (p < end && (d = (unsigned)*p - '0') < 10) {
 		v = v * 10 + d;

@@ -247,6 +247,60 @@ static void test_simple_parse_random(void)
 	check(bad == 0, "the simple parser takes the plain shapes, with their values", first_bad);
 }
 
+/* Every byte value at every place of numbers of 1 to 20 bytes (the
+ * simple parser reads 4 to 16 of them a word at a time), each in a
+ * buffer of its exact size: taken exactly when the text is still the
+ * plain shape, with the general parser's value. */
+static void test_simple_parse_bytes(void)
+{
+	static const char base[] = "98765432.10123456789";
+	char first_bad[96] = "";
+	int bad = 0;
+
+	for (size_t n = 1; n <= 20; n++)
+		for (size_t at = 0; at < n; at++)
+			for (int b = 0; b < 256; b++) {
+				char *in = malloc(n);
+				size_t points = 0, digits = 0, others = 0, k;
+				int neg, e, r, want;
+				uint64_t m;
+
+				if (!in)
+					abort();
+				/* a point in the middle, or none when it is the byte tried */
+				memcpy(in, base + (n >= 16 ? 0 : 8 - n / 2), n);
+				in[at] = (char)b;
+				for (k = 0; k < n; k++) {
+					if (in[k] >= '0' && in[k] <= '9')
+						digits++;
+					else if (in[k] == '.')
+						points++;
+					else if (k > 0 || (in[k] != '-' && in[k] != '+'))
+						others++;
+				}
+				want = digits && points <= 1 && !others && digits <= 19;
+				r = lr_dec_parse_simple(in, n, &neg, &m, &e);
+				if ((r == 0) != want) {
+					if (!bad++)
+						snprintf(first_bad, sizeof first_bad, "\"%.*s\" (byte %d at %zu): %s",
+							 (int)n, in, b, at, r == 0 ? "taken" : "refused");
+				} else if (r == 0) {
+					char buf[64];
+
+					snprintf(buf, sizeof buf, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, e);
+					lr_dec_parse(&x, in, n, 0);
+					lr_dec_parse(&y, buf, strlen(buf), 0);
+					if (!(x.ndig == y.ndig && x.exp == y.exp && x.neg == y.neg &&
+					      memcmp(x.dig, y.dig, (size_t)x.ndig) == 0) &&
+					    !bad++)
+						snprintf(first_bad, sizeof first_bad, "\"%.*s\": read as %s", (int)n,
+							 in, buf);
+				}
+				free(in);
+			}
+	check(bad == 0, "the simple parser judges every byte at every place", first_bad);
+}
+
 static void test_plain_positive(void)
 {
 	static const char *yes[] = { "1", "+2.5", "0.001", "007", "5.", ".5",
@@ -1240,6 +1294,7 @@ int main(void)
 	test_parse();
 	test_simple_parse();
 	test_simple_parse_random();
+	test_simple_parse_bytes();
 	test_plain_positive();
 	test_mul();
 	test_mul_simple_property();
