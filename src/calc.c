@@ -155,6 +155,9 @@ static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, ch
 	return LR_CALC_NEW;
 }
 
+static __attribute__((noinline)) int common_other(const struct lr_calc *c, size_t si, int neg, uint64_t m,
+						 int e, char *out, size_t *outlen);
+
 /*
  * The common shape "[-+]digits[.digits]" of at most 19 digits without
  * the general parser, in the modes and settings where that is what the
@@ -163,20 +166,37 @@ static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, ch
  * exact grad, and --dtype. Returns LR_CALC_COPY or LR_CALC_NEW, or -1
  * for the general path.
  */
-static int common_shape(const struct lr_calc *c, size_t si, const char *in, size_t n, char *out,
-			size_t *outlen)
+static inline __attribute__((always_inline)) int common_shape(const struct lr_calc *c, size_t si, const char *in,
+							       size_t n, char *out, size_t *outlen)
 {
-	static _Thread_local struct lr_dec r; /* large: one a thread */
 	const struct lr_small *a = &c->dec[si];
-	int fwd = c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU, neg, e;
+	int product = c->dtype == LR_DTYPE_EXACT && !c->precision &&
+		      (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU);
+	int neg, e;
 	uint64_t m;
 
-	if (c->dtype == LR_DTYPE_EXACT && !c->precision && fwd && a->m == 1 && in[0] == '-' &&
+	if (product && a->m == 1 && in[0] == '-' &&
 	    ((!a->neg && n >= 2 && (*outlen = lr_dec_shift_negative(in + 1, n - 1, a->exp, out)) != 0) ||
 	     (*outlen = lr_dec_mul_pow10(in, n, a, out)) != 0))
 		return LR_CALC_NEW;
 	if (lr_dec_parse_simple(in, n, &neg, &m, &e) != 0)
 		return -1;
+	if (!product)
+		return common_other(c, si, neg, m, e, out, outlen);
+	if (!neg && m)
+		return LR_CALC_COPY;
+	*outlen = lr_dec_mul_simple(neg, m, e, a, out);
+	return LR_CALC_NEW;
+}
+
+/* common_shape's number (-1)^neg * m * 10^e in the other modes and
+ * settings: --dtype, exact grad, and --precision. */
+static int common_other(const struct lr_calc *c, size_t si, int neg, uint64_t m, int e, char *out,
+			size_t *outlen)
+{
+	static _Thread_local struct lr_dec r; /* large: one a thread */
+	int fwd = c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU;
+
 	if (c->dtype != LR_DTYPE_EXACT) {
 		/* read correctly rounded, as binary() reads the general one */
 		int f32 = c->dtype == LR_DTYPE_F32;
@@ -205,26 +225,21 @@ static int common_shape(const struct lr_calc *c, size_t si, const char *in, size
 		return -1;
 	if (!neg && m)
 		return LR_CALC_COPY;
-	if (!c->precision) {
-		*outlen = lr_dec_mul_simple(neg, m, e, a, out);
-		return LR_CALC_NEW;
-	}
-	lr_dec_mul_u64(&r, neg, m, e, a);
+	lr_dec_mul_u64(&r, neg, m, e, &c->dec[si]);
 	lr_dec_round(&r, c->precision);
 	*outlen = lr_dec_format(&r, &r.nt, out);
 	return LR_CALC_NEW;
 }
 
-int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t n, char *out,
-		 size_t *outlen)
+/* lr_calc_text for what common_shape declines: the general parser, out
+ * of line so that the common shape's calls stay small. */
+static __attribute__((noinline)) int general_text(const struct lr_calc *c, size_t si, const char *in,
+						  size_t n, char *out, size_t *outlen)
 {
 	static _Thread_local struct lr_dec x;
 	size_t lead = 0, trail = 0, len;
-	size_t si = slope_index(c, channel);
 	int r;
 
-	if ((r = common_shape(c, si, in, n, out, outlen)) >= 0)
-		return r;
 	while (lead < n && is_blank(in[lead]))
 		lead++;
 	while (trail < n - lead && is_blank(in[n - 1 - trail]))
@@ -242,6 +257,17 @@ int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t
 	memcpy(out + lead + len, in + n - trail, trail);
 	*outlen = lead + len + trail;
 	return LR_CALC_NEW;
+}
+
+int lr_calc_text(const struct lr_calc *c, size_t channel, const char *in, size_t n, char *out,
+		 size_t *outlen)
+{
+	size_t si = slope_index(c, channel);
+	int r;
+
+	if ((r = common_shape(c, si, in, n, out, outlen)) >= 0)
+		return r;
+	return general_text(c, si, in, n, out, outlen);
 }
 
 int lr_calc_is_number(const char *s, size_t n)

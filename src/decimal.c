@@ -575,6 +575,38 @@ static inline size_t plain_sixteen(const char *d, int nd, int64_t e, char *out)
 }
 
 /*
+ * As plain_sixteen for nd <= 8 digits held in a word, the first in its
+ * lowest byte and zero bytes past the last: the stores come straight
+ * from the register.
+ */
+static inline size_t plain_eight(uint64_t d, int nd, int64_t e, char *out)
+{
+	static const char zeros[32] = "00000000000000000000000000000000";
+	static const char head[32] = "0.000000000000000000000000000000";
+	int64_t point = nd + e;
+
+	if (e >= 0 && e <= LR_DEC_PLAIN_ZEROS) {
+		memcpy(out, &d, 8);
+		memcpy(out + nd, zeros, 32);
+		return (size_t)(nd + e);
+	}
+	if (e < 0 && point > 0) {
+		uint64_t rest = d >> (8 * point);
+
+		memcpy(out, &d, 8);
+		out[point] = '.';
+		memcpy(out + point + 1, &rest, 8);
+		return (size_t)nd + 1;
+	}
+	if (point <= 0 && -point <= LR_DEC_PLAIN_ZEROS) {
+		memcpy(out, head, 32);
+		memcpy(out + 2 - point, &d, 8);
+		return 2 + (size_t)(nd - point);
+	}
+	return 0;
+}
+
+/*
  * The same for nd digits of any count, by moves of their length; when
  * the zeros are too many, scientific notation through lr_dec_format.
  */
@@ -612,36 +644,31 @@ static size_t place_digits(const char *dig, int nd, int64_t e, char *out)
 	return lr_dec_format(&d, &sci, out);
 }
 
-size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out)
+/* m * am * 10^e (both non-zero) at out, for the products that
+ * lr_dec_mul_simple does not lay out from one word: kept out of line,
+ * with the buffer they need. */
+static __attribute__((noinline)) size_t mul_rest(uint64_t m, uint64_t am, int64_t e, char *out)
 {
 	char buf[64];
 	const char *d;
 	uint64_t small;
 	int nd, tz;
-	int64_t e = (int64_t)exp + a->exp;
-	size_t n = 0, k;
+	size_t k;
 
-	if (neg ^ a->neg)
-		out[n++] = '-';
-	if (m == 0 || a->m == 0) {
-		out[n++] = '0';
-		return n;
-	}
-	if (__builtin_mul_overflow(m, a->m, &small)) {
-		nd = u128_digits((u128)m * a->m, buf);
+	if (__builtin_mul_overflow(m, am, &small)) {
+		nd = u128_digits((u128)m * am, buf);
 		while (buf[nd - 1] == '0') {
 			nd--;
 			e++;
 		}
-		return n + place_digits(buf, nd, e, out + n);
+		return place_digits(buf, nd, e, out);
 	}
 	if (small < 10000000000000000ull) {
-		/* The common case: the digits in one go, laid out by moves
-		 * of fixed size. */
+		/* the digits in one go, laid out by moves of fixed size */
 		nd = sixteen_digits(small, buf, &d, &tz);
-		if ((k = plain_sixteen(d, nd, e + tz, out + n)) != 0)
-			return n + k;
-		return n + place_digits(d, nd, e + tz, out + n);
+		if ((k = plain_sixteen(d, nd, e + tz, out)) != 0)
+			return k;
+		return place_digits(d, nd, e + tz, out);
 	}
 	/* Trailing zeros go to the exponent before the digits are
 	 * written; for most slopes there are none. */
@@ -650,7 +677,30 @@ size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
 		e++;
 	}
 	nd = u64_digits(small, buf, 0);
-	return n + place_digits(buf, nd, e, out + n);
+	return place_digits(buf, nd, e, out);
+}
+
+size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out)
+{
+	int64_t e = (int64_t)exp + a->exp;
+	size_t n = neg ^ a->neg, k;
+	uint64_t small;
+
+	out[0] = '-';
+	if (m == 0 || a->m == 0) {
+		out[n] = '0';
+		return n + 1;
+	}
+	if (!__builtin_mul_overflow(m, a->m, &small) && small < 100000000) {
+		/* Most products: one word of digits, never in memory until
+		 * it is stored where it goes. */
+		uint64_t w = eight_digits((uint32_t)small), z = w ^ 0x3030303030303030ull;
+		int lead = __builtin_ctzll(z) >> 3, tz = __builtin_clzll(z) >> 3;
+
+		if ((k = plain_eight(w << (8 * tz) >> (8 * (tz + lead)), 8 - lead - tz, e + tz, out + n)) != 0)
+			return n + k;
+	}
+	return n + mul_rest(m, a->m, e, out + n);
 }
 
 void lr_dec_from_small(struct lr_dec *d, const struct lr_small *a)
