@@ -355,8 +355,11 @@ static inline int result_nonfinite(const char *t)
  * The number q[0..len) of an element written whole (row_text,
  * element_text, element_span): where its result differs from it, the
  * bytes from *run up to it and the result go to *o, which has room up to
- * limit, and *run moves past it. Reads only what json_dec_open set, so
- * that the read-ahead thread may call it (part_run).
+ * limit, and *run moves past it. The element's buffer has 16 readable
+ * bytes past its end (LR_BLOCK_PAD, LR_STREAM_PAD): the bytes up to the
+ * number go in 16-byte moves, and the result is written where it goes.
+ * Reads only what json_dec_open set, so that the read-ahead thread may
+ * call it (part_run).
  * Returns 1, or 0 when the element is for the cells instead (no room, a
  * result that is not finite, the calculator's refusal).
  */
@@ -364,24 +367,21 @@ static inline __attribute__((always_inline)) int
 span_number(const struct json_dec *d, size_t channel, const char *q, size_t len,
 	    int sci, const char **run, char **o, const char *limit)
 {
-	char res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
-	size_t r;
+	size_t gap = (size_t)(q - *run), r, i;
 	int k;
 
-	if (len > LR_SPAN_FIELD_MAX ||
-	    (size_t)(limit - *o) < (size_t)(q - *run) + len + LR_CALC_SLACK + 64)
+	if (len > LR_SPAN_FIELD_MAX || (size_t)(limit - *o) < gap + len + LR_CALC_SLACK + 64)
 		return 0;
 	if (d->kept && !sci && q[0] >= '1' && q[0] <= '9')
 		return 1;
-	k = lr_calc_text(&d->calc, channel, q, len, res, &r);
+	for (i = 0; i < gap; i += 16)
+		memcpy(*o + i, *run + i, 16);
+	k = lr_calc_text(&d->calc, channel, q, len, *o + gap, &r);
 	if (k == LR_CALC_COPY)
 		return 1;
-	if (k != LR_CALC_NEW || result_nonfinite(res))
+	if (k != LR_CALC_NEW || result_nonfinite(*o + gap))
 		return 0;
-	memcpy(*o, *run, (size_t)(q - *run));
-	*o += q - *run;
-	memcpy(*o, res, r);
-	*o += r;
+	*o += gap + r;
 	*run = q + len;
 	return 1;
 }
