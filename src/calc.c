@@ -155,7 +155,7 @@ static int binary(const struct lr_calc *c, size_t si, const struct lr_dec *x, ch
 	return LR_CALC_NEW;
 }
 
-static __attribute__((noinline)) int common_other(const struct lr_calc *c, size_t si, int neg, uint64_t m,
+static int rounded_product(const struct lr_calc *c, size_t si, int neg, uint64_t m,
 						 int e, char *out, size_t *outlen);
 
 /*
@@ -181,37 +181,30 @@ static inline __attribute__((always_inline)) int common_shape(const struct lr_ca
 		return LR_CALC_NEW;
 	if (lr_dec_parse_simple(in, n, &neg, &m, &e) != 0)
 		return -1;
-	if (!product)
-		return common_other(c, si, neg, m, e, out, outlen);
-	if (!neg && m)
-		return LR_CALC_COPY;
-	*outlen = lr_dec_mul_simple(neg, m, e, a, out);
-	return LR_CALC_NEW;
-}
-
-/* common_shape's number (-1)^neg * m * 10^e in the other modes and
- * settings: --dtype, exact grad, and --precision. */
-static int common_other(const struct lr_calc *c, size_t si, int neg, uint64_t m, int e, char *out,
-			size_t *outlen)
-{
-	static _Thread_local struct lr_dec r; /* large: one a thread */
-	int fwd = c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU;
-
-	if (c->dtype != LR_DTYPE_EXACT) {
-		/* read correctly rounded, as binary() reads the general one */
-		int f32 = c->dtype == LR_DTYPE_F32;
-		double y = 0;
-		float f = 0;
-
-		if (c->precision || (m && !(f32 ? lr_read32(m, e, &f) : lr_read64(m, e, &y))))
-			return -1;
-		if (f32)
-			*outlen = lr_print32(lr_kernel_one32(&c->k, neg ? -f : f, c->k.slope32[si]), out);
-		else
-			*outlen = lr_print64(lr_kernel_one64(&c->k, neg ? -y : y, c->k.slope64[si]), out);
+	if (product) {
+		if (!neg && m)
+			return LR_CALC_COPY;
+		*outlen = lr_dec_mul_simple(neg, m, e, a, out);
 		return LR_CALC_NEW;
 	}
-	if (c->k.mode == LR_MODE_GRAD && !c->precision && c->slope_text) {
+	if (c->dtype == LR_DTYPE_F32 && !c->precision) {
+		/* read correctly rounded, as binary() reads the general one */
+		float f = 0;
+
+		if (m && !lr_read32(m, e, &f))
+			return -1;
+		*outlen = lr_print32(lr_kernel_one32(&c->k, neg ? -f : f, c->k.slope32[si]), out);
+		return LR_CALC_NEW;
+	}
+	if (c->dtype == LR_DTYPE_F64 && !c->precision) {
+		double y = 0;
+
+		if (m && !lr_read64(m, e, &y))
+			return -1;
+		*outlen = lr_print64(lr_kernel_one64(&c->k, neg ? -y : y, c->k.slope64[si]), out);
+		return LR_CALC_NEW;
+	}
+	if (c->k.mode == LR_MODE_GRAD && c->dtype == LR_DTYPE_EXACT && !c->precision && c->slope_text) {
 		if ((m && !neg) || (!m && c->k.zero_grad_one)) {
 			out[0] = '1';
 			*outlen = 1;
@@ -221,8 +214,19 @@ static int common_other(const struct lr_calc *c, size_t si, int neg, uint64_t m,
 		}
 		return LR_CALC_NEW;
 	}
-	if (!fwd)
-		return -1;
+	return rounded_product(c, si, neg, m, e, out, outlen);
+}
+
+/* common_shape's number (-1)^neg * m * 10^e under --precision, exact
+ * forward and prelu. */
+static int rounded_product(const struct lr_calc *c, size_t si, int neg, uint64_t m, int e, char *out,
+			size_t *outlen)
+{
+	static _Thread_local struct lr_dec r; /* large: one a thread */
+	int fwd = c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU;
+
+	if (c->dtype != LR_DTYPE_EXACT || !fwd)
+		return -1; /* the general path */
 	if (!neg && m)
 		return LR_CALC_COPY;
 	lr_dec_mul_u64(&r, neg, m, e, &c->dec[si]);
