@@ -163,7 +163,8 @@ static int rounded_product(const struct lr_calc *c, size_t si, int neg, uint64_t
  * the general parser, in the modes and settings where that is what the
  * general path gives: exact forward and prelu (a power-of-ten slope only
  * moves the point; else the 64-bit product, rounded with --precision),
- * exact grad, and --dtype. Returns LR_CALC_COPY or LR_CALC_NEW, or -1
+ * exact inverse (the quotient in 64-bit arithmetic), identity, exact
+ * grad, and --dtype. Returns LR_CALC_COPY or LR_CALC_NEW, or -1
  * for the general path.
  */
 static inline __attribute__((always_inline)) int common_shape(const struct lr_calc *c, size_t si, const char *in,
@@ -186,6 +187,13 @@ static inline __attribute__((always_inline)) int common_shape(const struct lr_ca
 			return LR_CALC_COPY;
 		*outlen = lr_dec_mul_simple(neg, m, e, a, out);
 		return LR_CALC_NEW;
+	}
+	if (c->dtype == LR_DTYPE_EXACT && !c->precision) {
+		if (c->k.mode == LR_MODE_IDENTITY || (c->k.mode == LR_MODE_INVERSE && !neg && m))
+			return LR_CALC_COPY;
+		if (c->k.mode == LR_MODE_INVERSE && c->div &&
+		    (*outlen = lr_dec_div_simple(neg, m, e, a, &c->div[si], out)) != 0)
+			return LR_CALC_NEW;
 	}
 	if (c->dtype == LR_DTYPE_F32 && !c->precision) {
 		/* read correctly rounded, as binary() reads the general one */
@@ -360,7 +368,11 @@ int lr_calc_spans_kept(const struct lr_calc *c)
 {
 	size_t i;
 
-	if (c->dtype != LR_DTYPE_EXACT || (c->k.mode != LR_MODE_FORWARD && c->k.mode != LR_MODE_PRELU))
+	if (c->dtype != LR_DTYPE_EXACT)
+		return 0;
+	if (c->k.mode == LR_MODE_INVERSE || c->k.mode == LR_MODE_IDENTITY)
+		return 1; /* inverse takes slopes over 0 only */
+	if (c->k.mode != LR_MODE_FORWARD && c->k.mode != LR_MODE_PRELU)
 		return 0;
 	for (i = 0; i < c->k.nslopes; i++)
 		if (c->dec[i].neg)
@@ -370,7 +382,8 @@ int lr_calc_spans_kept(const struct lr_calc *c)
 
 int lr_calc_spans_negatives_only(const struct lr_calc *c)
 {
-	return c->k.nslopes == 1 && !c->precision && lr_calc_spans_kept(c);
+	return c->k.nslopes == 1 && !c->precision && lr_calc_spans_kept(c) &&
+	       (c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU);
 }
 
 /*

@@ -28,6 +28,7 @@ enum lr_dtype { LR_DTYPE_EXACT, LR_DTYPE_F64, LR_DTYPE_F32 };
 struct lr_calc {
 	struct lr_kernel k;         /* mode, zero-grad and binary slopes */
 	const struct lr_small *dec; /* the k.nslopes slopes as exact decimals */
+	const struct lr_divisor *div; /* and what dividing by them needs */
 	const char (*slope_text)[LR_SLOPE_TEXT]; /* and as text, slope_len[i] bytes each */
 	const size_t *slope_len;
 	enum lr_dtype dtype;
@@ -76,11 +77,13 @@ int lr_calc_spans(const struct lr_calc *c);
 
 /* Whether, further, a number of a SPAN without a '-' (or "0") is its own
  * result whatever its channel: exact forward (or prelu) by slopes of 0
- * or more (--precision rounds computed results only). */
+ * or more, exact inverse and identity (--precision rounds computed
+ * results only). */
 int lr_calc_spans_kept(const struct lr_calc *c);
 
-/* The same by one slope and without --precision: then only the
- * negative numbers need computing, and no column counting. */
+/* The same for forward or prelu by one slope and without --precision:
+ * then only the negative numbers need computing, each a product, and no
+ * column counting. */
 int lr_calc_spans_negatives_only(const struct lr_calc *c);
 
 /* Non-zero if s[0..n), space-trimmed, is a number in the CSV grammar. */

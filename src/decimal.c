@@ -188,27 +188,35 @@ static const char two_digits[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
+static const uint64_t pow10_u64[20] = {
+	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+	100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+	1000000000000ull, 10000000000000ull, 100000000000000ull,
+	1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+	1000000000000000000ull, 10000000000000000000ull
+};
+
+/* The number of decimal digits of v (1 for 0). */
+static inline int u64_len(uint64_t v)
+{
+	/* the count from the bit length, corrected by one compare */
+	int len = v ? ((64 - __builtin_clzll(v)) * 1233) >> 12 : 0;
+
+	/* without a branch: its outcome depends on the data */
+	len += len < 20 && v >= pow10_u64[len < 20 ? len : 19];
+	return len + (len == 0);
+}
+
 /* Writes v in decimal, zero-padded to at least width digits; returns the
  * count. Two digits per division. */
 static int u64_digits(uint64_t v, char *out, int width)
 {
-	static const uint64_t pow10[20] = {
-		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
-		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
-		1000000000000ull, 10000000000000ull, 100000000000000ull,
-		1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
-		1000000000000000000ull, 10000000000000000000ull
-	};
-	int len = 1, n;
+	int len, n;
 	char *o;
 
 	if (v == 0 && width == 0)
 		return 0;
-	/* The digit count from the bit length, corrected by one compare. */
-	len = v ? ((64 - __builtin_clzll(v)) * 1233) >> 12 : 0;
-	/* without a branch: its outcome depends on the data */
-	len += len < 20 && v >= pow10[len < 20 ? len : 19];
-	len += len == 0;
+	len = u64_len(v);
 	if (len < width) {
 		memset(out, '0', (size_t)(width - len));
 		out += width - len;
@@ -701,6 +709,64 @@ size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
 			return n + k;
 	}
 	return n + mul_rest(m, a->m, e, out + n);
+}
+
+void lr_dec_divisor(struct lr_divisor *dv, const struct lr_small *a)
+{
+	uint64_t odd = a->m, r = 1;
+	int twos = 0, fives = 0, k;
+
+	memset(dv, 0, sizeof *dv);
+	if (!odd)
+		return;
+	for (; odd % 2 == 0; odd /= 2)
+		twos++;
+	for (; odd % 5 == 0; odd /= 5)
+		fives++;
+	dv->odd = odd;
+	/* 1 / (2^twos 5^fives) = 2^(k - twos) 5^(k - fives) / 10^k */
+	k = twos > fives ? twos : fives;
+	for (int i = 0; i < k - twos; i++)
+		if (__builtin_mul_overflow(r, 2, &r))
+			return;
+	for (int i = 0; i < k - fives; i++)
+		if (__builtin_mul_overflow(r, 5, &r))
+			return;
+	dv->recip.neg = a->neg;
+	dv->recip.m = r;
+	dv->recip.exp = -a->exp - k;
+}
+
+size_t lr_dec_div_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
+			 const struct lr_divisor *dv, char *out)
+{
+	static const struct lr_small unit = { 0, 1, 0 };
+	uint64_t q, p, t;
+	int nm, na, s, nq;
+	u128 num;
+
+	if (!dv->recip.m)
+		return 0;
+	/* terminating: m / odd, then times the rest's reciprocal */
+	if (m % dv->odd == 0)
+		return lr_dec_mul_simple(neg, m / dv->odd, exp, &dv->recip, out);
+	/*
+	 * Never terminating: 18 or 19 digits of the quotient of m * 10^s
+	 * (below 10^38) by a->m, then 17 of them rounded by the next one,
+	 * as a digit of 5 there means more than half.
+	 */
+	nm = u64_len(m);
+	na = u64_len(a->m);
+	s = 18 + na - nm;
+	num = (u128)m * pow10_u64[s > 19 ? 19 : s];
+	if (s > 19)
+		num *= pow10_u64[s - 19];
+	q = (uint64_t)(num / a->m);
+	nq = u64_len(q);
+	p = nq == 19 ? 100 : 10;
+	t = q % p;
+	q = q / p + (t >= p / 2);
+	return lr_dec_mul_simple(neg ^ a->neg, q, exp - a->exp - s + nq - 17, &unit, out);
 }
 
 void lr_dec_from_small(struct lr_dec *d, const struct lr_small *a)

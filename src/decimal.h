@@ -83,6 +83,25 @@ int lr_dec_is_plain_positive(const char *s, size_t n);
  * lr_dec_format would, to out (at least 64 bytes); returns the length. */
 size_t lr_dec_mul_simple(int neg, uint64_t m, int exp, const struct lr_small *a, char *out);
 
+/* What dividing by a slope a > 0 needs, made once (lr_dec_divisor):
+ * a->m's odd part (its factors other than 2 and 5), and 1 / (a->m /
+ * odd) as a short decimal when that is below 2^64 (recip.m 0 if not). */
+struct lr_divisor {
+	uint64_t odd;
+	struct lr_small recip; /* 10^-a->exp / (a->m / odd), exactly */
+};
+
+void lr_dec_divisor(struct lr_divisor *dv, const struct lr_small *a);
+
+/* Writes (-1)^neg * m * 10^exp / a as lr_dec_div with 17 digits and
+ * lr_dec_format in plain notation would: exact when the quotient
+ * terminates, else correctly rounded to 17 significant digits. dv is
+ * a's, a > 0. Returns the length, or 0 for a quotient it leaves to
+ * lr_dec_div (one that terminates past 64-bit arithmetic). out needs 64
+ * bytes. */
+size_t lr_dec_div_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
+			 const struct lr_divisor *dv, char *out);
+
 /* For a slope a that is a power of ten (a->m == 1): writes s[0..n) * a
  * as lr_dec_mul_simple would, by moving the decimal point in the text,
  * when s is "[-+]digits[.digits]" with at most 19 digits; returns the

@@ -66,16 +66,19 @@ static int parse_slopes(struct lr_options *o, const char *arg)
 	for (p = arg; *p; p++)
 		n += *p == ',';
 	free(o->slope_dec);
+	free(o->slope_div);
 	free(o->slope64);
 	free(o->slope32);
 	free(o->slope_text);
 	free(o->slope_len);
 	o->slope_dec = calloc(n, sizeof *o->slope_dec);
+	o->slope_div = calloc(n, sizeof *o->slope_div);
 	o->slope64 = calloc(n, sizeof *o->slope64);
 	o->slope32 = calloc(n, sizeof *o->slope32);
 	o->slope_text = calloc(n, sizeof *o->slope_text);
 	o->slope_len = calloc(n, sizeof *o->slope_len);
-	if (!o->slope_dec || !o->slope64 || !o->slope32 || !o->slope_text || !o->slope_len) {
+	if (!o->slope_dec || !o->slope_div || !o->slope64 || !o->slope32 || !o->slope_text ||
+	    !o->slope_len) {
 		lr_error_sys("out of memory");
 		return -1;
 	}
@@ -100,6 +103,7 @@ static int parse_slopes(struct lr_options *o, const char *arg)
 				       (int)len, p);
 			return -1;
 		}
+		lr_dec_divisor(&o->slope_div[i], &o->slope_dec[i]);
 		memcpy(buf, p, len);
 		buf[len] = '\0';
 		/* As a Python float becomes a tensor's dtype: text to double,
@@ -942,6 +946,7 @@ void lr_options_calc(const struct lr_options *o, struct lr_calc *c)
 	c->k.slope64 = o->slope64;
 	c->k.slope32 = o->slope32;
 	c->dec = o->slope_dec;
+	c->div = o->slope_div;
 	c->slope_text = o->slope_text;
 	c->slope_len = o->slope_len;
 	c->dtype = o->dtype;
@@ -961,6 +966,7 @@ void lr_options_calc(const struct lr_options *o, struct lr_calc *c)
 void lr_options_free(struct lr_options *o)
 {
 	free(o->slope_dec);
+	free(o->slope_div);
 	free(o->slope64);
 	free(o->slope32);
 	free(o->slope_text);

@@ -72,6 +72,7 @@ struct lr_options {
 	int zero_grad_one; /* --zero-grad one */
 	size_t nslopes;
 	struct lr_small *slope_dec;
+	struct lr_divisor *slope_div; /* for --mode inverse */
 	double *slope64;
 	float *slope32;
 	char (*slope_text)[LR_SLOPE_TEXT]; /* each slope as exact grad writes it */

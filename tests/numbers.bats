@@ -89,6 +89,36 @@ load helper
 	[ "$("$LRELU" --no-header --precision 3 -s 0.2 <<<'-1.2345')" = -0.247 ]
 }
 
+@test "inverse and identity: plain numbers' quick quotient is the general parser's" {
+	# a blank before each number sends it through the general parser's
+	# long division; the quick one divides in 64-bit arithmetic, exact
+	# where the quotient ends (also where the number cancels the
+	# slope's factors other than 2 and 5), else rounded to 17 digits
+	local s bad=0
+	awk 'BEGIN { srand(23)
+		for (i = 0; i < 3000; i++) {
+			nd = 1 + int(rand() * 19); d = ""
+			for (j = 0; j < nd; j++) d = d int(rand() * 10)
+			if (rand() < 0.2) d = "3" substr(d, 2)
+			if (rand() < 0.1) d = "9999" d
+			if (length(d) > 19) d = substr(d, 1, 19)
+			k = int(rand() * (length(d) + 1))
+			t = k && k < length(d) ? substr(d, 1, k) "." substr(d, k + 1) : d
+			printf "%s%s,%s,-%d\n", (rand() < 0.8 ? "-" : ""), t, (rand() < 0.5 ? "-0" : "-0.000"), 3 * int(rand() * 1000)
+		} }' >"$SCRATCH/q.csv"
+	sed 's/^/ /; s/,/, /g' "$SCRATCH/q.csv" >"$SCRATCH/qb.csv"
+	for s in 0.3 0.2 0.25 3 0.1234 0.96 7e-30 9999999999999999999 1152921504606846976 123456789.123 1e25; do
+		"$LRELU" --no-header -m inverse -s "$s" "$SCRATCH/q.csv" >"$SCRATCH/quick" || bad=1
+		"$LRELU" --no-header -m inverse -s "$s" "$SCRATCH/qb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
+		cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "-m inverse -s $s differs" >&2; bad=1; }
+	done
+	"$LRELU" --no-header -m identity "$SCRATCH/q.csv" >"$SCRATCH/quick" || bad=1
+	cmp -s "$SCRATCH/quick" "$SCRATCH/q.csv" || { echo "-m identity changed a number" >&2; bad=1; }
+	[ "$bad" -eq 0 ]
+	# and it did compute: a quotient that ends, and one that does not
+	[ "$("$LRELU" -m inverse -s 0.3 <<<'-0.9,-2')" = -3,-6.6666666666666667 ]
+}
+
 @test "grad gives 1 or the slope" {
 	# nan is a missing value in CSV unless --na says otherwise
 	run lrelu -m grad -s 0.2 --na='' <<<$'-5\n5\n0\nnan'

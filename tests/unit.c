@@ -376,6 +376,58 @@ static void test_mul_simple_property(void)
 	check(bad == 0, "direct product text agrees with the general path", first_bad);
 }
 
+/* The quotient of the common shape by a slope, in 64-bit arithmetic,
+ * against the long division of the general path (17 digits), on random
+ * numbers, some of them multiples of the slope's odd part (quotients
+ * that terminate after all). Most take the quick path. */
+static void test_div_simple_property(void)
+{
+	static const char *slopes[] = { "0.3", "0.2", "0.25", "3", "0.1234", "0.96", "7e-30",
+					"9999999999999999999", "1152921504606846976", "0.0000001",
+					"123456789.123", "1e25" };
+	const size_t ns = sizeof slopes / sizeof slopes[0];
+	uint64_t state = 0x9E3779B97F4A7C15ull;
+	int i, bad = 0, quick = 0, n = 240000 / sample;
+	char first_bad[256] = "";
+
+	for (i = 0; i < n; i++) {
+		struct lr_small a = slope(slopes[i % ns]);
+		struct lr_divisor dv;
+		uint64_t m;
+		int e, neg;
+		char in[64], want[4096], got[128];
+		size_t nw, ng;
+
+		lr_dec_divisor(&dv, &a);
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		m = state % 2 ? state >> (state % 60) : state % 1000;
+		if ((state >> 30) % 3 == 0 && dv.odd > 1 && m / dv.odd)
+			m -= m % dv.odd; /* a multiple of the odd part */
+		if (m > 9999999999999999999ull)
+			m /= 10;
+		e = 10 - (int)((state >> 8) % 40);
+		neg = (state >> 20) & 1;
+		snprintf(in, sizeof in, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, e);
+		ng = lr_dec_div_simple(neg, m, e, &a, &dv, got);
+		if (!ng)
+			continue;
+		quick++;
+		got[ng] = '\0';
+		lr_dec_parse(&x, in, strlen(in), 0);
+		lr_dec_div(&y, &x, &a, 17);
+		y.nt.sci = 0;
+		nw = lr_dec_format(&y, &y.nt, want);
+		want[nw] = '\0';
+		if (strcmp(want, got) != 0 && !bad++)
+			snprintf(first_bad, sizeof first_bad, "%s / %s: got %.60s, want %.60s", in,
+				 slopes[i % ns], got, want);
+	}
+	check(bad == 0, "direct quotient text agrees with the general path", first_bad);
+	check(quick > n * 3 / 4, "most quotients take the direct path", "");
+}
+
 /* The 8-digit formatter of the product path, on every n below 10^5 and
  * a stride through the rest (the method was checked on all 10^8). */
 static void test_eight_digits(void)
@@ -1298,6 +1350,7 @@ int main(void)
 	test_plain_positive();
 	test_mul();
 	test_mul_simple_property();
+	test_div_simple_property();
 	test_eight_digits();
 	test_readfloat();
 	test_div();
