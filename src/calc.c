@@ -212,7 +212,7 @@ static inline __attribute__((always_inline)) int common_shape(const struct lr_ca
 		*outlen = lr_print64(lr_kernel_one64(&c->k, neg ? -y : y, c->k.slope64[si]), out);
 		return LR_CALC_NEW;
 	}
-	if (c->k.mode == LR_MODE_GRAD && c->dtype == LR_DTYPE_EXACT && !c->precision && c->slope_text) {
+	if (c->k.mode == LR_MODE_GRAD && c->dtype == LR_DTYPE_EXACT && c->slope_text) {
 		if ((m && !neg) || (!m && c->k.zero_grad_one)) {
 			out[0] = '1';
 			*outlen = 1;
@@ -226,18 +226,21 @@ static inline __attribute__((always_inline)) int common_shape(const struct lr_ca
 }
 
 /* common_shape's number (-1)^neg * m * 10^e under --precision, exact
- * forward and prelu. */
+ * forward, prelu and inverse. */
 static int rounded_product(const struct lr_calc *c, size_t si, int neg, uint64_t m, int e, char *out,
 			size_t *outlen)
 {
 	static _Thread_local struct lr_dec r; /* large: one a thread */
 	int fwd = c->k.mode == LR_MODE_FORWARD || c->k.mode == LR_MODE_PRELU;
 
-	if (c->dtype != LR_DTYPE_EXACT || !fwd)
+	if (c->dtype != LR_DTYPE_EXACT || (!fwd && c->k.mode != LR_MODE_INVERSE))
 		return -1; /* the general path */
 	if (!neg && m)
 		return LR_CALC_COPY;
-	lr_dec_mul_u64(&r, neg, m, e, &c->dec[si]);
+	if (fwd)
+		lr_dec_mul_u64(&r, neg, m, e, &c->dec[si]);
+	else if (!c->div || !lr_dec_div_u64(&r, neg, m, e, &c->dec[si], &c->div[si], c->precision))
+		return -1;
 	lr_dec_round(&r, c->precision);
 	*outlen = lr_dec_format(&r, &r.nt, out);
 	return LR_CALC_NEW;

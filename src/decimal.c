@@ -737,36 +737,64 @@ void lr_dec_divisor(struct lr_divisor *dv, const struct lr_small *a)
 	dv->recip.exp = -a->exp - k;
 }
 
+/*
+ * m * 10^exp / a when the quotient never ends (a's odd part does not
+ * divide m): 18 or 19 digits of the quotient of m * 10^s (below 10^38)
+ * by a->m, then nsig <= 17 of them rounded by the next one, as a digit
+ * of 5 there means more than half. *q gets the digits (up to 10^nsig
+ * after a carry) and the result's exponent is returned.
+ */
+static int64_t endless_quotient(uint64_t m, int exp, const struct lr_small *a, int nsig, uint64_t *q)
+{
+	int nm = u64_len(m), na = u64_len(a->m), s = 18 + na - nm, nq;
+	u128 num = (u128)m * pow10_u64[s > 19 ? 19 : s];
+	uint64_t p, t;
+
+	if (s > 19)
+		num *= pow10_u64[s - 19];
+	*q = (uint64_t)(num / a->m);
+	nq = u64_len(*q);
+	p = pow10_u64[nq - nsig];
+	t = *q % p;
+	*q = *q / p + (t >= p / 2);
+	return (int64_t)exp - a->exp - s + nq - nsig;
+}
+
 size_t lr_dec_div_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
 			 const struct lr_divisor *dv, char *out)
 {
 	static const struct lr_small unit = { 0, 1, 0 };
-	uint64_t q, p, t;
-	int nm, na, s, nq;
-	u128 num;
+	uint64_t q;
+	int64_t e;
 
 	if (!dv->recip.m)
 		return 0;
 	/* terminating: m / odd, then times the rest's reciprocal */
 	if (m % dv->odd == 0)
 		return lr_dec_mul_simple(neg, m / dv->odd, exp, &dv->recip, out);
-	/*
-	 * Never terminating: 18 or 19 digits of the quotient of m * 10^s
-	 * (below 10^38) by a->m, then 17 of them rounded by the next one,
-	 * as a digit of 5 there means more than half.
-	 */
-	nm = u64_len(m);
-	na = u64_len(a->m);
-	s = 18 + na - nm;
-	num = (u128)m * pow10_u64[s > 19 ? 19 : s];
-	if (s > 19)
-		num *= pow10_u64[s - 19];
-	q = (uint64_t)(num / a->m);
-	nq = u64_len(q);
-	p = nq == 19 ? 100 : 10;
-	t = q % p;
-	q = q / p + (t >= p / 2);
-	return lr_dec_mul_simple(neg ^ a->neg, q, exp - a->exp - s + nq - 17, &unit, out);
+	e = endless_quotient(m, exp, a, 17, &q);
+	return lr_dec_mul_simple(neg ^ a->neg, q, (int)e, &unit, out);
+}
+
+int lr_dec_div_u64(struct lr_dec *out, int neg, uint64_t m, int exp, const struct lr_small *a,
+		   const struct lr_divisor *dv, int nsig)
+{
+	static const struct lr_small unit = { 0, 1, 0 };
+	uint64_t q;
+	int64_t e;
+
+	if (!dv->recip.m)
+		return 0;
+	if (m % dv->odd == 0) {
+		lr_dec_mul_u64(out, neg, m / dv->odd, exp, &dv->recip);
+		return 1;
+	}
+	if (nsig < 1 || nsig > 17)
+		return 0;
+	e = endless_quotient(m, exp, a, nsig, &q);
+	lr_dec_mul_u64(out, neg ^ a->neg, q, 0, &unit);
+	out->exp += e;
+	return 1;
 }
 
 void lr_dec_from_small(struct lr_dec *d, const struct lr_small *a)

@@ -102,6 +102,13 @@ void lr_dec_divisor(struct lr_divisor *dv, const struct lr_small *a);
 size_t lr_dec_div_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
 			 const struct lr_divisor *dv, char *out);
 
+/* The same quotient into *out (as lr_dec_div(out, x, a, nsig) gives it
+ * for x = (-1)^neg * m * 10^exp): exact when it terminates, else
+ * correctly rounded to nsig <= 17 digits. Returns 1, or 0 for a
+ * quotient it leaves to lr_dec_div. */
+int lr_dec_div_u64(struct lr_dec *out, int neg, uint64_t m, int exp, const struct lr_small *a,
+		   const struct lr_divisor *dv, int nsig);
+
 /* For a slope a that is a power of ten (a->m == 1): writes s[0..n) * a
  * as lr_dec_mul_simple would, by moving the decimal point in the text,
  * when s is "[-+]digits[.digits]" with at most 19 digits; returns the

@@ -115,6 +115,8 @@ static int parse_slopes(struct lr_options *o, const char *arg)
 			static struct lr_dec d;
 
 			lr_dec_from_small(&d, &o->slope_dec[i]);
+			if (o->precision)
+				lr_dec_round(&d, o->precision);
 			o->slope_len[i] = lr_dec_format(&d, &plain, o->slope_text[i]);
 		}
 	}

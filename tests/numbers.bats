@@ -94,7 +94,7 @@ load helper
 	# long division; the quick one divides in 64-bit arithmetic, exact
 	# where the quotient ends (also where the number cancels the
 	# slope's factors other than 2 and 5), else rounded to 17 digits
-	local s bad=0
+	local s p bad=0
 	awk 'BEGIN { srand(23)
 		for (i = 0; i < 3000; i++) {
 			nd = 1 + int(rand() * 19); d = ""
@@ -112,11 +112,25 @@ load helper
 		"$LRELU" --no-header -m inverse -s "$s" "$SCRATCH/qb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
 		cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "-m inverse -s $s differs" >&2; bad=1; }
 	done
+	# and rounded by --precision (to 17 digits or fewer in 64-bit
+	# arithmetic; more by the long division), also grad's slope
+	for p in 1 3 6 17 18; do
+		for s in 0.3 0.25 0.96 9999999999999999999; do
+			"$LRELU" --no-header --precision "$p" -m inverse -s "$s" "$SCRATCH/q.csv" >"$SCRATCH/quick" || bad=1
+			"$LRELU" --no-header --precision "$p" -m inverse -s "$s" "$SCRATCH/qb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
+			cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "--precision $p -m inverse -s $s differs" >&2; bad=1; }
+		done
+		"$LRELU" --no-header --precision "$p" -m grad -s 0.123456789,9.99,0.5 "$SCRATCH/q.csv" >"$SCRATCH/quick" || bad=1
+		"$LRELU" --no-header --precision "$p" -m grad -s 0.123456789,9.99,0.5 "$SCRATCH/qb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
+		cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "--precision $p -m grad differs" >&2; bad=1; }
+	done
 	"$LRELU" --no-header -m identity "$SCRATCH/q.csv" >"$SCRATCH/quick" || bad=1
 	cmp -s "$SCRATCH/quick" "$SCRATCH/q.csv" || { echo "-m identity changed a number" >&2; bad=1; }
 	[ "$bad" -eq 0 ]
 	# and it did compute: a quotient that ends, and one that does not
 	[ "$("$LRELU" -m inverse -s 0.3 <<<'-0.9,-2')" = -3,-6.6666666666666667 ]
+	[ "$("$LRELU" -m inverse -s 0.3 --precision 3 <<<'-0.9,-2')" = -3,-6.67 ]
+	[ "$("$LRELU" -m grad -s 0.123456789 --precision 3 <<<'-2')" = 0.123 ]
 }
 
 @test "grad gives 1 or the slope" {

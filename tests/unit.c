@@ -44,7 +44,7 @@ static void check_str(const char *what, const char *got, const char *want)
 	check(strcmp(got, want) == 0, what, detail);
 }
 
-static struct lr_dec x, y;
+static struct lr_dec x, y, quot;
 
 /* Parses s, then formats it back in its own notation. */
 static const char *roundtrip(const char *s)
@@ -410,6 +410,16 @@ static void test_div_simple_property(void)
 		e = 10 - (int)((state >> 8) % 40);
 		neg = (state >> 20) & 1;
 		snprintf(in, sizeof in, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, e);
+		/* into a decimal, to nsig digits (the digits of --precision) */
+		if (lr_dec_div_u64(&quot, neg, m, e, &a, &dv, 1 + i % 17)) {
+			lr_dec_parse(&x, in, strlen(in), 0);
+			lr_dec_div(&y, &x, &a, 1 + i % 17);
+			if (!(quot.ndig == y.ndig && quot.exp == y.exp && quot.neg == y.neg &&
+			      memcmp(quot.dig, y.dig, (size_t)quot.ndig) == 0) &&
+			    !bad++)
+				snprintf(first_bad, sizeof first_bad, "%s / %s to %d digits", in,
+					 slopes[i % ns], 1 + i % 17);
+		}
 		ng = lr_dec_div_simple(neg, m, e, &a, &dv, got);
 		if (!ng)
 			continue;
