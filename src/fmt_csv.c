@@ -10,6 +10,7 @@
  */
 #include <csv.h>
 #include <fnmatch.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,6 +62,7 @@
 #define CSV_PART_OUT (64 * 1024) /* the thread stops a part past these results */
 
 struct csv_part {
+	const struct lr_span_scan *scan; /* the scan the part was taken under */
 	size_t taken;   /* length of the rows taken from the part's start */
 	size_t outlen;  /* of their results, in out */
 	uint64_t lines; /* line ends in them */
@@ -124,6 +126,11 @@ struct csv_dec {
 	int spans;         /* rows of plain numbers may become SPAN cells */
 	struct lr_calc calc; /* what SPAN cells are computed under */
 	struct lr_span_scan scan;
+	struct lr_span_scan scan_index; /* the same with an index column passed through */
+	/* the scan rows are taken under, &scan or &scan_index: set before
+	 * the read-ahead thread starts, and once more by the parse when it
+	 * finds an index column; the thread reads it at each part */
+	_Atomic(const struct lr_span_scan *) scanp;
 	struct lr_ahead_work work; /* the read-ahead thread's part in them */
 	const unsigned char *base; /* the chunk lr_source_next handed out */
 	size_t base_len;
@@ -263,7 +270,16 @@ static int index_column_only(struct csv_dec *d, const struct col_scope *f)
 		return -1;
 	}
 	add_range(d, 2, SIZE_MAX);
-	d->spans = 0; /* rows of numbers would be computed whole */
+	/* rows of numbers from now on with the first field passed through
+	 * (parts the thread took before are not used: take_part); into
+	 * binary, which leaves the index out, as cells */
+	if (d->o->to && d->o->to->family == LR_FAMILY_BINARY) {
+		d->spans = 0;
+		return 0;
+	}
+	d->scan_index = d->scan;
+	lr_span_pass_first(&d->scan_index, 1);
+	atomic_store_explicit(&d->scanp, &d->scan_index, memory_order_release);
 	return 0;
 }
 
@@ -866,11 +882,12 @@ static void part_run(const void *ctx, const unsigned char *p, size_t n, unsigned
 	size_t start = part_start(p, n, i), end = part_start(p, n, i + 1), pos = start;
 	int prev_cr = 0; /* the part starts after a LF */
 
+	r->scan = atomic_load_explicit(&((struct csv_dec *)(uintptr_t)d)->scanp, memory_order_acquire);
 	r->outlen = 0;
 	r->lines = 0;
 	while (pos < end && r->outlen < CSV_PART_OUT) {
 		size_t k = end - pos < LR_SPAN_CHUNK ? end - pos : LR_SPAN_CHUNK, len;
-		size_t t = lr_span_rows(&d->scan, p + pos, k, prev_cr, r->out + r->outlen, &len, &r->lines);
+		size_t t = lr_span_rows(r->scan, p + pos, k, prev_cr, r->out + r->outlen, &len, &r->lines);
 
 		/* a number refused (SIZE_MAX) is the decoder's to report */
 		if (t == 0 || t == SIZE_MAX)
@@ -1038,6 +1055,7 @@ static void *csv_dec_open(const struct lr_format *f, struct lr_source *src,
 	d->skip_left = o->csv.skip_rows;
 	d->drop_rows = o->part_preamble_rows;
 	lr_span_init(&d->scan, (unsigned char)csv_get_delim(&d->p), &d->calc, o->with_input);
+	atomic_init(&d->scanp, &d->scan);
 	if (d->first == FIRST_DATA && resolve_columns(d, 0) < 0) {
 		lr_block_free(d->blk);
 		csv_free(&d->p);
@@ -1104,7 +1122,8 @@ static size_t add_span(struct csv_dec *d, struct lr_block *b, size_t n)
 	uint64_t line = d->line;
 	size_t len, taken;
 
-	taken = lr_span_rows(&d->scan, d->chunk, n, d->prev_cr, b->out + b->outlen, &len, &d->line);
+	taken = lr_span_rows(atomic_load_explicit(&d->scanp, memory_order_relaxed), d->chunk, n, d->prev_cr,
+			     b->out + b->outlen, &len, &d->line);
 	if (taken == 0)
 		return 0;
 	d->data_rows = 2; /* rows of numbers: past the first data rows */
@@ -1128,9 +1147,9 @@ static int take_part(struct csv_dec *d, struct lr_block *b)
 
 	d->part++;
 	d->part_at = d->part < CSV_PARTS ? d->base + part_start(d->base, d->base_len, d->part) : NULL;
-	/* (no SPAN rows once a pandas index column is to pass through) */
+	/* (a part taken before an index column was found is not used) */
 	if (!r || !r->taken || !at || d->lib_busy || d->col || d->in_first_row || d->dropping ||
-	    !d->spans)
+	    !d->spans || r->scan != atomic_load_explicit(&d->scanp, memory_order_relaxed))
 		return 0;
 	if (b->next == LR_BLOCK_EXT || !(c = lr_block_add(b, LR_CELL_SPAN, "", 0))) {
 		lr_error_at(b->name, d->line, 0, "internal error: block overflow");

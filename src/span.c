@@ -514,9 +514,10 @@ static inline size_t span_number_length(const char *q)
  * the numbers of the checked rows p[0..*n) start. Each goes through the
  * calculator in the channel of its column; a result other than a copy
  * replaces it (with_input: follows it, as a copy does), and the runs
- * between are copied whole. Where the slopes
+ * between are copied whole; the first sc->skip fields of each row pass
+ * through. Where the slopes
  * are per column (sc->columns), a row that is not blank must have as
- * many fields as there are slopes: the rows end before the first that
+ * many fields as there are slopes (and skipped fields): the rows end before the first that
  * has not (*n is cut back to its start), which the field-by-field path
  * then reports. Returns the length written, or SIZE_MAX if the
  * calculator refused a number.
@@ -533,7 +534,7 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 		const char *q = i < nstart ? t + start[i] : end, *src;
 		size_t len, r;
 
-		if (sc->columns) {
+		if (sc->columns || sc->skip) {
 			/* the separators up to the number; at a line end the
 			 * row is checked, and written out so far */
 			for (; at < q; at++) {
@@ -542,7 +543,7 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 					filled = 1;
 					continue;
 				}
-				if (filled && col + 1 != nslopes) {
+				if (sc->columns && filled && col + 1 != nslopes + sc->skip) {
 					*n = (size_t)(row - t);
 					return (size_t)(o_row - out);
 				}
@@ -561,8 +562,10 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 		at = q + len;
 		i++;
 		src = res;
+		if (col < sc->skip)
+			continue; /* passed through, as text */
 		switch (*q != '-' && sc->kept ? LR_CALC_COPY :
-			lr_calc_text(sc->calc, col, q, len, res, &r)) {
+			lr_calc_text(sc->calc, col - sc->skip, q, len, res, &r)) {
 		case LR_CALC_COPY:
 			if (!sc->with_input)
 				continue;
@@ -988,6 +991,7 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_
 	sc->with_input = with_input;
 	sc->kept = lr_calc_spans_kept(c);
 	sc->all = !a;
+	sc->skip = 0;
 	sc->columns = c->k.nslopes > 1;
 	sc->k = a && a->m == 1 && a->exp < 0 && a->exp >= -16 ? (unsigned)-a->exp : 0;
 	/* result byte j of a common shape with d integer digits: "-0."
@@ -1013,6 +1017,14 @@ void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_
 	    __builtin_cpu_supports("gfni"))
 		sc->rows = span_rows_avx512;
 #endif
+}
+
+void lr_span_pass_first(struct lr_span_scan *sc, unsigned n)
+{
+	/* every number visited, to know its column */
+	sc->skip = n;
+	sc->all = 1;
+	sc->k = 0;
 }
 
 size_t lr_span_rows(const struct lr_span_scan *sc, const unsigned char *p, size_t n, int prev_cr,

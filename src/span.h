@@ -18,6 +18,7 @@ struct lr_span_scan {
 	int columns;                /* the channel is the column: several slopes */
 	int with_input;             /* each number is kept, its result after it */
 	int kept;                   /* a number without '-' is its own result */
+	unsigned skip;              /* the first fields of each row pass through */
 	const struct lr_calc *calc; /* what the rows are computed under */
 	unsigned char perm[17][32]; /* result bytes by integer digits (span.c) */
 	unsigned char classes[128]; /* each byte's classes, a bit each (span.c) */
@@ -43,6 +44,10 @@ struct lr_span_scan {
  * written, then delim, then its result. */
 void lr_span_init(struct lr_span_scan *sc, unsigned char delim, const struct lr_calc *c,
 		  int with_input);
+
+/* Makes the first n fields of each row pass through as they are (an
+ * index column): the fields after them are the channels. */
+void lr_span_pass_first(struct lr_span_scan *sc, unsigned n);
 
 /*
  * Takes the whole rows at the start of p[0..n) that make a SPAN (n at
