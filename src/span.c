@@ -562,13 +562,27 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 		at = q + len;
 		i++;
 		src = res;
-		if (col < sc->skip)
-			continue; /* passed through, as text */
+		if (col < sc->skip || (*q != '-' && sc->kept && !sc->with_input))
+			continue; /* passed through, or its own result */
+		if (!sc->with_input) {
+			/* the run before it, then its result where it goes
+			 * (read back from elsewhere, it would wait for the
+			 * calculator's stores) */
+			copy_run(o, run, (size_t)(q - run));
+			switch (lr_calc_text(sc->calc, col - sc->skip, q, len, o + (q - run), &r)) {
+			case LR_CALC_COPY:
+				continue;
+			case LR_CALC_NEW:
+				o += (q - run) + r;
+				run = at;
+				continue;
+			default:
+				return SIZE_MAX;
+			}
+		}
 		switch (*q != '-' && sc->kept ? LR_CALC_COPY :
 			lr_calc_text(sc->calc, col - sc->skip, q, len, res, &r)) {
 		case LR_CALC_COPY:
-			if (!sc->with_input)
-				continue;
 			src = q;
 			r = len;
 			break;
@@ -577,15 +591,11 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 		default:
 			return SIZE_MAX;
 		}
-		if (sc->with_input) {
-			/* the number stays, a separator and the result follow */
-			copy_run(o, run, (size_t)(at - run));
-			o += at - run;
-			*o++ = (char)sc->delim;
-		} else {
-			copy_run(o, run, (size_t)(q - run));
-			o += q - run;
-		}
+		/* with_input: the number stays, a separator and the result
+		 * follow */
+		copy_run(o, run, (size_t)(at - run));
+		o += at - run;
+		*o++ = (char)sc->delim;
 		copy_run(o, src, r);
 		o += r;
 		run = at;
