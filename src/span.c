@@ -526,12 +526,12 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 			       const uint16_t *start, size_t nstart, char *out)
 {
 	const char *t = (const char *)p, *run = t, *at = t, *end = t + *n, *row = t;
-	char *o = out, *o_row = out, res[LR_SPAN_FIELD_MAX + LR_CALC_SLACK + 64];
+	char *o = out, *o_row = out;
 	size_t i = 0, col = 0, nslopes = sc->calc->k.nslopes;
 	int filled = 0; /* the row has a byte other than its line end */
 
 	for (;;) {
-		const char *q = i < nstart ? t + start[i] : end, *src;
+		const char *q = i < nstart ? t + start[i] : end;
 		size_t len, r;
 
 		if (sc->columns || sc->skip) {
@@ -561,7 +561,6 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 		len = span_number_length(q);
 		at = q + len;
 		i++;
-		src = res;
 		if (col < sc->skip || (*q != '-' && sc->kept && !sc->with_input))
 			continue; /* passed through, or its own result */
 		if (!sc->with_input) {
@@ -580,10 +579,15 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 				return SIZE_MAX;
 			}
 		}
+		/* with_input: the number stays, a separator and the result
+		 * follow, written where it goes; a copy is the number again */
+		copy_run(o, run, (size_t)(at - run));
+		o += at - run;
+		*o++ = (char)sc->delim;
 		switch (*q != '-' && sc->kept ? LR_CALC_COPY :
-			lr_calc_text(sc->calc, col - sc->skip, q, len, res, &r)) {
+			lr_calc_text(sc->calc, col - sc->skip, q, len, o, &r)) {
 		case LR_CALC_COPY:
-			src = q;
+			copy_run(o, q, len);
 			r = len;
 			break;
 		case LR_CALC_NEW:
@@ -591,12 +595,6 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 		default:
 			return SIZE_MAX;
 		}
-		/* with_input: the number stays, a separator and the result
-		 * follow */
-		copy_run(o, run, (size_t)(at - run));
-		o += at - run;
-		*o++ = (char)sc->delim;
-		copy_run(o, src, r);
 		o += r;
 		run = at;
 	}
