@@ -377,8 +377,12 @@ span_number(const struct json_dec *d, size_t channel, const char *q, size_t len,
 	for (i = 0; i < gap; i += 16)
 		memcpy(*o + i, *run + i, 16);
 	k = lr_calc_text(&d->calc, channel, q, len, *o + gap, &r);
-	if (k == LR_CALC_COPY)
+	if (k == LR_CALC_COPY) {
+		/* the run so far is out; the number starts the next */
+		*o += gap;
+		*run = q;
 		return 1;
+	}
 	if (k != LR_CALC_NEW || result_nonfinite(*o + gap))
 		return 0;
 	*o += gap + r;

@@ -570,6 +570,9 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 			copy_run(o, run, (size_t)(q - run));
 			switch (lr_calc_text(sc->calc, col - sc->skip, q, len, o + (q - run), &r)) {
 			case LR_CALC_COPY:
+				/* the run so far is out; the number starts the next */
+				o += q - run;
+				run = q;
 				continue;
 			case LR_CALC_NEW:
 				o += (q - run) + r;
