@@ -4,16 +4,16 @@ module: random numbers of 1 to 25 digits (leading and trailing zeros,
 a point anywhere, exponents, 2^64 and its multiples, whose digits wrap
 a 64-bit integer), at slopes of every shape, in forward, grad, inverse
 and prelu, read as CSV, JSON and NDJSON. Each result must equal the
-exact product (or quotient, for slopes whose reciprocal terminates),
-keep the sign of a zero, and a value forward leaves alone must come
-back byte for byte. Prints each failing case (every case with
+exact product (or the quotient where it terminates, else the quotient
+correctly rounded to 17 digits), keep the sign of a zero, and a value
+forward leaves alone must come back byte for byte. Prints each failing case (every case with
 VERBOSE=1) and a summary line."""
 import os
 import random
 import re
 import subprocess
 import sys
-from decimal import Decimal, getcontext
+from decimal import Decimal, Inexact, getcontext, localcontext
 
 getcontext().prec = 300
 LRELU = os.environ.get("LRELU", "./lrelu")
@@ -42,7 +42,19 @@ def expected(mode, x, a):
         return x if x > 0 else x * a
     if mode == "grad":
         return Decimal(1) if x > 0 else a
-    return x if x > 0 else x / a  # inverse
+    if x > 0:
+        return x
+    # inverse: exact where the quotient terminates, else correctly
+    # rounded to 17 significant digits
+    with localcontext() as ctx:
+        ctx.traps[Inexact] = False
+        ctx.clear_flags()
+        q = x / a
+        if not ctx.flags[Inexact]:
+            return q
+    with localcontext() as ctx:
+        ctx.prec = 17
+        return x / a
 
 
 def check(name, args, texts, slopes, mode, out):
@@ -96,7 +108,8 @@ def main():
     cases = [("forward", s) for s in ["0.01", "0.2", "0.3", "0.25", "0.1234", "2.5", "-0.75", "0", "7",
                                      "0.000123456789012345678", "1e-20", "123456789.123456789"]]
     cases += [("grad", "0.2"), ("grad", "-3.5e-7")]
-    cases += [("inverse", s) for s in ["0.2", "0.25", "2.5", "8", "0.00125"]]
+    cases += [("inverse", s) for s in ["0.2", "0.25", "2.5", "8", "0.00125", "0.3", "0.1234", "7",
+                                       "9999999999999999999"]]
     failed = 0
     for fmt in ["csv", "json", "ndjson"]:
         texts = [number(rng, fmt != "csv") for _ in range(n)]
