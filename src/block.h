@@ -92,6 +92,8 @@ struct lr_block {
 	uint64_t invalid; /* NUM cells turned to TEXT by --skip-invalid */
 	uint64_t missing; /* NUM cells turned to TEXT as missing values */
 	int delim;        /* CSV: the separator read (sniffed, maybe), 0 if none */
+	unsigned span_skip; /* CSV: leading fields of SPAN rows that pass through as
+			     * text (pandas' index column), not values */
 	int na;           /* NUM cells may be missing-value tokens (CSV) */
 
 	/* SPAN results the decoder keeps elsewhere (cells with ext set),

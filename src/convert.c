@@ -704,16 +704,22 @@ static inline int plain_value(const struct lr_convert *cv, const char **pp, char
 /* A SPAN cell of CSV rows of numbers (their results, fields separated
  * by the block's delimiter, rows ended by LF, CR or both) into binary
  * rows: a value for each field but the empty ones, which pass through
- * as cells would, and a row's end for each line end (the text ends in
- * one, so the scans stop there). */
+ * as cells would, and the first in->span_skip of each row (an index
+ * column), and a row's end for each line end (the text ends in one, so
+ * the scans stop there). */
 static int span_values(struct lr_convert *cv, const struct lr_block *in, const struct lr_cell *c)
 {
 	const char *p = lr_span_out(in, c), *end = p + c->out_len, *f;
 	char delim = (char)in->delim;
+	unsigned field = 0;
 	double v;
 
 	while (p < end) {
-		if (plain_value(cv, &p, delim, &v)) {
+		if (field < in->span_skip) {
+			/* a field passed through (an index column): no value */
+			while (*p != delim && *p != '\n' && *p != '\r')
+				p++;
+		} else if (plain_value(cv, &p, delim, &v)) {
 			if (pend(cv, v) < 0)
 				return -1;
 		} else {
@@ -723,8 +729,12 @@ static int span_values(struct lr_convert *cv, const struct lr_block *in, const s
 				return -1;
 		}
 		/* (the empty row between CR and LF is none) */
-		if (*p++ != delim && row_end(cv) < 0)
-			return -1;
+		field++;
+		if (*p++ != delim) {
+			field = 0;
+			if (row_end(cv) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }

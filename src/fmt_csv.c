@@ -271,12 +271,9 @@ static int index_column_only(struct csv_dec *d, const struct col_scope *f)
 	}
 	add_range(d, 2, SIZE_MAX);
 	/* rows of numbers from now on with the first field passed through
-	 * (parts the thread took before are not used: take_part); into
-	 * binary, which leaves the index out, as cells */
-	if (d->o->to && d->o->to->family == LR_FAMILY_BINARY) {
-		d->spans = 0;
-		return 0;
-	}
+	 * (parts the thread took before are not used: take_part), and
+	 * left out of binary values by the converter */
+	d->blk->span_skip = 1;
 	d->scan_index = d->scan;
 	lr_span_pass_first(&d->scan_index, 1);
 	atomic_store_explicit(&d->scanp, &d->scan_index, memory_order_release);
