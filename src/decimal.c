@@ -741,6 +741,10 @@ void lr_dec_divisor(struct lr_divisor *dv, const struct lr_small *a)
 	dv->recip.exp = -a->exp - k;
 }
 
+/* The slope 1: lr_dec_mul_simple and lr_dec_mul_u64 then lay out a
+ * quotient's digits as they are. */
+static const struct lr_small unit = { 0, 1, 0 };
+
 /*
  * m * 10^exp / a when the quotient never ends (a's odd part does not
  * divide m): 18 or 19 digits of the quotient of m * 10^s (below 10^38)
@@ -767,7 +771,6 @@ static int64_t endless_quotient(uint64_t m, int exp, const struct lr_small *a, i
 size_t lr_dec_div_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
 			 const struct lr_divisor *dv, char *out)
 {
-	static const struct lr_small unit = { 0, 1, 0 };
 	uint64_t q;
 	int64_t e;
 
@@ -783,7 +786,6 @@ size_t lr_dec_div_simple(int neg, uint64_t m, int exp, const struct lr_small *a,
 int lr_dec_div_u64(struct lr_dec *out, int neg, uint64_t m, int exp, const struct lr_small *a,
 		   const struct lr_divisor *dv, int nsig)
 {
-	static const struct lr_small unit = { 0, 1, 0 };
 	uint64_t q;
 	int64_t e;
 

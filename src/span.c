@@ -515,11 +515,10 @@ static inline size_t span_number_length(const char *q)
  * calculator in the channel of its column; a result other than a copy
  * replaces it (with_input: follows it, as a copy does), and the runs
  * between are copied whole; the first sc->skip fields of each row pass
- * through. Where the slopes
- * are per column (sc->columns), a row that is not blank must have as
- * many fields as there are slopes (and skipped fields): the rows end before the first that
- * has not (*n is cut back to its start), which the field-by-field path
- * then reports. Returns the length written, or SIZE_MAX if the
+ * through. Where the slopes are per column (sc->columns), a row that is
+ * not blank must have as many fields as there are slopes (and skipped
+ * fields): the rows end before the first that has not (*n is cut back
+ * to its start), which the field-by-field path then reports. Returns the length written, or SIZE_MAX if the
  * calculator refused a number.
  */
 static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned char *p, size_t *n,
@@ -531,7 +530,7 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 	int filled = 0; /* the row has a byte other than its line end */
 
 	for (;;) {
-		const char *q = i < nstart ? t + start[i] : end;
+		const char *q = i < nstart ? t + start[i] : end, *pre;
 		size_t len, r;
 
 		if (sc->columns || sc->skip) {
@@ -563,34 +562,23 @@ static size_t span_compute_all(const struct lr_span_scan *sc, const unsigned cha
 		i++;
 		if (col < sc->skip || (*q != '-' && sc->kept && !sc->with_input))
 			continue; /* passed through, or its own result */
-		if (!sc->with_input) {
-			/* the run before it, then its result where it goes
-			 * (read back from elsewhere, it would wait for the
-			 * calculator's stores) */
-			copy_run(o, run, (size_t)(q - run));
-			switch (lr_calc_text(sc->calc, col - sc->skip, q, len, o + (q - run), &r)) {
-			case LR_CALC_COPY:
-				/* the run so far is out; the number starts the next */
-				o += q - run;
-				run = q;
-				continue;
-			case LR_CALC_NEW:
-				o += (q - run) + r;
-				run = at;
-				continue;
-			default:
-				return SIZE_MAX;
-			}
-		}
-		/* with_input: the number stays, a separator and the result
-		 * follow, written where it goes; a copy is the number again */
-		copy_run(o, run, (size_t)(at - run));
-		o += at - run;
-		*o++ = (char)sc->delim;
+		/* the run up to the number (with_input: past it, and a
+		 * separator), then the result written where it goes: read
+		 * back from elsewhere, it would wait for the calculator's
+		 * stores */
+		pre = sc->with_input ? at : q;
+		copy_run(o, run, (size_t)(pre - run));
+		o += pre - run;
+		if (sc->with_input)
+			*o++ = (char)sc->delim;
 		switch (*q != '-' && sc->kept ? LR_CALC_COPY :
 			lr_calc_text(sc->calc, col - sc->skip, q, len, o, &r)) {
 		case LR_CALC_COPY:
-			copy_run(o, q, len);
+			if (!sc->with_input) {
+				run = q; /* the number starts the next run */
+				continue;
+			}
+			copy_run(o, q, len); /* with_input: the number again */
 			r = len;
 			break;
 		case LR_CALC_NEW:
