@@ -181,12 +181,35 @@ EAGER=eager
 	[ "$bad" -eq 0 ]
 }
 
+# paths_agree FILE ARGS...: lrelu ARGS on FILE (into -o FILE.out, which
+# a failure leaves out) and on FILE.bad, by the libcsv-only path, the
+# default one and with the thread doing every part: the output, the
+# messages and the statuses must be the same; says which path differs.
+paths_agree() {
+	local f=$1 bin st ok=0
+	shift
+	for bin in "$REF" "$LRELU" "$EAGER"; do
+		rm -f "$f.out"
+		st=0; "$bin" "$@" -o "$f.out" "$f" 2>"$f.err" || st=$?; echo $st >>"$f.err"
+		[ -e "$f.out" ] || : >"$f.out"
+		st=0; "$bin" "$@" "$f.bad" >/dev/null 2>>"$f.err" || st=$?; echo $st >>"$f.err"
+		if [ "$bin" = "$REF" ]; then
+			mv "$f.out" "$f.ref"
+			mv "$f.err" "$f.ref.err"
+		elif ! cmp -s "$f.out" "$f.ref" || ! cmp -s "$f.err" "$f.ref.err"; then
+			echo "${f##*/} $*: $bin differs" >&2
+			ok=1
+		fi
+	done
+	return $ok
+}
+
 @test "rows of plain numbers with a slope per column agree with the libcsv-only path" {
 	# rows as wide as the slopes are many; then with a row of another
 	# width near the end, which ends a run of rows and which the
 	# field-by-field path reports (what came before it may have gone
 	# out or not, block by block: the message and status must agree)
-	local seed f st args bad=0
+	local seed f args bad=0
 	# wide_rows SEED: the rows of a seed, and with the odd row
 	wide_rows() {
 		f=$SCRATCH/w$1.csv
@@ -199,19 +222,8 @@ EAGER=eager
 		for args in "-m prelu -s 0.1,0.2,0.3" "-m prelu -s 0.1,-0.2,0,2.5,0.01" "-m grad -s 0.1,0.2,0.3" \
 			"--dtype f32 -m prelu -s 0.5,0.25,0.125,1,2" "-m inverse -s 0.1,0.2,0.3" \
 			"--with-input -m prelu -s 0.1,0.2,0.3"; do
-			for bin in "$REF" "$LRELU" "$EAGER"; do
-				# shellcheck disable=SC2086
-				st=0; "$bin" $args "$f" >"$f.out" 2>&1 || st=$?; echo $st >>"$f.out"
-				# shellcheck disable=SC2086
-				st=0; "$bin" $args "$f.bad" >/dev/null 2>"$f.err" || st=$?; echo $st >>"$f.err"
-				if [ "$bin" = "$REF" ]; then
-					mv "$f.out" "$f.ref"
-					mv "$f.err" "$f.ref.err"
-				elif ! cmp -s "$f.out" "$f.ref" || ! cmp -s "$f.err" "$f.ref.err"; then
-					echo "seed $seed, $args: $bin differs" >&2
-					bad=1
-				fi
-			done
+			# shellcheck disable=SC2086
+			paths_agree "$f" $args || bad=1
 		done
 	done
 	[ "$bad" -eq 0 ]
@@ -229,7 +241,7 @@ EAGER=eager
 	# through (a negative one too) and the columns after it are the
 	# channels; ,0,1,2 names wait for the second row to decide. Parts
 	# the read-ahead thread took before the header said so go unused.
-	local seed f st args bad=0
+	local seed f args bad=0
 	for seed in $(seeds 1 12); do
 		f=$SCRATCH/ix$seed.csv
 		awk -v seed="$seed" 'BEGIN { srand(seed)
@@ -248,19 +260,8 @@ EAGER=eager
 		for args in "-s 0.2" "-m grad -s 0.2" "-m prelu -s 0.1,0.2,0.3" "--dtype f32 -s 0.3" \
 			"--with-input -s 0.2" "--precision 3 -s 0.25" "-m inverse -s 0.3" "-m identity" \
 			"-s 0.01" "-t npy -s 0.2"; do
-			for bin in "$REF" "$LRELU" "$EAGER"; do
-				# shellcheck disable=SC2086
-				st=0; "$bin" $args -o "$f.out" "$f" 2>"$f.err" || st=$?; echo $st >>"$f.err"
-				# shellcheck disable=SC2086
-				st=0; "$bin" $args "$f.bad" >/dev/null 2>>"$f.err" || st=$?; echo $st >>"$f.err"
-				if [ "$bin" = "$REF" ]; then
-					mv "$f.out" "$f.ref"
-					mv "$f.err" "$f.ref.err"
-				elif ! cmp -s "$f.out" "$f.ref" || ! cmp -s "$f.err" "$f.ref.err"; then
-					echo "seed $seed, $args: $bin differs" >&2
-					bad=1
-				fi
-			done
+			# shellcheck disable=SC2086
+			paths_agree "$f" $args || bad=1
 		done
 	done
 	# a header after 30,000 lines that --skip-rows passes through: the

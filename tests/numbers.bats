@@ -58,31 +58,49 @@ load helper
 	expect_output $'-1.2\n-1.4\n-1.3\n3.14159'
 }
 
-@test "--precision: plain numbers' quick product rounds as the general parser's does" {
-	# a blank before each number sends it through the general parser
-	# (and stays in front of its result): the two must agree digit for
-	# digit, at every precision, slope shape, ties and carries
-	local p s bad=0
-	awk 'BEGIN { srand(11)
+# plain_numbers SEED [QUOTIENTS] > FILE: 3,000 rows of a plain number of
+# 1 to 19 digits (ties, carries, a point anywhere) and a zero of either
+# sign; with QUOTIENTS, at most 19 digits, some led by a 3 (a slope's
+# odd part), and a third field of multiples of 3.
+plain_numbers() {
+	awk -v seed="$1" -v quot="${2:-0}" 'BEGIN { srand(seed)
 		for (i = 0; i < 3000; i++) {
 			nd = 1 + int(rand() * 19); d = ""
 			for (j = 0; j < nd; j++) d = d int(rand() * 10)
-			if (rand() < 0.2) d = d "5"
+			if (!quot && rand() < 0.2) d = d "5"
+			if (quot && rand() < 0.2) d = "3" substr(d, 2)
 			if (rand() < 0.1) d = "9999" d
+			if (quot && length(d) > 19) d = substr(d, 1, 19)
 			k = int(rand() * (length(d) + 1))
 			t = k && k < length(d) ? substr(d, 1, k) "." substr(d, k + 1) : d
-			printf "%s%s,%s\n", (rand() < 0.8 ? "-" : ""), t, (rand() < 0.5 ? "-0" : "-0.000")
-		} }' >"$SCRATCH/p.csv"
-	sed 's/^/ /; s/,/, /' "$SCRATCH/p.csv" >"$SCRATCH/pb.csv"
+			printf "%s%s,%s", (rand() < 0.8 ? "-" : ""), t, (rand() < 0.5 ? "-0" : "-0.000")
+			if (quot) printf ",-%d", 3 * int(rand() * 1000)
+			printf "\n"
+		} }'
+}
+
+# quick_is_general FILE ARGS...: lrelu ARGS on FILE's plain numbers
+# (the quick path) and with a blank before each, which sends it through
+# the general parser and stays in front of its result: the two must
+# agree digit for digit; says which ARGS differ.
+quick_is_general() {
+	local f=$1
+	shift
+	sed 's/^/ /; s/,/, /g' "$f" >"$f.blank"
+	"$LRELU" --no-header "$@" "$f" >"$f.quick" || return 1
+	"$LRELU" --no-header "$@" "$f.blank" | tr -d ' ' >"$f.general" || return 1
+	cmp -s "$f.quick" "$f.general" || { echo "$* differs" >&2; return 1; }
+}
+
+@test "--precision: plain numbers' quick product rounds as the general parser's does" {
+	# at every precision, slope shape, ties and carries
+	local p s bad=0
+	plain_numbers 11 >"$SCRATCH/p.csv"
 	for p in 1 2 3 6 17 25; do
 		for s in 0.2 0.25 123.456 1e-30 7 0.1234567891234567 -0.3 0; do
-			"$LRELU" --no-header --precision "$p" -s "$s" "$SCRATCH/p.csv" >"$SCRATCH/quick" || bad=1
-			"$LRELU" --no-header --precision "$p" -s "$s" "$SCRATCH/pb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
-			cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "--precision $p -s $s differs" >&2; bad=1; }
+			quick_is_general "$SCRATCH/p.csv" --precision "$p" -s "$s" || bad=1
 		done
-		"$LRELU" --no-header --precision "$p" -m prelu -s 0.3,0.05 "$SCRATCH/p.csv" >"$SCRATCH/quick" || bad=1
-		"$LRELU" --no-header --precision "$p" -m prelu -s 0.3,0.05 "$SCRATCH/pb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
-		cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "--precision $p prelu differs" >&2; bad=1; }
+		quick_is_general "$SCRATCH/p.csv" --precision "$p" -m prelu -s 0.3,0.05 || bad=1
 	done
 	[ "$bad" -eq 0 ]
 	# and it did compute: the first number's result is not its text
@@ -90,39 +108,21 @@ load helper
 }
 
 @test "inverse and identity: plain numbers' quick quotient is the general parser's" {
-	# a blank before each number sends it through the general parser's
-	# long division; the quick one divides in 64-bit arithmetic, exact
-	# where the quotient ends (also where the number cancels the
-	# slope's factors other than 2 and 5), else rounded to 17 digits
+	# the quick one divides in 64-bit arithmetic, exact where the
+	# quotient ends (also where the number cancels the slope's factors
+	# other than 2 and 5), else rounded to 17 digits
 	local s p bad=0
-	awk 'BEGIN { srand(23)
-		for (i = 0; i < 3000; i++) {
-			nd = 1 + int(rand() * 19); d = ""
-			for (j = 0; j < nd; j++) d = d int(rand() * 10)
-			if (rand() < 0.2) d = "3" substr(d, 2)
-			if (rand() < 0.1) d = "9999" d
-			if (length(d) > 19) d = substr(d, 1, 19)
-			k = int(rand() * (length(d) + 1))
-			t = k && k < length(d) ? substr(d, 1, k) "." substr(d, k + 1) : d
-			printf "%s%s,%s,-%d\n", (rand() < 0.8 ? "-" : ""), t, (rand() < 0.5 ? "-0" : "-0.000"), 3 * int(rand() * 1000)
-		} }' >"$SCRATCH/q.csv"
-	sed 's/^/ /; s/,/, /g' "$SCRATCH/q.csv" >"$SCRATCH/qb.csv"
+	plain_numbers 23 quotients >"$SCRATCH/q.csv"
 	for s in 0.3 0.2 0.25 3 0.1234 0.96 7e-30 9999999999999999999 1152921504606846976 123456789.123 1e25; do
-		"$LRELU" --no-header -m inverse -s "$s" "$SCRATCH/q.csv" >"$SCRATCH/quick" || bad=1
-		"$LRELU" --no-header -m inverse -s "$s" "$SCRATCH/qb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
-		cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "-m inverse -s $s differs" >&2; bad=1; }
+		quick_is_general "$SCRATCH/q.csv" -m inverse -s "$s" || bad=1
 	done
 	# and rounded by --precision (to 17 digits or fewer in 64-bit
 	# arithmetic; more by the long division), also grad's slope
 	for p in 1 3 6 17 18; do
 		for s in 0.3 0.25 0.96 9999999999999999999; do
-			"$LRELU" --no-header --precision "$p" -m inverse -s "$s" "$SCRATCH/q.csv" >"$SCRATCH/quick" || bad=1
-			"$LRELU" --no-header --precision "$p" -m inverse -s "$s" "$SCRATCH/qb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
-			cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "--precision $p -m inverse -s $s differs" >&2; bad=1; }
+			quick_is_general "$SCRATCH/q.csv" --precision "$p" -m inverse -s "$s" || bad=1
 		done
-		"$LRELU" --no-header --precision "$p" -m grad -s 0.123456789,9.99,0.5 "$SCRATCH/q.csv" >"$SCRATCH/quick" || bad=1
-		"$LRELU" --no-header --precision "$p" -m grad -s 0.123456789,9.99,0.5 "$SCRATCH/qb.csv" | tr -d ' ' >"$SCRATCH/general" || bad=1
-		cmp -s "$SCRATCH/quick" "$SCRATCH/general" || { echo "--precision $p -m grad differs" >&2; bad=1; }
+		quick_is_general "$SCRATCH/q.csv" --precision "$p" -m grad -s 0.123456789,9.99,0.5 || bad=1
 	done
 	"$LRELU" --no-header -m identity "$SCRATCH/q.csv" >"$SCRATCH/quick" || bad=1
 	cmp -s "$SCRATCH/quick" "$SCRATCH/q.csv" || { echo "-m identity changed a number" >&2; bad=1; }

@@ -187,10 +187,48 @@ static void test_simple_parse(void)
 	}
 }
 
+/* Whether the simple parser takes in[0..n) exactly when it is the plain
+ * shape ("[-+]digits[.digits]", up to 19 significant digits), with the
+ * general parser's value; the first text it gets wrong goes to
+ * first_bad (size bytes) if that is still empty. */
+static int simple_parse_agrees(const char *in, size_t n, char *first_bad, size_t size)
+{
+	size_t k, digits = 0, points = 0, sig = 0, others = 0;
+	int neg, e, r, want;
+	uint64_t m;
+	char buf[64];
+
+	for (k = 0; k < n; k++) {
+		if (in[k] >= '0' && in[k] <= '9') {
+			digits++;
+			sig += sig || in[k] != '0';
+		} else if (in[k] == '.')
+			points++;
+		else if (k > 0 || (in[k] != '-' && in[k] != '+'))
+			others++;
+	}
+	want = digits && points <= 1 && !others && sig <= 19;
+	r = lr_dec_parse_simple(in, n, &neg, &m, &e);
+	if ((r == 0) != want) {
+		if (!first_bad[0])
+			snprintf(first_bad, size, "\"%.*s\": %s", (int)n, in, r == 0 ? "taken" : "refused");
+		return 0;
+	}
+	if (r != 0)
+		return 1;
+	snprintf(buf, sizeof buf, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, e);
+	lr_dec_parse(&x, in, n, 0);
+	lr_dec_parse(&y, buf, strlen(buf), 0);
+	if (x.ndig == y.ndig && x.exp == y.exp && x.neg == y.neg && memcmp(x.dig, y.dig, (size_t)x.ndig) == 0)
+		return 1;
+	if (!first_bad[0])
+		snprintf(first_bad, size, "\"%.*s\": read as %s", (int)n, in, buf);
+	return 0;
+}
+
 /* The simple parser on random text of digits, points, signs and other
  * bytes, with random bytes after it (which it may read and must not
- * heed): it takes exactly the plain shapes of up to 19 significant
- * digits, with the general parser's value. */
+ * heed). */
 static void test_simple_parse_random(void)
 {
 	static const char alphabet[] = "0000123456789...-+e x";
@@ -199,9 +237,7 @@ static void test_simple_parse_random(void)
 	int i, bad = 0;
 
 	for (i = 0; i < 300000 / sample; i++) {
-		size_t n, k, digits = 0, points = 0, sig = 0, others = 0;
-		int neg, e, r, want;
-		uint64_t m;
+		size_t n, k;
 
 		state ^= state << 13;
 		state ^= state >> 7;
@@ -215,42 +251,14 @@ static void test_simple_parse_random(void)
 		}
 		if (n && (state >> 20) % 3 == 0)
 			in[0] = '-'; /* signs mostly first */
-		for (k = 0; k < n; k++) {
-			if (in[k] >= '0' && in[k] <= '9') {
-				digits++;
-				sig += sig || in[k] != '0';
-			} else if (in[k] == '.')
-				points++;
-			else if (k > 0 || (in[k] != '-' && in[k] != '+'))
-				others++;
-		}
-		want = digits && points <= 1 && !others && sig <= 19;
-		r = lr_dec_parse_simple(in, n, &neg, &m, &e);
-		if ((r == 0) != want) {
-			if (!bad++)
-				snprintf(first_bad, sizeof first_bad, "\"%.*s\": %s", (int)n, in,
-					 r == 0 ? "taken" : "refused");
-			continue;
-		}
-		if (r == 0) {
-			char buf[64];
-
-			snprintf(buf, sizeof buf, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, e);
-			lr_dec_parse(&x, in, n, 0);
-			lr_dec_parse(&y, buf, strlen(buf), 0);
-			if (!(x.ndig == y.ndig && x.exp == y.exp && x.neg == y.neg &&
-			      memcmp(x.dig, y.dig, (size_t)x.ndig) == 0) &&
-			    !bad++)
-				snprintf(first_bad, sizeof first_bad, "\"%.*s\": read as %s", (int)n, in, buf);
-		}
+		bad += !simple_parse_agrees(in, n, first_bad, sizeof first_bad);
 	}
 	check(bad == 0, "the simple parser takes the plain shapes, with their values", first_bad);
 }
 
 /* Every byte value at every place of numbers of 1 to 20 bytes (the
  * simple parser reads 4 to 16 of them a word at a time), each in a
- * buffer of its exact size: taken exactly when the text is still the
- * plain shape, with the general parser's value. */
+ * buffer of its exact size, so that a read past it is seen. */
 static void test_simple_parse_bytes(void)
 {
 	static const char base[] = "98765432.10123456789";
@@ -261,41 +269,13 @@ static void test_simple_parse_bytes(void)
 		for (size_t at = 0; at < n; at++)
 			for (int b = 0; b < 256; b++) {
 				char *in = malloc(n);
-				size_t points = 0, digits = 0, others = 0, k;
-				int neg, e, r, want;
-				uint64_t m;
 
 				if (!in)
 					abort();
 				/* a point in the middle, or none when it is the byte tried */
 				memcpy(in, base + (n >= 16 ? 0 : 8 - n / 2), n);
 				in[at] = (char)b;
-				for (k = 0; k < n; k++) {
-					if (in[k] >= '0' && in[k] <= '9')
-						digits++;
-					else if (in[k] == '.')
-						points++;
-					else if (k > 0 || (in[k] != '-' && in[k] != '+'))
-						others++;
-				}
-				want = digits && points <= 1 && !others && digits <= 19;
-				r = lr_dec_parse_simple(in, n, &neg, &m, &e);
-				if ((r == 0) != want) {
-					if (!bad++)
-						snprintf(first_bad, sizeof first_bad, "\"%.*s\" (byte %d at %zu): %s",
-							 (int)n, in, b, at, r == 0 ? "taken" : "refused");
-				} else if (r == 0) {
-					char buf[64];
-
-					snprintf(buf, sizeof buf, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, e);
-					lr_dec_parse(&x, in, n, 0);
-					lr_dec_parse(&y, buf, strlen(buf), 0);
-					if (!(x.ndig == y.ndig && x.exp == y.exp && x.neg == y.neg &&
-					      memcmp(x.dig, y.dig, (size_t)x.ndig) == 0) &&
-					    !bad++)
-						snprintf(first_bad, sizeof first_bad, "\"%.*s\": read as %s", (int)n,
-							 in, buf);
-				}
+				bad += !simple_parse_agrees(in, n, first_bad, sizeof first_bad);
 				free(in);
 			}
 	check(bad == 0, "the simple parser judges every byte at every place", first_bad);
